@@ -1,0 +1,147 @@
+//! Command line: argument parsing and the commands.
+
+use clap::{Parser, Subcommand};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use crate::diagnostics::{Error, Result, Severity, Sink};
+use crate::site::{self, Options};
+
+/// baipi builds statistical white papers into fast, accessible static sites.
+#[derive(Debug, Parser)]
+#[command(name = "baipi", version, about)]
+pub struct Cli {
+    /// The site folder (holding site.toml).
+    #[arg(long, short = 'r', global = true, default_value = ".")]
+    pub root: PathBuf,
+    /// Print only errors.
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into the output folder (default public/).
+    Build {
+        /// Output folder (relative to the current directory).
+        #[arg(long, short = 'o')]
+        output_dir: Option<PathBuf>,
+        /// Override site.toml's base_url (e.g. https://host/tianhe-2021/).
+        #[arg(long, short = 'u')]
+        base_url: Option<String>,
+        /// Include chapters marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Check everything (data, statistics, expressions, links, templates); write nothing.
+    Check {
+        /// Include drafts.
+        #[arg(long)]
+        drafts: bool,
+    },
+}
+
+/// Runs the CLI; returns the process exit code.
+pub fn run(cli: Cli) -> i32 {
+    let result = match &cli.command {
+        Command::Build {
+            output_dir,
+            base_url,
+            drafts,
+        } => build(
+            &cli.root,
+            output_dir.as_deref(),
+            base_url.clone(),
+            *drafts,
+            cli.quiet,
+        ),
+        Command::Check { drafts } => check(&cli.root, *drafts, cli.quiet),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            let mut err = std::io::stderr().lock();
+            let _ = writeln!(err, "{e}");
+            if let Error::Input(ds) = &e {
+                let n = ds.iter().filter(|d| d.severity == Severity::Error).count();
+                let _ = writeln!(
+                    err,
+                    "\n{n} error{} found; nothing was written.",
+                    if n == 1 { "" } else { "s" }
+                );
+            }
+            e.exit_code()
+        }
+    }
+}
+
+fn print_warnings(sink: &Sink) {
+    let mut err = std::io::stderr().lock();
+    for d in sink
+        .items
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+    {
+        let _ = writeln!(err, "{d}");
+    }
+}
+
+fn load(root: &Path, opts: &Options) -> Result<(site::Site, Sink)> {
+    let mut sink = Sink::default();
+    let site = site::load(root, opts, &mut sink)?;
+    sink.finish()?;
+    let site = site.ok_or_else(|| Error::Input(sink.items.clone()))?;
+    Ok((site, sink))
+}
+
+fn build(
+    root: &Path,
+    output_dir: Option<&Path>,
+    base_url: Option<String>,
+    drafts: bool,
+    quiet: bool,
+) -> Result<i32> {
+    let t0 = Instant::now();
+    let (site, sink) = load(root, &Options { drafts, base_url })?;
+    let out = crate::build::render(&site)?;
+    let dir = match output_dir {
+        Some(d) => d.to_path_buf(),
+        None => root.join(site.config.output_dir.as_deref().unwrap_or("public")),
+    };
+    crate::build::write(&out, &dir)?;
+    print_warnings(&sink);
+    if !quiet {
+        println!(
+            "{} chapters, {} datasets, {} files in {} ms → {}",
+            site.chapters.len(),
+            site.datasets.len(),
+            out.files.len(),
+            t0.elapsed().as_millis(),
+            dir.display()
+        );
+    }
+    Ok(0)
+}
+
+fn check(root: &Path, drafts: bool, quiet: bool) -> Result<i32> {
+    let (site, sink) = load(
+        root,
+        &Options {
+            drafts,
+            base_url: None,
+        },
+    )?;
+    crate::build::render(&site)?;
+    print_warnings(&sink);
+    if !quiet {
+        println!(
+            "ok: {} chapters, {} datasets, no errors",
+            site.chapters.len(),
+            site.datasets.len()
+        );
+    }
+    Ok(0)
+}

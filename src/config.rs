@@ -1,0 +1,267 @@
+//! `site.toml` → [`Config`].
+//!
+//! The raw file is parsed with unknown keys rejected (a typo is an error, not
+//! a silent default), then validated into a [`Config`] that the rest of the
+//! pipeline can trust: a normalised base URL and path prefix, a language, a
+//! theme name.
+
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+use crate::diagnostics::{Diagnostic, Error, Result, line_col};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    base_url: String,
+    #[serde(default = "default_language")]
+    language: String,
+    #[serde(default = "default_theme")]
+    theme: String,
+    #[serde(default)]
+    description: String,
+    output_dir: Option<String>,
+    #[serde(default)]
+    publication: Publication,
+    #[serde(default)]
+    stats: StatsConfig,
+}
+
+fn default_language() -> String {
+    "zh-CN".into()
+}
+fn default_theme() -> String {
+    "default".into()
+}
+
+/// Who published the paper, when, and where the source lives.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Publication {
+    #[serde(default)]
+    pub publishers: Vec<String>,
+    /// ISO date, e.g. `2021-08-15`.
+    #[serde(default)]
+    pub date: String,
+    #[serde(default)]
+    pub source_title: String,
+    #[serde(default)]
+    pub source_publisher: String,
+    #[serde(default)]
+    pub source_url: String,
+}
+
+/// Statistics settings.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatsConfig {
+    /// Decimal places of computed percentages.
+    #[serde(default = "default_digits")]
+    pub share_digits: u32,
+}
+
+impl Default for StatsConfig {
+    fn default() -> Self {
+        StatsConfig {
+            share_digits: default_digits(),
+        }
+    }
+}
+
+fn default_digits() -> u32 {
+    2
+}
+
+/// The validated site configuration.
+#[derive(Debug, Clone, Serialize)]
+pub struct Config {
+    pub title: String,
+    /// Absolute base URL with a trailing slash, or a path such as `/`.
+    pub base_url: String,
+    /// Path part of the base URL, always starting and ending with `/`.
+    pub base_path: String,
+    pub language: String,
+    pub theme: String,
+    pub description: String,
+    pub output_dir: Option<String>,
+    pub publication: Publication,
+    pub stats: StatsConfig,
+}
+
+pub const FILE: &str = "site.toml";
+
+/// Reads and validates `root/site.toml`.
+pub fn load(root: &Path) -> Result<Config> {
+    let path = root.join(FILE);
+    let src = std::fs::read_to_string(&path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::one(Diagnostic::error(
+            FILE,
+            0,
+            0,
+            format!(
+                "no {FILE} in {}: is this a baipi site? (`baipi init DIR` creates one)",
+                root.display()
+            ),
+        )),
+        _ => Error::io(&path, e),
+    })?;
+    parse(&src)
+}
+
+/// Parses the text of `site.toml`.
+pub fn parse(src: &str) -> Result<Config> {
+    let raw: RawConfig = toml::from_str(src).map_err(|e| {
+        let (line, col) = e.span().map(|s| line_col(src, s.start)).unwrap_or((0, 0));
+        Error::one(
+            Diagnostic::error(FILE, line, col, e.message().trim().to_string()).with_source(src),
+        )
+    })?;
+    let at = |key: &str| {
+        let off = src
+            .find(&format!("{key} ="))
+            .or_else(|| src.find(key))
+            .unwrap_or(0);
+        line_col(src, off)
+    };
+    let mut errs = Vec::new();
+    let mut check = |ok: bool, key: &str, msg: String| {
+        if !ok {
+            let (l, c) = at(key);
+            errs.push(Diagnostic::error(FILE, l, c, msg).with_source(src));
+        }
+    };
+    check(
+        !raw.title.trim().is_empty(),
+        "title",
+        "`title` must not be empty".into(),
+    );
+    check(
+        !raw.language.trim().is_empty(),
+        "language",
+        "`language` must not be empty".into(),
+    );
+    check(
+        !raw.theme.is_empty()
+            && !raw.theme.contains(['/', '\\'])
+            && raw.theme != ".."
+            && raw.theme != ".",
+        "theme",
+        format!(
+            "`theme` must be a folder name under themes/, found {:?}",
+            raw.theme
+        ),
+    );
+    check(
+        raw.stats.share_digits <= 6,
+        "share_digits",
+        "`stats.share_digits` must be between 0 and 6".into(),
+    );
+    let base_path = base_path_of(&raw.base_url);
+    check(
+        base_path.is_some(),
+        "base_url",
+        format!(
+            "`base_url` must be an http(s) URL or a path starting with `/`, found {:?}",
+            raw.base_url
+        ),
+    );
+    if !errs.is_empty() {
+        return Err(Error::Input(errs));
+    }
+    let mut base_url = raw.base_url.trim().to_string();
+    if !base_url.ends_with('/') {
+        base_url.push('/');
+    }
+    Ok(Config {
+        title: raw.title,
+        base_url,
+        base_path: base_path.unwrap_or_else(|| "/".into()),
+        language: raw.language,
+        theme: raw.theme,
+        description: raw.description,
+        output_dir: raw.output_dir,
+        publication: raw.publication,
+        stats: raw.stats,
+    })
+}
+
+/// `https://host/a/b` → `/a/b/`; `/x` → `/x/`; anything else → None.
+pub fn base_path_of(url: &str) -> Option<String> {
+    let url = url.trim();
+    let path = if let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    {
+        let host_end = rest.find('/').unwrap_or(rest.len());
+        if host_end == 0 {
+            return None;
+        }
+        &rest[host_end..]
+    } else if url.starts_with('/') {
+        url
+    } else {
+        return None;
+    };
+    if path.contains(['?', '#', ' ', '"', '<', '>']) {
+        return None;
+    }
+    let mut p = String::from("/");
+    p.push_str(path.trim_matches('/'));
+    if !p.ends_with('/') {
+        p.push('/');
+    }
+    Some(p)
+}
+
+impl Config {
+    /// Overrides the base URL (from `--base-url`).
+    pub fn with_base_url(mut self, url: &str) -> Result<Self> {
+        let bp = base_path_of(url).ok_or_else(|| {
+            Error::Io(format!(
+                "--base-url must be an http(s) URL or a path starting with `/`, found {url:?}"
+            ))
+        })?;
+        self.base_url = if url.ends_with('/') {
+            url.to_string()
+        } else {
+            format!("{url}/")
+        };
+        self.base_path = bp;
+        Ok(self)
+    }
+
+    /// The absolute URL of a site path like `overview/` (for canonical links).
+    pub fn absolute(&self, path: &str) -> String {
+        if self.base_url.starts_with("http") {
+            format!("{}{}", self.base_url, path)
+        } else {
+            format!("{}{}", self.base_path, path)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_paths() {
+        assert_eq!(
+            base_path_of("https://h/tianhe-2021/").as_deref(),
+            Some("/tianhe-2021/")
+        );
+        assert_eq!(base_path_of("https://h").as_deref(), Some("/"));
+        assert_eq!(base_path_of("/").as_deref(), Some("/"));
+        assert_eq!(base_path_of("h/x"), None);
+    }
+
+    #[test]
+    fn unknown_key_is_located() {
+        let Err(Error::Input(d)) = parse("title = \"t\"\nbase_url = \"/\"\ntitel = 1\n") else {
+            panic!()
+        };
+        assert_eq!((d[0].line, d[0].col), (3, 1));
+        assert!(d[0].message.contains("titel"), "{}", d[0].message);
+    }
+}

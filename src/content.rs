@@ -1,0 +1,321 @@
+//! `content/**/*.md` → [`Chapter`]s.
+//!
+//! Finds chapter files, splits the `---` fenced YAML front matter from the
+//! Markdown body, and parses the front matter into typed fields. Line numbers
+//! of front-matter errors are absolute in the `.md` file. `_index.md` is the
+//! cover page. Chapters are ordered by `weight`, then by path.
+
+use serde::Deserialize;
+use std::path::Path;
+
+use crate::diagnostics::{self, Diagnostic, Error, Result, Sink};
+
+/// Largest chapter file read (bytes); larger files are refused.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// One entry of the cover's “数读” (key figures) block.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyFigure {
+    pub label: String,
+    /// An expression such as `{{ data.orgs.total | num }}`.
+    pub value: String,
+    #[serde(default)]
+    pub unit: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Front matter of a chapter.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: String,
+    #[serde(default)]
+    pub weight: i64,
+    #[serde(default)]
+    pub summary: String,
+    pub slug: Option<String>,
+    pub template: Option<String>,
+    #[serde(default)]
+    pub draft: bool,
+    /// Free-form figures for this chapter, available as `page.data`.
+    #[serde(default)]
+    pub data: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Cover only: the key figures block.
+    #[serde(default)]
+    pub key_figures: Vec<KeyFigure>,
+}
+
+/// A parsed chapter (or the cover).
+#[derive(Debug, Clone)]
+pub struct Chapter {
+    /// Path relative to the site root, `/`-separated (`content/01-overview.md`).
+    pub file: String,
+    /// Path relative to `content/` (`01-overview.md`), used to resolve links.
+    pub rel: String,
+    pub front: FrontMatter,
+    pub body: String,
+    /// 1-based line of the file on which the body starts.
+    pub body_line: usize,
+    pub slug: String,
+    pub is_index: bool,
+}
+
+/// Reads a UTF-8 text file: strips a BOM, turns CRLF into LF, refuses huge or non-UTF-8 files.
+pub fn read_text(path: &Path, display: &str) -> Result<String> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(Error::one(Diagnostic::error(
+            display,
+            0,
+            0,
+            format!(
+                "file is {} bytes; the limit is {} bytes",
+                meta.len(),
+                MAX_FILE_BYTES
+            ),
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let off = e.utf8_error().valid_up_to();
+            let valid = String::from_utf8_lossy(&e.as_bytes()[..off]).into_owned();
+            let (line, col) = diagnostics::line_col(&valid, off);
+            return Err(Error::one(Diagnostic::error(
+                display,
+                line,
+                col,
+                "the file is not valid UTF-8; save it as UTF-8",
+            )));
+        }
+    };
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text);
+    Ok(if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text
+    })
+}
+
+/// Splits `---\nyaml\n---\nbody` into (yaml, body, body_line). The YAML starts on line 2.
+pub fn split_front_matter<'a>(file: &str, src: &'a str) -> Result<(&'a str, &'a str, usize)> {
+    let Some(rest) = src
+        .strip_prefix("---\n")
+        .or_else(|| (src == "---").then_some(""))
+    else {
+        return Err(Error::one(
+            Diagnostic::error(
+                file,
+                1,
+                1,
+                "a chapter must start with `---` and YAML front matter (at least `title:`)",
+            )
+            .with_source(src)
+            .with_help("put `---`, then `title: …`, then `---` at the top of the file"),
+        ));
+    };
+    let mut offset = 0;
+    for (i, line) in rest.split_inclusive('\n').enumerate() {
+        if line.trim_end() == "---" {
+            let yaml = &rest[..offset];
+            let body = &rest[offset + line.len()..];
+            return Ok((yaml, body, i + 3));
+        }
+        offset += line.len();
+    }
+    Err(Error::one(
+        Diagnostic::error(
+            file,
+            1,
+            1,
+            "front matter is not closed: no line `---` after the opening one",
+        )
+        .with_source(src),
+    ))
+}
+
+/// Parses one chapter file's text.
+pub fn parse(file: &str, rel: &str, src: &str) -> Result<Chapter> {
+    let (yaml, body, body_line) = split_front_matter(file, src)?;
+    if yaml.trim().is_empty() {
+        return Err(Error::one(
+            Diagnostic::error(file, 2, 1, "front matter is empty; `title` is required")
+                .with_source(src),
+        ));
+    }
+    let front: FrontMatter = crate::data::parse_yaml(yaml)
+        .map_err(|e| Error::one(diagnostics::from_yaml(file, src, 1, &e)))?;
+    let is_index = rel == "_index.md";
+    let stem = Path::new(rel)
+        .with_extension("")
+        .to_string_lossy()
+        .replace('\\', "/");
+    let slug = match &front.slug {
+        Some(s) => {
+            if !valid_slug(s) {
+                let line = yaml
+                    .lines()
+                    .position(|l| l.starts_with("slug:"))
+                    .map(|i| i + 2)
+                    .unwrap_or(2);
+                return Err(Error::one(
+                    Diagnostic::error(
+                        file,
+                        line,
+                        1,
+                        format!("`slug` must be letters, digits, `-` and `_`, found {s:?}"),
+                    )
+                    .with_source(src),
+                ));
+            }
+            s.clone()
+        }
+        None => default_slug(&stem),
+    };
+    Ok(Chapter {
+        file: file.to_string(),
+        rel: rel.to_string(),
+        front,
+        body: body.to_string(),
+        body_line,
+        slug,
+        is_index,
+    })
+}
+
+fn valid_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+        && s != "data"
+        && s != "static"
+}
+
+/// `03-achievements` → `achievements`; `dir/02-x` → `dir/x`.
+pub fn default_slug(stem: &str) -> String {
+    stem.split('/')
+        .map(|seg| {
+            let t = seg.trim_start_matches(|c: char| c.is_ascii_digit());
+            let t = t.trim_start_matches(['-', '_', '.']);
+            if t.is_empty() {
+                seg.to_string()
+            } else {
+                t.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Loads all chapters under `root/content`, ordered by weight then path.
+pub fn load_dir(root: &Path, drafts: bool, sink: &mut Sink) -> Result<Vec<Chapter>> {
+    let dir = root.join("content");
+    if !dir.is_dir() {
+        return Err(Error::one(Diagnostic::error(
+            "content",
+            0,
+            0,
+            "no content/ folder: chapters live in content/*.md",
+        )));
+    }
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let p = e
+                    .path()
+                    .map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string())
+                    .unwrap_or_default();
+                sink.push(Diagnostic::error(p, 0, 0, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        let path = entry.path();
+        if !entry.file_type().is_file() || path.extension().and_then(|e| e.to_str()) != Some("md") {
+            continue;
+        }
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with('.') || name.ends_with('~') {
+            continue;
+        }
+        let file = path
+            .strip_prefix(root)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let rel = path
+            .strip_prefix(&dir)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let src = match sink.take(read_text(path, &file))? {
+            Some(s) => s,
+            None => continue,
+        };
+        if let Some(ch) = sink.take(parse(&file, &rel, &src))?
+            && (drafts || !ch.front.draft)
+        {
+            out.push(ch);
+        }
+    }
+    out.sort_by(|a, b| {
+        (!a.is_index, a.front.weight, &a.rel).cmp(&(!b.is_index, b.front.weight, &b.rel))
+    });
+    // Duplicate slugs would overwrite each other's page.
+    for i in 0..out.len() {
+        for j in 0..i {
+            if !out[i].is_index && out[i].slug == out[j].slug {
+                let (a, b) = (&out[j], &out[i]);
+                sink.push(Diagnostic::error(
+                    &b.file,
+                    0,
+                    0,
+                    format!(
+                        "slug `{}` is also used by {}; give one of them a different `slug:`",
+                        b.slug, a.file
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_and_locates() {
+        let src = "---\ntitle: 概况\nweight: 2\n---\n正文\n";
+        let ch = parse("content/01-a.md", "01-a.md", src).unwrap();
+        assert_eq!(ch.body, "正文\n");
+        assert_eq!(ch.body_line, 5);
+        assert_eq!(ch.slug, "a");
+        let Err(Error::Input(d)) =
+            parse("content/x.md", "x.md", "---\ntitle: t\nweight: abc\n---\n")
+        else {
+            panic!()
+        };
+        assert_eq!((d[0].line, d[0].file.as_str()), (3, "content/x.md"));
+    }
+
+    #[test]
+    fn missing_title_and_unclosed() {
+        let Err(Error::Input(d)) = parse("content/x.md", "x.md", "---\nweight: 1\n---\n") else {
+            panic!()
+        };
+        assert!(d[0].message.contains("title"), "{}", d[0].message);
+        let Err(Error::Input(d)) = parse("content/x.md", "x.md", "---\ntitle: t\n") else {
+            panic!()
+        };
+        assert!(d[0].message.contains("not closed"));
+    }
+}

@@ -1,0 +1,278 @@
+//! `data/**/*.yaml` → [`Dataset`]s.
+//!
+//! A dataset file holds metadata (title, unit, as-of date, source), an
+//! optional `total`, named `values` (single published figures) and named
+//! `breakdowns` (labelled parts of a total). Parsing keeps the source
+//! location of every number so that a failed consistency check can point at
+//! the exact line and column. Statistics are computed in [`crate::stats`].
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde_saphyr::Spanned;
+use std::fmt;
+use std::marker::PhantomData;
+use std::path::Path;
+
+use crate::diagnostics::{self, Diagnostic, Error, Result, Sink};
+use crate::number::Dec;
+
+/// A source position (1-based line and column) inside a dataset's YAML text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Pos {
+    pub line: usize,
+    pub col: usize,
+}
+
+impl Pos {
+    pub fn of<T>(s: &Spanned<T>) -> Pos {
+        Pos {
+            line: s.referenced.line() as usize,
+            col: s.referenced.column() as usize,
+        }
+    }
+}
+
+/// A YAML mapping that keeps its keys in file order and rejects duplicates.
+#[derive(Debug, Clone)]
+pub struct Ordered<T>(pub Vec<(Spanned<String>, T)>);
+
+impl<T> Default for Ordered<T> {
+    fn default() -> Self {
+        Ordered(Vec::new())
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Ordered<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = Ordered<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a mapping")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> std::result::Result<Ordered<T>, A::Error> {
+                let mut out: Vec<(Spanned<String>, T)> = Vec::new();
+                while let Some(k) = m.next_key::<Spanned<String>>()? {
+                    if out.iter().any(|(o, _)| o.value == k.value) {
+                        return Err(de::Error::custom(format!("duplicate key `{}`", k.value)));
+                    }
+                    let v = m.next_value()?;
+                    out.push((k, v));
+                }
+                Ok(Ordered(out))
+            }
+        }
+        d.deserialize_map(V(PhantomData))
+    }
+}
+
+/// A date such as `2021-06` or `2021`, accepted quoted or not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AsOf(pub String);
+
+impl<'de> Deserialize<'de> for AsOf {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = AsOf;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a date such as 2021-06")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<AsOf, E> {
+                if crate::format::parse_date(v).is_none() {
+                    return Err(E::custom(format!(
+                        "expected a date such as 2021-06 or 2021-06-30, found {v:?}"
+                    )));
+                }
+                Ok(AsOf(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<AsOf, E> {
+                self.visit_str(&v.to_string())
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> std::result::Result<AsOf, E> {
+                self.visit_str(&v.to_string())
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// One dataset file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatasetFile {
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub as_of: Option<AsOf>,
+    #[serde(default)]
+    pub unit: String,
+    #[serde(default)]
+    pub source: String,
+    #[serde(default)]
+    pub respondents: String,
+    pub total: Option<Spanned<Dec>>,
+    /// Decimal places of computed shares in this dataset.
+    pub digits: Option<u32>,
+    #[serde(default)]
+    pub values: Ordered<Fact>,
+    #[serde(default)]
+    pub breakdowns: Ordered<Breakdown>,
+}
+
+/// A single published figure.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fact {
+    pub label: String,
+    pub value: Spanned<Dec>,
+    pub unit: Option<String>,
+    /// Printed before the number: 超过, 约, 近.
+    #[serde(default)]
+    pub prefix: String,
+    /// Printed after the number, before the unit: 多, 余.
+    #[serde(default)]
+    pub suffix: String,
+    pub as_of: Option<AsOf>,
+    #[serde(default)]
+    pub respondents: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Labelled parts of a total.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Breakdown {
+    pub title: String,
+    pub unit: Option<String>,
+    /// Defaults to the dataset's total (or 100 for a unit of `%`).
+    pub total: Option<Spanned<Dec>>,
+    /// The parts (with the remainder, if declared) exhaust the total.
+    #[serde(default)]
+    pub complete: bool,
+    pub digits: Option<u32>,
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub respondents: String,
+    pub parts: Spanned<Vec<Part>>,
+    #[serde(default)]
+    pub groups: Ordered<Group>,
+    pub remainder: Option<Remainder>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Part {
+    pub key: Spanned<String>,
+    pub label: String,
+    pub value: Spanned<Dec>,
+    /// The percentage the publication printed, checked against the computed share.
+    pub published_share: Option<Spanned<Dec>>,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A named sum of parts (e.g. 40岁及以下 = 30岁及以下 + 31—40岁).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    pub label: String,
+    pub parts: Vec<Spanned<String>>,
+    pub published_share: Option<Spanned<Dec>>,
+    pub published_value: Option<Spanned<Dec>>,
+}
+
+/// Declares the unlisted rest of the total as a derived part.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Remainder {
+    pub key: String,
+    pub label: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A loaded dataset: its name (`members`), file and parsed contents.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    pub name: String,
+    /// Path relative to the site root, e.g. `data/members.yaml`.
+    pub file: String,
+    pub source: String,
+    /// Lines before the YAML text (non-zero for front-matter datasets).
+    pub line_offset: usize,
+    pub def: DatasetFile,
+}
+
+/// Largest YAML file read (bytes).
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Parses YAML text with the limits every baipi YAML file gets.
+pub fn parse_yaml<'a, T: Deserialize<'a>>(
+    src: &'a str,
+) -> std::result::Result<T, serde_saphyr::Error> {
+    serde_saphyr::from_str(src)
+}
+
+/// Parses one dataset file's text.
+pub fn parse(name: &str, file: &str, source: String) -> Result<Dataset> {
+    let def: DatasetFile = parse_yaml(&source)
+        .map_err(|e| Error::one(diagnostics::from_yaml(file, &source, 0, &e)))?;
+    Ok(Dataset {
+        name: name.to_string(),
+        file: file.to_string(),
+        source,
+        line_offset: 0,
+        def,
+    })
+}
+
+/// Loads every `*.yaml`/`*.yml` under `root/data`, sorted by name.
+pub fn load_dir(root: &Path, sink: &mut Sink) -> Result<Vec<Dataset>> {
+    let dir = root.join("data");
+    let mut out = Vec::new();
+    if !dir.is_dir() {
+        return Ok(out);
+    }
+    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| Error::Io(format!("data/: {e}")))?;
+        let path = entry.path();
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if !entry.file_type().is_file() || !(ext == "yaml" || ext == "yml") {
+            continue;
+        }
+        let rel = path.strip_prefix(root).unwrap_or(path);
+        let file = rel.to_string_lossy().replace('\\', "/");
+        let name_path = path.strip_prefix(&dir).unwrap_or(path).with_extension("");
+        let name = name_path.to_string_lossy().replace(['\\', '/'], ".");
+        if !name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+        {
+            sink.push(Diagnostic::error(
+                &file,
+                0,
+                0,
+                "a dataset file name may contain only letters, digits and `_` (it becomes `data.<name>`)",
+            ));
+            continue;
+        }
+        let source = match crate::content::read_text(path, &file) {
+            Ok(s) => s,
+            Err(Error::Input(d)) => {
+                sink.items.extend(d);
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        if let Some(ds) = sink.take(parse(&name, &file, source))? {
+            out.push(ds);
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,268 @@
+//! Diagnostics: every problem baipi reports, located in a file when it can be.
+//!
+//! Owns [`Diagnostic`] (one problem, with file, line, column and a source
+//! snippet) and [`Error`] (what a pipeline stage returns when it fails).
+//! Lower layers attach the location because only they know the file and the
+//! line; the printer here is shared by `build`, `check` and (later) `serve`.
+
+use std::fmt;
+use std::path::Path;
+
+/// How bad a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// One located problem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Path relative to the site root, with `/` separators; empty if unknown.
+    pub file: String,
+    /// 1-based line; 0 when unknown.
+    pub line: usize,
+    /// 1-based column counted in characters; 0 when unknown.
+    pub col: usize,
+    pub message: String,
+    /// The offending source line, when known.
+    pub source_line: Option<String>,
+    /// A hint shown after the snippet.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(
+        file: impl Into<String>,
+        line: usize,
+        col: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            file: file.into(),
+            line,
+            col,
+            message: message.into(),
+            source_line: None,
+            help: None,
+        }
+    }
+
+    pub fn warning(
+        file: impl Into<String>,
+        line: usize,
+        col: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(file, line, col, message)
+        }
+    }
+
+    /// Attaches the source line `self.line` of `source` for the snippet.
+    pub fn with_source(mut self, source: &str) -> Self {
+        if self.line > 0 {
+            self.source_line = source
+                .lines()
+                .nth(self.line - 1)
+                .map(|l| l.trim_end_matches('\r').to_string());
+        }
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// `file:line:col` as printed at the start of the message.
+    pub fn location(&self) -> String {
+        match (self.file.is_empty(), self.line, self.col) {
+            (true, _, _) => String::new(),
+            (false, 0, _) => self.file.clone(),
+            (false, l, 0) => format!("{}:{}", self.file, l),
+            (false, l, c) => format!("{}:{}:{}", self.file, l, c),
+        }
+    }
+}
+
+/// Display width of a string in a terminal: CJK and other wide characters take two columns.
+pub fn display_width(s: &str) -> usize {
+    s.chars().map(char_width).sum()
+}
+
+fn char_width(c: char) -> usize {
+    let u = c as u32;
+    let wide = matches!(u,
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD);
+    if wide { 2 } else { 1 }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let loc = self.location();
+        if loc.is_empty() {
+            write!(f, "{kind}: {}", self.message)?;
+        } else {
+            write!(f, "{loc}: {kind}: {}", self.message)?;
+        }
+        if let Some(src) = &self.source_line {
+            let gutter = self.line.to_string();
+            let pad = " ".repeat(gutter.len());
+            write!(f, "\n{pad} |\n{gutter} | {src}")?;
+            if self.col > 0 {
+                let before: String = src.chars().take(self.col - 1).collect();
+                let indent: String = before
+                    .chars()
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect::<String>();
+                let spaces = if indent.contains('\t') {
+                    indent
+                } else {
+                    " ".repeat(display_width(&before))
+                };
+                write!(f, "\n{pad} | {spaces}^")?;
+            }
+        }
+        if let Some(help) = &self.help {
+            write!(f, "\n  = help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// What a failed stage returns.
+#[derive(Debug)]
+pub enum Error {
+    /// Bad input: one or more located problems (exit code 1).
+    Input(Vec<Diagnostic>),
+    /// Usage or I/O trouble (exit code 2).
+    Io(String),
+}
+
+impl Error {
+    pub fn one(d: Diagnostic) -> Self {
+        Error::Input(vec![d])
+    }
+
+    pub fn io(path: &Path, e: impl fmt::Display) -> Self {
+        Error::Io(format!("{}: {}", path.display(), e))
+    }
+
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Input(_) => 1,
+            Error::Io(_) => 2,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Input(ds) => {
+                for (i, d) in ds.iter().enumerate() {
+                    if i > 0 {
+                        writeln!(f)?;
+                    }
+                    write!(f, "{d}")?;
+                }
+                Ok(())
+            }
+            Error::Io(m) => write!(f, "error: {m}"),
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Collects problems across a stage so that `check` can report all of them at once.
+#[derive(Debug, Default)]
+pub struct Sink {
+    pub items: Vec<Diagnostic>,
+}
+
+impl Sink {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    /// Runs `f`; input problems are collected, I/O errors passed on.
+    pub fn take<T>(&mut self, r: Result<T>) -> Result<Option<T>> {
+        match r {
+            Ok(v) => Ok(Some(v)),
+            Err(Error::Input(ds)) => {
+                self.items.extend(ds);
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// Fails with every collected error (warnings stay in the sink).
+    pub fn finish(&self) -> Result<()> {
+        if self.has_errors() {
+            Err(Error::Input(
+                self.items
+                    .iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .cloned()
+                    .collect(),
+            ))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// Line and 1-based character column of a byte offset in `src`.
+pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(src.len());
+    let before = &src[..floor_char_boundary(src, offset)];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Converts a serde-saphyr error into a located diagnostic. `line_offset` is
+/// the number of lines in the file before the YAML text starts (front matter).
+pub fn from_yaml(
+    file: &str,
+    full_source: &str,
+    line_offset: usize,
+    e: &serde_saphyr::Error,
+) -> Diagnostic {
+    let inner = e.without_snippet();
+    let (line, col) = match inner.location().or_else(|| e.location()) {
+        Some(l) if l.line() > 0 => (l.line() as usize + line_offset, l.column() as usize),
+        _ => (0, 0),
+    };
+    let mut msg = inner.to_string();
+    // serde-saphyr appends its own " at line X, column Y"; ours is in front.
+    if let Some(i) = msg.find(" at line ") {
+        msg.truncate(i);
+    }
+    let msg = msg.trim().trim_end_matches('.').to_string();
+    Diagnostic::error(file, line, col, msg).with_source(full_source)
+}

@@ -1,0 +1,386 @@
+//! Number and date formatting for Chinese publications, and the tera
+//! filters that expose it to prose and templates.
+//!
+//! | filter | example | output |
+//! |---|---|---|
+//! | `num` | `12873 \| num` | `12,873` |
+//! | `pct` | `83.05 \| pct` | `83.05%` (`digits=2` fixes the places) |
+//! | `share(of=…)` | `779 \| share(of=938)` | `83.05` (a number, exact half-up) |
+//! | `growth(from=…)` | `120 \| growth(from=100)` | `20` (percent change) |
+//! | `pp` | `3.2 \| pp` | `3.2个百分点` |
+//! | `wan` | `240000 \| wan` | `24万` (`亿` from 10⁸) |
+//! | `fact` | a dataset value | `超过24万平方米` |
+//! | `date_zh` | `"2021-06" \| date_zh` | `2021年6月` |
+//! | `cn_num` | `4 \| cn_num` | `四` |
+//! | `ordinal` | `1 \| ordinal(unit="章")` | `第一章` |
+
+use tera::{Kwargs, State, Tera, TeraResult, Value};
+
+use crate::number::Dec;
+
+/// `12873` → `12,873`; decimals keep their digits (`12873.5` → `12,873.5`).
+pub fn thousands(d: Dec) -> String {
+    let s = d.to_string();
+    let (sign, s) = s
+        .strip_prefix('-')
+        .map(|r| ("-", r))
+        .unwrap_or(("", s.as_str()));
+    let (int, frac) = s
+        .split_once('.')
+        .map(|(i, f)| (i, Some(f)))
+        .unwrap_or((s, None));
+    let mut out = String::from(sign);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
+/// The text of a published figure: prefix, number, suffix, unit (`超过24万平方米`).
+pub fn fact_text(prefix: &str, value: Dec, suffix: &str, unit: &str) -> String {
+    let n = if value.is_integer() && value.as_i64().is_some_and(|i| i.abs() >= 10_000) {
+        thousands(value)
+    } else {
+        value.to_string()
+    };
+    format!("{prefix}{n}{suffix}{unit}")
+}
+
+/// `240000` → `24万`, `123456789` → `1.23亿` (two decimals at most, trailing zeros dropped).
+pub fn wan(d: Dec) -> String {
+    let (div, unit) = if d.to_f64().abs() >= 1e8 {
+        (Dec::from_int(100_000_000), "亿")
+    } else if d.to_f64().abs() >= 1e4 {
+        (Dec::from_int(10_000), "万")
+    } else {
+        return d.to_string();
+    };
+    let q = d.ratio_scaled(div, 1, 2).map(Dec::normalized).unwrap_or(d);
+    format!("{q}{unit}")
+}
+
+/// Parses `2021`, `2021-06`, `2021-06-30` into (year, month, day).
+pub fn parse_date(s: &str) -> Option<(u32, Option<u32>, Option<u32>)> {
+    let mut it = s.trim().split('-');
+    let y: u32 = it
+        .next()?
+        .parse()
+        .ok()
+        .filter(|y| (1000..=9999).contains(y))?;
+    let m = match it.next() {
+        Some(m) => Some(m.parse::<u32>().ok().filter(|m| (1..=12).contains(m))?),
+        None => None,
+    };
+    let d = match it.next() {
+        Some(d) => Some(d.parse::<u32>().ok().filter(|d| (1..=31).contains(d))?),
+        None => None,
+    };
+    if it.next().is_some() {
+        return None;
+    }
+    Some((y, m, d))
+}
+
+/// `2021-06` → `2021年6月`; `2021-08-15` → `2021年8月15日`.
+pub fn date_zh(s: &str) -> Option<String> {
+    let (y, m, d) = parse_date(s)?;
+    let mut out = format!("{y}年");
+    if let Some(m) = m {
+        out.push_str(&format!("{m}月"));
+    }
+    if let Some(d) = d {
+        out.push_str(&format!("{d}日"));
+    }
+    Some(out)
+}
+
+/// Chinese numerals for 0–9999 (`4` → `四`, `12` → `十二`, `105` → `一百零五`).
+pub fn cn_num(n: i64) -> Option<String> {
+    const D: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    if !(0..10000).contains(&n) {
+        return None;
+    }
+    if n < 10 {
+        return Some(D[n as usize].to_string());
+    }
+    if n < 20 {
+        return Some(format!(
+            "十{}",
+            if n % 10 == 0 {
+                ""
+            } else {
+                D[(n % 10) as usize]
+            }
+        ));
+    }
+    let units = [(1000, "千"), (100, "百"), (10, "十"), (1, "")];
+    let mut out = String::new();
+    let mut zero = false;
+    for (u, name) in units {
+        let digit = (n / u) % 10;
+        if digit == 0 {
+            if !out.is_empty() {
+                zero = true;
+            }
+            continue;
+        }
+        if zero {
+            out.push('零');
+            zero = false;
+        }
+        out.push_str(D[digit as usize]);
+        out.push_str(name);
+    }
+    Some(out)
+}
+
+/// The nearest candidate by edit distance, if reasonably close.
+pub fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        let d = edit_distance(word, c);
+        if best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    best.filter(|(d, c)| *d <= (word.chars().count().max(c.chars().count()) / 2).max(1))
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// A tera value as an exact decimal (numbers, numeric strings, or a value map's `value`).
+pub fn dec_of(v: &Value) -> Option<Dec> {
+    if let Some(i) = v.as_i64() {
+        return Some(Dec::from_int(i));
+    }
+    if v.is_map() {
+        return v.get_from_path("value").and_then(dec_of);
+    }
+    if let Some(s) = v.as_str() {
+        return Dec::parse(s);
+    }
+    v.as_f64().and_then(Dec::from_f64)
+}
+
+fn need_num(v: &Value, filter: &str) -> TeraResult<Dec> {
+    dec_of(v).ok_or_else(|| {
+        tera::Error::message(format!(
+            "filter `{filter}` expects a number, found {} `{}`",
+            v.name(),
+            short(v)
+        ))
+    })
+}
+
+fn short(v: &Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 40 {
+        format!("{}…", s.chars().take(40).collect::<String>())
+    } else {
+        s
+    }
+}
+
+fn kw_dec(kwargs: &Kwargs, key: &str, filter: &str) -> TeraResult<Dec> {
+    let v: &Value = kwargs
+        .get::<&Value>(key)?
+        .ok_or_else(|| tera::Error::message(format!("filter `{filter}` needs `{key}=…`")))?;
+    need_num(v, filter)
+}
+
+fn digits_kw(kwargs: &Kwargs, default: u32) -> TeraResult<u32> {
+    Ok(kwargs
+        .get::<i64>("digits")?
+        .map(|d| d.clamp(0, 6) as u32)
+        .unwrap_or(default))
+}
+
+/// Registers baipi's filters on a tera instance.
+pub fn register(tera: &mut Tera, share_digits: u32) {
+    tera.register_filter(
+        "num",
+        |v: &Value, kw: Kwargs, _: &State| -> TeraResult<String> {
+            let d = need_num(v, "num")?;
+            Ok(match kw.get::<i64>("digits")? {
+                Some(n) => thousands(Dec::parse(&d.fixed(n.clamp(0, 6) as u32)).unwrap_or(d)),
+                None => thousands(d),
+            })
+        },
+    );
+    tera.register_filter(
+        "pct",
+        |v: &Value, kw: Kwargs, _: &State| -> TeraResult<String> {
+            let d = need_num(v, "pct")?;
+            Ok(match kw.get::<i64>("digits")? {
+                Some(n) => format!("{}%", d.fixed(n.clamp(0, 6) as u32)),
+                None => format!("{d}%"),
+            })
+        },
+    );
+    tera.register_filter(
+        "pp",
+        |v: &Value, kw: Kwargs, _: &State| -> TeraResult<String> {
+            let d = need_num(v, "pp")?;
+            let s = match kw.get::<i64>("digits")? {
+                Some(n) => d.fixed(n.clamp(0, 6) as u32),
+                None => d.to_string(),
+            };
+            Ok(format!("{}个百分点", s.trim_start_matches('-')))
+        },
+    );
+    tera.register_filter(
+        "share",
+        move |v: &Value, kw: Kwargs, _: &State| -> TeraResult<Value> {
+            let d = need_num(v, "share")?;
+            let of = kw_dec(&kw, "of", "share")?;
+            let digits = digits_kw(&kw, share_digits)?;
+            let s = d.percent_of(of, digits).ok_or_else(|| {
+                tera::Error::message(format!(
+                    "filter `share`: cannot take a share of a total of {of}"
+                ))
+            })?;
+            Ok(dec_value(s))
+        },
+    );
+    tera.register_filter(
+        "growth",
+        move |v: &Value, kw: Kwargs, _: &State| -> TeraResult<Value> {
+            let d = need_num(v, "growth")?;
+            let from = kw_dec(&kw, "from", "growth")?;
+            let digits = digits_kw(&kw, share_digits)?;
+            let s = d.growth_from(from, digits).ok_or_else(|| {
+                tera::Error::message(format!("filter `growth`: cannot grow from {from}"))
+            })?;
+            Ok(dec_value(s))
+        },
+    );
+    tera.register_filter(
+        "wan",
+        |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> { Ok(wan(need_num(v, "wan")?)) },
+    );
+    tera.register_filter(
+        "fact",
+        |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
+            if let Some(t) = v.get_from_path("text").and_then(|t| t.as_str()) {
+                return Ok(t.to_string());
+            }
+            Ok(thousands(need_num(v, "fact")?))
+        },
+    );
+    tera.register_filter(
+        "date_zh",
+        |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
+            let s = match v.as_str() {
+                Some(s) => s.to_string(),
+                None => v.to_string(),
+            };
+            date_zh(&s).ok_or_else(|| {
+                tera::Error::message(format!(
+                    "filter `date_zh` expects a date such as 2021-06, found `{s}`"
+                ))
+            })
+        },
+    );
+    tera.register_filter(
+        "cn_num",
+        |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
+            let d = need_num(v, "cn_num")?;
+            d.as_i64().and_then(cn_num).ok_or_else(|| {
+                tera::Error::message(format!(
+                    "filter `cn_num` expects a whole number 0–9999, found {d}"
+                ))
+            })
+        },
+    );
+    tera.register_filter(
+        "ordinal",
+        |v: &Value, kw: Kwargs, _: &State| -> TeraResult<String> {
+            let d = need_num(v, "ordinal")?;
+            let unit: String = kw.get::<String>("unit")?.unwrap_or_default();
+            let n = d.as_i64().and_then(cn_num).ok_or_else(|| {
+                tera::Error::message(format!(
+                    "filter `ordinal` expects a whole number, found {d}"
+                ))
+            })?;
+            Ok(format!("第{n}{unit}"))
+        },
+    );
+}
+
+/// An exact decimal as a tera number.
+pub fn dec_value(d: Dec) -> Value {
+    match d.as_i64() {
+        Some(i) => Value::from(i),
+        None => Value::from(d.to_f64()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(thousands(Dec::from_int(12873)), "12,873");
+        assert_eq!(thousands(Dec::from_int(-1234567)), "-1,234,567");
+        assert_eq!(thousands(Dec::parse("938").unwrap()), "938");
+        assert_eq!(wan(Dec::from_int(240000)), "24万");
+        assert_eq!(wan(Dec::from_int(123456789)), "1.23亿");
+        assert_eq!(date_zh("2021-06").unwrap(), "2021年6月");
+        assert_eq!(date_zh("2021-08-15").unwrap(), "2021年8月15日");
+        assert!(date_zh("2021-13").is_none());
+        assert_eq!(cn_num(4).unwrap(), "四");
+        assert_eq!(cn_num(12).unwrap(), "十二");
+        assert_eq!(cn_num(105).unwrap(), "一百零五");
+        assert_eq!(cn_num(2021).unwrap(), "二千零二十一");
+        assert_eq!(
+            fact_text("超过", Dec::from_int(24), "", "万平方米"),
+            "超过24万平方米"
+        );
+        assert_eq!(fact_text("", Dec::from_int(6800), "多", "场"), "6800多场");
+        assert_eq!(
+            nearest("membres", ["members", "orgs"].into_iter()),
+            Some("members")
+        );
+        assert_eq!(nearest("zzz", ["members", "orgs"].into_iter()), None);
+    }
+
+    fn render(src: &str) -> String {
+        let mut t = Tera::new();
+        register(&mut t, 2);
+        t.render_str(src, &tera::Context::new(), false).unwrap()
+    }
+
+    #[test]
+    fn filters_in_templates() {
+        assert_eq!(render("{{ 12873 | num }}"), "12,873");
+        assert_eq!(render("{{ 779 | share(of=938) | pct }}"), "83.05%");
+        assert_eq!(render("{{ 1 | share(of=8) | pct(digits=2) }}"), "12.50%");
+        assert_eq!(render("{{ 29.9 | pct }}"), "29.9%");
+        assert_eq!(render("{{ 120 | growth(from=100) | pct }}"), "20%");
+        assert_eq!(render("{{ 1 | ordinal(unit='章') }}"), "第一章");
+        assert_eq!(render("{{ '2021-06' | date_zh }}"), "2021年6月");
+        assert_eq!(render("{{ 3.2 | pp }}"), "3.2个百分点");
+    }
+}

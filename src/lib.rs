@@ -1,0 +1,29 @@
+//! baipi — a static site generator for statistical white papers.
+//!
+//! The pipeline, one module a stage, each a function from values to values:
+//!
+//! ```text
+//! site.toml ─► config::load ─► Config
+//! content/**/*.md ─► content::load_dir ─► Chapter (front matter + body)
+//! data/**/*.yaml ─► data::load_dir ─► Dataset ─► stats::compute ─► Computed (+ checks)
+//! Chapter body ─► prose (tera expressions over data) ─► markdown ─► HTML
+//! Site ─► build::render (theme templates, open data) ─► Output { path → bytes }
+//! Output ─► build::write (atomic swap of public/)
+//! ```
+//!
+//! Only `build::write` touches the output folder.
+
+pub mod build;
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod data;
+pub mod diagnostics;
+pub mod format;
+pub mod markdown;
+pub mod number;
+pub mod opendata;
+pub mod prose;
+pub mod site;
+pub mod stats;
+pub mod theme;

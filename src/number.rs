@@ -1,0 +1,382 @@
+//! Exact decimal numbers for published statistics.
+//!
+//! Counts and percentages are kept as `units / 10^scale` in an `i128`, so a
+//! share is rounded half-up on the exact rational value: 83.045 rounds to
+//! 83.05 even though the nearest `f64` prints as 83.04499…
+
+use serde::de::{self, Deserialize, Deserializer, Visitor};
+use std::cmp::Ordering;
+use std::fmt;
+
+/// Largest number of decimal places kept.
+pub const MAX_SCALE: u32 = 12;
+/// Largest magnitude accepted (well inside i128 after scaling for a share).
+const MAX_UNITS: i128 = 10_i128.pow(30);
+
+/// An exact decimal.
+#[derive(Clone, Copy, Debug)]
+pub struct Dec {
+    units: i128,
+    scale: u32,
+}
+
+impl PartialEq for Dec {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Dec {}
+impl PartialOrd for Dec {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Dec {
+    fn cmp(&self, other: &Self) -> Ordering {
+        let s = self.scale.max(other.scale);
+        self.rescaled(s).cmp(&other.rescaled(s))
+    }
+}
+
+fn pow10(n: u32) -> i128 {
+    10_i128.pow(n)
+}
+
+impl Dec {
+    pub const ZERO: Dec = Dec { units: 0, scale: 0 };
+
+    pub fn from_int(i: i64) -> Dec {
+        Dec {
+            units: i as i128,
+            scale: 0,
+        }
+    }
+
+    /// Parses `-12.340`, `7721`, `+3.5`. No exponents, no separators.
+    pub fn parse(s: &str) -> Option<Dec> {
+        let s = s.trim();
+        let (neg, digits) = match s.as_bytes().first()? {
+            b'-' => (true, &s[1..]),
+            b'+' => (false, &s[1..]),
+            _ => (false, s),
+        };
+        let (int, frac) = match digits.split_once('.') {
+            Some((i, f)) => (i, f),
+            None => (digits, ""),
+        };
+        if int.is_empty() && frac.is_empty() {
+            return None;
+        }
+        if !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        if frac.len() as u32 > MAX_SCALE || int.len() > 28 {
+            return None;
+        }
+        let mut units: i128 = 0;
+        for b in int.bytes().chain(frac.bytes()) {
+            units = units * 10 + (b - b'0') as i128;
+        }
+        if neg {
+            units = -units;
+        }
+        Some(Dec {
+            units,
+            scale: frac.len() as u32,
+        })
+    }
+
+    /// The shortest decimal that round-trips `f` (what YAML wrote), if finite.
+    pub fn from_f64(f: f64) -> Option<Dec> {
+        if !f.is_finite() || f.abs() >= 1e27 {
+            return None;
+        }
+        Dec::parse(&format!("{f}"))
+    }
+
+    pub fn to_f64(self) -> f64 {
+        self.to_string().parse().unwrap_or(f64::NAN)
+    }
+
+    /// Number of decimal places as written (`83.05` → 2, `20` → 0).
+    pub fn scale(self) -> u32 {
+        self.scale
+    }
+
+    pub fn is_negative(self) -> bool {
+        self.units < 0
+    }
+
+    pub fn is_zero(self) -> bool {
+        self.units == 0
+    }
+
+    /// Whether the value is a whole number.
+    pub fn is_integer(self) -> bool {
+        self.units % pow10(self.scale) == 0
+    }
+
+    /// The value as i64 when it is a whole number in range.
+    pub fn as_i64(self) -> Option<i64> {
+        if self.is_integer() {
+            i64::try_from(self.units / pow10(self.scale)).ok()
+        } else {
+            None
+        }
+    }
+
+    fn rescaled(self, scale: u32) -> i128 {
+        self.units.saturating_mul(pow10(scale - self.scale))
+    }
+
+    pub fn checked_add(self, o: Dec) -> Option<Dec> {
+        let s = self.scale.max(o.scale);
+        let u = self.rescaled(s).checked_add(o.rescaled(s))?;
+        (u.abs() < MAX_UNITS).then_some(Dec { units: u, scale: s }.normalized())
+    }
+
+    pub fn checked_sub(self, o: Dec) -> Option<Dec> {
+        self.checked_add(Dec {
+            units: -o.units,
+            scale: o.scale,
+        })
+    }
+
+    /// Drops trailing zeros of the fraction (`80.50` → `80.5`).
+    pub fn normalized(mut self) -> Dec {
+        while self.scale > 0 && self.units % 10 == 0 {
+            self.units /= 10;
+            self.scale -= 1;
+        }
+        self
+    }
+
+    /// Rounds half away from zero to `digits` places, keeping exactly `digits` places.
+    pub fn round(self, digits: u32) -> Dec {
+        if digits >= self.scale {
+            return Dec {
+                units: self.units * pow10(digits - self.scale),
+                scale: digits,
+            };
+        }
+        let d = pow10(self.scale - digits);
+        Dec {
+            units: div_round_half_up(self.units, d),
+            scale: digits,
+        }
+    }
+
+    /// `self / of × 100`, rounded half-up to `digits` places on the exact value.
+    /// `None` when `of` is zero or the numbers are out of range.
+    pub fn percent_of(self, of: Dec, digits: u32) -> Option<Dec> {
+        self.ratio_scaled(of, 100, digits)
+    }
+
+    /// `(self − old) / old × 100`, rounded like [`Dec::percent_of`].
+    pub fn growth_from(self, old: Dec, digits: u32) -> Option<Dec> {
+        self.checked_sub(old)?.ratio_scaled(old, 100, digits)
+    }
+
+    /// `self / of × factor`, rounded to `digits` places.
+    pub fn ratio_scaled(self, of: Dec, factor: i128, digits: u32) -> Option<Dec> {
+        if of.units == 0 || digits > MAX_SCALE {
+            return None;
+        }
+        // self.units/10^a ÷ of.units/10^b × factor × 10^digits
+        //   = self.units × 10^b × factor × 10^digits ÷ (of.units × 10^a)
+        let num = self
+            .units
+            .checked_mul(pow10(of.scale))?
+            .checked_mul(factor)?
+            .checked_mul(pow10(digits))?;
+        let den = of.units.checked_mul(pow10(self.scale))?;
+        Some(Dec {
+            units: div_round_half_up(num, den),
+            scale: digits,
+        })
+    }
+
+    /// Formats with exactly `digits` decimals (rounding half-up).
+    pub fn fixed(self, digits: u32) -> String {
+        let r = self.round(digits);
+        r.to_string_raw()
+    }
+
+    fn to_string_raw(self) -> String {
+        let neg = self.units < 0;
+        let digits = self.units.unsigned_abs().to_string();
+        let scale = self.scale as usize;
+        let mut out = String::new();
+        if neg {
+            out.push('-');
+        }
+        if scale == 0 {
+            out.push_str(&digits);
+        } else if digits.len() > scale {
+            out.push_str(&digits[..digits.len() - scale]);
+            out.push('.');
+            out.push_str(&digits[digits.len() - scale..]);
+        } else {
+            out.push_str("0.");
+            out.push_str(&"0".repeat(scale - digits.len()));
+            out.push_str(&digits);
+        }
+        out
+    }
+}
+
+/// Integer division rounding half away from zero.
+fn div_round_half_up(num: i128, den: i128) -> i128 {
+    let (num, den) = if den < 0 { (-num, -den) } else { (num, den) };
+    let q = num / den;
+    let r = num % den;
+    if r.abs() * 2 >= den {
+        if num < 0 { q - 1 } else { q + 1 }
+    } else {
+        q
+    }
+}
+
+/// Prints as written, with trailing fraction zeros kept (`83.05`, `29.9`, `12873`).
+impl fmt::Display for Dec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_string_raw())
+    }
+}
+
+impl serde::Serialize for Dec {
+    /// Whole numbers as integers, everything else as the nearest float.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.as_i64() {
+            Some(i) => s.serialize_i64(i),
+            None => s.serialize_f64(self.to_f64()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Dec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Dec, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Dec;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a finite number")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Dec, E> {
+                Ok(Dec::from_int(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Dec, E> {
+                Ok(Dec {
+                    units: v as i128,
+                    scale: 0,
+                })
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Dec, E> {
+                Dec::from_f64(v)
+                    .ok_or_else(|| E::custom(format!("expected a finite number, found {v}")))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Dec, E> {
+                Dec::parse(v).ok_or_else(|| E::custom(format!("expected a number, found {v:?}")))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Dec {
+        Dec::parse(s).unwrap()
+    }
+
+    #[test]
+    fn published_shares_of_the_seed() {
+        let cases = [
+            ("779", "938", "83.05"),
+            ("159", "938", "16.95"),
+            ("11591", "12873", "90.04"),
+            ("1282", "12873", "9.96"),
+            ("10237", "12873", "79.52"),
+            ("7721", "12873", "59.98"),
+            ("2648", "12873", "20.57"),
+        ];
+        for (p, t, want) in cases {
+            assert_eq!(
+                d(p).percent_of(d(t), 2).unwrap().to_string(),
+                want,
+                "{p}/{t}"
+            );
+        }
+    }
+
+    #[test]
+    fn half_up_on_exact_value() {
+        // 83.045 exactly: a float would print 83.04499999…
+        assert_eq!(d("83.045").round(2).to_string(), "83.05");
+        assert_eq!(d("0.125").round(2).to_string(), "0.13");
+        assert_eq!(d("-0.125").round(2).to_string(), "-0.13");
+        // 1/8 = 12.5 % exactly → 12.50, and 1/800 = 0.125 % → 0.13
+        assert_eq!(d("1").percent_of(d("8"), 2).unwrap().to_string(), "12.50");
+        assert_eq!(d("1").percent_of(d("800"), 2).unwrap().to_string(), "0.13");
+    }
+
+    #[test]
+    fn near_zero_and_hundred() {
+        assert_eq!(
+            d("1").percent_of(d("1000000"), 2).unwrap().to_string(),
+            "0.00"
+        );
+        assert_eq!(
+            d("999999").percent_of(d("1000000"), 2).unwrap().to_string(),
+            "100.00"
+        );
+        assert_eq!(
+            d("999949").percent_of(d("1000000"), 2).unwrap().to_string(),
+            "99.99"
+        );
+        assert_eq!(d("0").percent_of(d("5"), 2).unwrap().to_string(), "0.00");
+    }
+
+    #[test]
+    fn zero_total_is_none() {
+        assert!(d("5").percent_of(Dec::ZERO, 2).is_none());
+        assert!(d("5").growth_from(Dec::ZERO, 2).is_none());
+    }
+
+    #[test]
+    fn growth_and_arithmetic() {
+        assert_eq!(
+            d("120").growth_from(d("100"), 2).unwrap().to_string(),
+            "20.00"
+        );
+        assert_eq!(
+            d("12873")
+                .checked_sub(d("7721"))
+                .unwrap()
+                .checked_sub(d("2648"))
+                .unwrap()
+                .to_string(),
+            "2504"
+        );
+        assert_eq!(
+            d("29.9").checked_add(d("67.03")).unwrap().to_string(),
+            "96.93"
+        );
+        assert!(d("80.50") == d("80.5"));
+        assert_eq!(Dec::from_f64(83.05).unwrap().to_string(), "83.05");
+        assert!(Dec::from_f64(f64::NAN).is_none());
+        assert!(Dec::parse("1e5").is_none());
+        assert!(Dec::parse("").is_none());
+        assert!(Dec::parse("-").is_none());
+    }
+
+    #[test]
+    fn fixed_formatting() {
+        assert_eq!(d("29.9").fixed(2), "29.90");
+        assert_eq!(d("0.05").fixed(0), "0");
+        assert_eq!(d("0.5").fixed(0), "1");
+        assert_eq!(d("-0.05").to_string(), "-0.05");
+    }
+}

@@ -1,0 +1,107 @@
+//! Chapter bodies with expressions → Markdown.
+//!
+//! A body may contain tera expressions (`{{ data.orgs.total | num }}`) and
+//! tags (`{% for %}`), evaluated against `data` (datasets with their
+//! statistics; `stats` is the same tree), `site` and `page`. Output of
+//! expressions is HTML-escaped, so a dataset label can never inject markup.
+//! Errors are reported at their line and column in the `.md` file.
+
+use tera::{Context, Tera};
+
+use crate::diagnostics::{Diagnostic, Error, Result};
+
+/// The expression engine: one tera instance with baipi's filters and the
+/// site-wide values in its global context, shared by all chapters.
+pub struct Prose {
+    tera: Tera,
+}
+
+impl Prose {
+    pub fn new(share_digits: u32, data: &serde_json::Value, site: &serde_json::Value) -> Self {
+        let mut tera = Tera::new();
+        crate::format::register(&mut tera, share_digits);
+        tera.global_context().insert("data", data);
+        tera.global_context().insert("stats", data);
+        tera.global_context().insert("site", site);
+        Prose { tera }
+    }
+
+    /// Whether `text` contains anything to evaluate.
+    pub fn has_expressions(text: &str) -> bool {
+        text.contains("{{") || text.contains("{%") || text.contains("{#")
+    }
+
+    /// Evaluates `text`, which starts at `line`:`col` of `file` (whose full text is `source`).
+    pub fn eval(
+        &self,
+        text: &str,
+        ctx: &Context,
+        file: &str,
+        source: &str,
+        line: usize,
+        col: usize,
+    ) -> Result<String> {
+        if !Self::has_expressions(text) {
+            return Ok(text.to_string());
+        }
+        self.tera
+            .render_str(text, ctx, true)
+            .map_err(|e| Error::one(locate(&e, file, source, line, col, text)))
+    }
+}
+
+/// Maps a tera error inside a snippet starting at (`line`, `col`) to a located diagnostic.
+pub fn locate(
+    e: &tera::Error,
+    file: &str,
+    source: &str,
+    line: usize,
+    col: usize,
+    text: &str,
+) -> Diagnostic {
+    let report = match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
+        _ => None,
+    };
+    match report {
+        Some(r) => {
+            let sp = r.span();
+            let l = line + sp.start_line.saturating_sub(1);
+            // tera columns are 0-based character offsets within the snippet's line.
+            let line_text = text
+                .lines()
+                .nth(sp.start_line.saturating_sub(1))
+                .unwrap_or("");
+            let cchars = line_text.chars().take(sp.start_col).count();
+            let c = if sp.start_line <= 1 {
+                col + cchars
+            } else {
+                cchars + 1
+            };
+            let mut d =
+                Diagnostic::error(file, l, c, clean_message(r.message())).with_source(source);
+            if let Some(h) = hint(r.message()) {
+                d = d.with_help(h);
+            }
+            d
+        }
+        None => {
+            Diagnostic::error(file, line, col, clean_message(&e.to_string())).with_source(source)
+        }
+    }
+}
+
+fn clean_message(m: &str) -> String {
+    m.replace("__tera_one_off", "this chapter")
+        .trim()
+        .trim_end_matches('.')
+        .to_string()
+}
+
+fn hint(m: &str) -> Option<String> {
+    if m.contains("is not defined") {
+        Some("datasets are `data.<file name>` (data/members.yaml → data.members); see the data page for every field".into())
+    } else {
+        None
+    }
+}

@@ -1,0 +1,228 @@
+//! Theme loading and the view types templates see.
+//!
+//! A theme is `themes/<name>/templates/*.html` (tera 2, autoescaped) plus
+//! `themes/<name>/static/`, copied to the output root. A site may override
+//! any template from its own `templates/` and add files in its own
+//! `static/`. Templates get dedicated view structs, never internal types, so
+//! renaming internals cannot break a theme.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::diagnostics::{Diagnostic, Error, Result};
+use crate::markdown::TocEntry;
+
+/// Templates every theme must provide.
+pub const REQUIRED: &[&str] = &["index.html", "chapter.html"];
+
+/// A link to a chapter.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChapterLink {
+    pub title: String,
+    pub url: String,
+    pub summary: String,
+    /// 1-based position among the chapters.
+    pub number: usize,
+    pub slug: String,
+}
+
+/// The site, as templates see it (in the global context as `site`).
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub description: String,
+    pub language: String,
+    pub base_url: String,
+    /// Path prefix of every URL, `/` or `/sub/path/`.
+    pub base_path: String,
+    pub publication: crate::config::Publication,
+    pub chapters: Vec<ChapterLink>,
+    pub chapter_count: usize,
+    pub datasets: Vec<DatasetLink>,
+    pub generator: &'static str,
+}
+
+/// A dataset on the data page.
+#[derive(Debug, Clone, Serialize)]
+pub struct DatasetLink {
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    pub unit: String,
+    pub as_of: String,
+    pub source: String,
+    pub csv_url: String,
+    pub json_url: String,
+    pub file: String,
+}
+
+/// A key figure on the cover.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyFigureView {
+    pub label: String,
+    pub value: String,
+    pub unit: String,
+    pub note: String,
+}
+
+/// The page being rendered (`page` in the template context).
+#[derive(Debug, Clone, Serialize)]
+pub struct PageView {
+    pub title: String,
+    pub summary: String,
+    pub url: String,
+    pub permalink: String,
+    pub slug: String,
+    pub number: usize,
+    pub content: String,
+    pub toc: Vec<TocEntry>,
+    pub prev: Option<ChapterLink>,
+    pub next: Option<ChapterLink>,
+    pub key_figures: Vec<KeyFigureView>,
+    pub data: serde_json::Value,
+    pub description: String,
+}
+
+/// A loaded theme: template name → source, plus static files.
+pub struct Theme {
+    pub templates: Vec<(String, String, String)>,
+    pub statics: BTreeMap<String, Vec<u8>>,
+}
+
+/// Reads `themes/<name>` and the site's own `templates/` and `static/`.
+pub fn load(root: &Path, name: &str) -> Result<Theme> {
+    let dir = root.join("themes").join(name);
+    if !dir.is_dir() {
+        let available: Vec<String> = std::fs::read_dir(root.join("themes"))
+            .map(|rd| {
+                rd.filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut d = Diagnostic::error(
+            crate::config::FILE,
+            0,
+            0,
+            format!("theme `{name}` not found: no folder themes/{name}/"),
+        );
+        if let Some(n) = crate::format::nearest(name, available.iter().map(String::as_str)) {
+            d = d.with_help(format!("did you mean `{n}`?"));
+        }
+        return Err(Error::one(d));
+    }
+    let mut templates: BTreeMap<String, (String, String)> = BTreeMap::new();
+    for (base, label) in [
+        (dir.join("templates"), format!("themes/{name}/templates")),
+        (root.join("templates"), "templates".to_string()),
+    ] {
+        for (rel, bytes) in read_tree(&base)? {
+            if !rel.ends_with(".html") && !rel.ends_with(".xml") && !rel.ends_with(".txt") {
+                continue;
+            }
+            let file = format!("{label}/{rel}");
+            let text = String::from_utf8(bytes).map_err(|_| {
+                Error::one(Diagnostic::error(
+                    &file,
+                    0,
+                    0,
+                    "template is not valid UTF-8",
+                ))
+            })?;
+            templates.insert(rel, (file, text));
+        }
+    }
+    for req in REQUIRED {
+        if !templates.contains_key(*req) {
+            return Err(Error::one(Diagnostic::error(
+                format!("themes/{name}/templates/{req}"),
+                0,
+                0,
+                format!("theme `{name}` has no template `{req}`, which every theme must provide"),
+            )));
+        }
+    }
+    let mut statics = read_tree(&dir.join("static"))?;
+    statics.extend(read_tree(&root.join("static"))?);
+    Ok(Theme {
+        templates: templates.into_iter().map(|(k, (f, t))| (k, f, t)).collect(),
+        statics,
+    })
+}
+
+/// All files under `dir` (relative `/` paths → bytes); empty if `dir` is missing.
+pub fn read_tree(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>> {
+    let mut out = BTreeMap::new();
+    if !dir.is_dir() {
+        return Ok(out);
+    }
+    for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let e = e.map_err(|e| Error::Io(format!("{}: {e}", dir.display())))?;
+        if !e.file_type().is_file() {
+            continue;
+        }
+        let rel = e
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(e.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        if rel.split('/').any(|s| s.starts_with('.')) {
+            continue;
+        }
+        let bytes = std::fs::read(e.path()).map_err(|err| Error::io(e.path(), err))?;
+        out.insert(rel, bytes);
+    }
+    Ok(out)
+}
+
+/// Compiles the theme's templates with baipi's filters.
+pub fn compile(theme: &Theme, share_digits: u32) -> Result<tera::Tera> {
+    let mut tera = tera::Tera::new();
+    crate::format::register(&mut tera, share_digits);
+    tera.autoescape_on([".html", ".xml"]);
+    let r = tera.add_raw_templates(
+        theme
+            .templates
+            .iter()
+            .map(|(name, _, text)| (name.as_str(), text.as_str())),
+    );
+    if let Err(e) = r {
+        return Err(Error::one(template_error(theme, &e)));
+    }
+    Ok(tera)
+}
+
+/// Locates a tera error in the template file it came from.
+pub fn template_error(theme: &Theme, e: &tera::Error) -> Diagnostic {
+    let report = match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
+        _ => None,
+    };
+    if let Some(r) = report
+        && let Some((_, file, text)) = theme.templates.iter().find(|(n, _, _)| n == r.filename())
+    {
+        let sp = r.span();
+        let line_text = text
+            .lines()
+            .nth(sp.start_line.saturating_sub(1))
+            .unwrap_or("");
+        let col = line_text.chars().take(sp.start_col).count() + 1;
+        return Diagnostic::error(
+            file,
+            sp.start_line,
+            col,
+            r.message().trim().trim_end_matches('.').to_string(),
+        )
+        .with_source(text);
+    }
+    // Errors without a span (missing parent, circular extends …) still say which theme.
+    let mut msg = e.to_string();
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        msg.push_str(&format!(": {s}"));
+        src = s.source();
+    }
+    Diagnostic::error("templates", 0, 0, msg)
+}
