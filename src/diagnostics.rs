@@ -263,6 +263,61 @@ pub fn from_yaml(
     if let Some(i) = msg.find(" at line ") {
         msg.truncate(i);
     }
-    let msg = msg.trim().trim_end_matches('.').to_string();
+    let msg = friendly_yaml_message(msg.trim().trim_end_matches('.'));
+    let found = (line > 0)
+        .then(|| full_source.lines().nth(line - 1))
+        .flatten()
+        .unwrap_or("");
+    let msg = match field_at(found, col) {
+        Some((field, value)) if !msg.contains(&format!("`{field}`")) => {
+            if value.is_empty() {
+                format!("field `{field}`: {msg}")
+            } else {
+                format!("field `{field}`: {msg}, found `{value}`")
+            }
+        }
+        _ => msg,
+    };
     Diagnostic::error(file, line, col, msg).with_source(full_source)
+}
+
+fn friendly_yaml_message(m: &str) -> String {
+    match m {
+        "invalid i64" | "invalid u64" | "invalid i32" | "invalid u32" => {
+            "expected a whole number".into()
+        }
+        "invalid f64" => "expected a number".into(),
+        "invalid bool" => "expected true or false".into(),
+        _ => m.to_string(),
+    }
+}
+
+/// The YAML key whose value starts at 1-based `col` of `line`, and that value's text.
+fn field_at(line: &str, col: usize) -> Option<(String, String)> {
+    if col == 0 {
+        return None;
+    }
+    let before: String = line.chars().take(col - 1).collect();
+    let after: String = line.chars().skip(col - 1).collect();
+    let key_part = before.trim_end().strip_suffix(':')?;
+    let key: String = key_part
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    if key.is_empty() {
+        return None;
+    }
+    let value: String = after
+        .split([',', '}', '#'])
+        .next()
+        .unwrap_or("")
+        .trim()
+        .chars()
+        .take(40)
+        .collect();
+    Some((key, value))
 }

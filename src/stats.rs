@@ -544,7 +544,7 @@ fn check_published(
         cx.err(
             Pos::of(ps),
             format!(
-                "published_share of `{key}` is {printed}, but {value} / {total} = {} (rounded to {} decimals)",
+                "published_share of `{key}` is {printed}, but {value} / {total} = {} ({} decimal places as printed)",
                 value.percent_of(total, printed.scale().max(2)).map(|c| c.to_string()).unwrap_or_default(),
                 printed.scale()
             ),

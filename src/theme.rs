@@ -217,8 +217,28 @@ pub fn template_error(theme: &Theme, e: &tera::Error) -> Diagnostic {
         )
         .with_source(text);
     }
+    // Some errors carry their location only in the text (` --> name:line:col`).
+    let text = e.to_string();
+    if let Some(at) = text.find(" --> ") {
+        let loc = text[at + 5..].lines().next().unwrap_or("");
+        let mut it = loc.rsplitn(3, ':');
+        let (c, l, name) = (it.next(), it.next(), it.next());
+        if let (Some(c), Some(l), Some(name)) = (c, l, name)
+            && let (Ok(l), Ok(c)) = (l.trim().parse::<usize>(), c.trim().parse::<usize>())
+            && let Some((_, file, src)) = theme.templates.iter().find(|(n, _, _)| n == name)
+        {
+            let msg = text[..at]
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim()
+                .trim_start_matches("error: ")
+                .trim_end_matches('.');
+            return Diagnostic::error(file, l, c, msg.to_string()).with_source(src);
+        }
+    }
     // Errors without a span (missing parent, circular extends …) still say which theme.
-    let mut msg = e.to_string();
+    let mut msg = text;
     let mut src = std::error::Error::source(e);
     while let Some(s) = src {
         msg.push_str(&format!(": {s}"));

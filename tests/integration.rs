@@ -1,0 +1,438 @@
+//! Integration tests: build small fixture sites with the real binary and read the output.
+//!
+//! One fixture per feature under `tests/fixtures/<feature>/`; invalid-input
+//! cases under `tests/fixtures/invalid/<case>/` are overlaid on
+//! `invalid/_base` and carry an `expected.txt` (exit code, then the first
+//! line of stderr, exactly).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fresh empty temporary folder, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> TempDir {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let p = std::env::temp_dir().join(format!(
+            "baipi-test-{}-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst),
+            tag
+        ));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).unwrap();
+        TempDir(p)
+    }
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let rel = e.path().strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// Copies fixture(s) into a temp site, adding the repository's default theme if missing.
+fn site(fixtures: &[&str]) -> TempDir {
+    let t = TempDir::new(fixtures.last().unwrap().rsplit('/').next().unwrap());
+    for f in fixtures {
+        copy_dir(&repo().join("tests/fixtures").join(f), t.path());
+    }
+    let theme = t.path().join("themes/default");
+    if !theme.exists() {
+        copy_dir(&repo().join("themes/default"), &theme);
+    }
+    t
+}
+
+fn baipi(root: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_baipi"))
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .output()
+        .expect("runs baipi")
+}
+
+fn build(root: &Path, extra: &[&str]) -> PathBuf {
+    let out = root.join("public");
+    let mut args = vec!["build", "--output-dir", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let o = baipi(root, &args);
+    assert!(
+        o.status.success(),
+        "build failed:\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    out
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+// ---------------------------------------------------------------- features
+
+#[test]
+fn front_matter_and_data_in_prose() {
+    let s = site(&["basic"]);
+    let out = build(s.path(), &[]);
+    let first = read(&out.join("first/index.html"));
+    // slug from front matter; data expressions evaluated; table cell expression.
+    assert!(
+        first.contains("共938个，其中社会组织党组织159个"),
+        "{first}"
+    );
+    assert!(
+        first.contains("<td style=\"text-align: right\">938</td>"),
+        "{first}"
+    );
+    let second = read(&out.join("second/index.html"));
+    // default slug from the file name; computed share; chapter-local data; summary.
+    assert!(second.contains("非公企业党组织779个，占83.05%"), "{second}");
+    assert!(second.contains("本章自带数据 42"), "{second}");
+    assert!(second.contains("第二篇的摘要"));
+    // Chinese heading id, link to another chapter's heading rewritten to its URL.
+    assert!(second.contains(r#"<h2 id="一-组织">"#), "{second}");
+    // (pulldown-cmark percent-encodes the fragment; browsers decode it.)
+    assert!(
+        second.contains(r#"href="/first/#%E4%BA%8C-%E8%AF%B4%E6%98%8E""#),
+        "{second}"
+    );
+    // cover: key figure from data, prose date.
+    let index = read(&out.join("index.html"));
+    assert!(index.contains("938<small>个</small>"), "{index}");
+    assert!(index.contains("导语：截至2021年6月。"));
+    assert!(index.contains(r#"<html lang="zh-CN">"#));
+}
+
+#[test]
+fn chapters_ordered_by_weight_then_path() {
+    let s = site(&["basic"]);
+    let out = build(s.path(), &[]);
+    let index = read(&out.join("index.html"));
+    let a = index.find("第二篇").unwrap();
+    let b = index.find("第一篇").unwrap();
+    assert!(
+        a < b,
+        "weight 1 (第二篇) must come before weight 2 (第一篇)"
+    );
+    let second = read(&out.join("second/index.html"));
+    assert!(second.contains(r#"rel="next" href="/first/""#), "{second}");
+    let first = read(&out.join("first/index.html"));
+    assert!(first.contains(r#"rel="prev" href="/second/""#));
+}
+
+#[test]
+fn site_templates_override_the_theme() {
+    let s = site(&["override"]);
+    let out = build(s.path(), &[]);
+    let page = read(&out.join("a/index.html"));
+    assert!(page.contains("SITE OVERRIDE"), "{page}");
+    // base.html still comes from the theme.
+    assert!(page.contains("class=\"masthead\""));
+}
+
+#[test]
+fn sub_path_urls() {
+    let s = site(&["basic"]);
+    let out = build(
+        s.path(),
+        &["--base-url", "https://host.example/tianhe-2021/"],
+    );
+    let second = read(&out.join("second/index.html"));
+    assert!(
+        second.contains(r#"href="/tianhe-2021/css/site.css""#),
+        "{second}"
+    );
+    assert!(second.contains(r#"href="/tianhe-2021/first/#%E4%BA%8C"#));
+    assert!(
+        second
+            .contains(r#"<link rel="canonical" href="https://host.example/tianhe-2021/second/">"#)
+    );
+    let index = read(&out.join("index.html"));
+    assert!(index.contains(r#"href="/tianhe-2021/second/""#));
+    assert!(!index.contains(r#"href="/second/""#));
+    let sitemap = read(&out.join("sitemap.xml"));
+    assert!(sitemap.contains("<loc>https://host.example/tianhe-2021/first/</loc>"));
+}
+
+#[test]
+fn open_data_csv_and_json() {
+    let s = site(&["basic"]);
+    let out = build(s.path(), &[]);
+    let csv = std::fs::read(out.join("data/orgs.csv")).unwrap();
+    assert!(csv.starts_with(b"\xEF\xBB\xBF"), "CSV starts with a BOM");
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(
+        csv.contains("orgs,by_type,nonpublic,非公企业党组织,779,个,83.05,83.05,false,2021-06,"),
+        "{csv}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&read(&out.join("data/orgs.json"))).unwrap();
+    assert_eq!(json["by_type"]["social"]["share"], serde_json::json!(16.95));
+}
+
+#[test]
+fn builds_are_byte_identical() {
+    let s = site(&["basic"]);
+    let a = TempDir::new("a");
+    let b = TempDir::new("b");
+    for d in [&a, &b] {
+        let o = baipi(
+            s.path(),
+            &[
+                "build",
+                "--output-dir",
+                d.path().join("out").to_str().unwrap(),
+            ],
+        );
+        assert!(o.status.success());
+    }
+    let list = |d: &Path| -> Vec<(String, Vec<u8>)> {
+        walkdir::WalkDir::new(d)
+            .sort_by_file_name()
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                (
+                    e.path().strip_prefix(d).unwrap().display().to_string(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(list(&a.path().join("out")), list(&b.path().join("out")));
+}
+
+#[test]
+fn failed_build_leaves_previous_output_intact() {
+    let s = site(&["basic"]);
+    let out = build(s.path(), &[]);
+    let before = read(&out.join("first/index.html"));
+    std::fs::write(s.path().join("content/01-first.md"), "---\ntitle: [\n---\n").unwrap();
+    let o = baipi(s.path(), &["build", "--output-dir", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(read(&out.join("first/index.html")), before);
+    // No temporary folders left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(s.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains("baipi-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn stale_files_are_removed() {
+    let s = site(&["basic"]);
+    let out = build(s.path(), &[]);
+    std::fs::write(out.join("stale.html"), "old").unwrap();
+    build(s.path(), &[]);
+    assert!(!out.join("stale.html").exists());
+}
+
+#[test]
+fn check_writes_nothing() {
+    let s = site(&["basic"]);
+    let o = baipi(s.path(), &["check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!s.path().join("public").exists());
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let o = Command::new(env!("CARGO_BIN_EXE_baipi"))
+        .arg("frobnicate")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let o = Command::new(env!("CARGO_BIN_EXE_baipi"))
+        .args(["--root", "/nonexistent/baipi", "build"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("site.toml"));
+}
+
+// ---------------------------------------------------------------- invalid input
+
+#[test]
+fn invalid_fixtures_report_located_errors() {
+    let dir = repo().join("tests/fixtures/invalid");
+    let mut cases: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "_base")
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 8, "{cases:?}");
+    let mut failures = Vec::new();
+    for case in &cases {
+        let expected = read(&dir.join(case).join("expected.txt"));
+        let mut lines = expected.lines();
+        let code: i32 = lines.next().unwrap().trim().parse().unwrap();
+        let first = lines.next().unwrap();
+        let s = site(&["invalid/_base", &format!("invalid/{case}")]);
+        // A previous output must survive the failed build.
+        let out = s.path().join("public");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("index.html"), "previous").unwrap();
+        let o = baipi(s.path(), &["build", "--output-dir", out.to_str().unwrap()]);
+        let err = stderr(&o);
+        if o.status.code() != Some(code) || err.lines().next() != Some(first) {
+            failures.push(format!(
+                "{case}: exit {:?}, stderr:\n{err}\nexpected exit {code} and first line:\n{first}",
+                o.status.code()
+            ));
+        }
+        if read(&out.join("index.html")) != "previous" {
+            failures.push(format!("{case}: previous output was changed"));
+        }
+        assert!(!err.contains("panicked"), "{case} panicked: {err}");
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn check_reports_every_problem_at_once() {
+    let s = site(&["invalid/_base"]);
+    std::fs::write(
+        s.path().join("content/02-b.md"),
+        "---\ntitle: b\nweight: x\n---\n",
+    )
+    .unwrap();
+    std::fs::write(s.path().join("content/03-c.md"), "---\nweight: 3\n---\n").unwrap();
+    let o = baipi(s.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(e.contains("content/02-b.md:3:9:"), "{e}");
+    assert!(e.contains("content/03-c.md:2:1:"), "{e}");
+    assert!(e.contains("2 errors found"), "{e}");
+}
+
+// ---------------------------------------------------------------- the bundled paper
+
+#[test]
+fn bundled_white_paper_builds_with_its_figures() {
+    let t = TempDir::new("paper");
+    let out = t.path().join("public");
+    let o = Command::new(env!("CARGO_BIN_EXE_baipi"))
+        .arg("--root")
+        .arg(repo())
+        .args(["build", "--output-dir", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let page = |p: &str| read(&out.join(p));
+    let expect: &[(&str, &[&str])] = &[
+        (
+            "index.html",
+            &[
+                "938<small>个</small>",
+                "12,873<small>人</small>",
+                "2021年8月15日",
+                "近五分之一",
+            ],
+        ),
+        (
+            "overview/index.html",
+            &["83.05%", "16.95%", "90.04%", "9.96%", "22.67%", "超过20%"],
+        ),
+        (
+            "innovations/index.html",
+            &[
+                "30名",
+                "200家",
+                "22个",
+                "100多个",
+                "43个",
+                "70多万人次",
+                "6800多场",
+                "超过30万人次",
+                "八联八力",
+            ],
+        ),
+        (
+            "achievements/index.html",
+            &[
+                "54.33%",
+                "36.54%",
+                "64.95%",
+                "53.15%",
+                "67.03%",
+                "29.9%",
+                "94.75%",
+                "61.54%",
+                "31.73%",
+                "93.27%",
+                "约71%",
+                "113支",
+                "23个",
+                "86.14%",
+                "84.27%",
+                "86.01%",
+                "21个",
+                "230个",
+                "147个",
+                "超过24万平方米",
+                "114个",
+                "39个",
+                "29个",
+                "86.05%",
+                "67.31%",
+                "76.93%",
+                "WebVision",
+            ],
+        ),
+        (
+            "portrait/index.html",
+            &[
+                "679", "141", "118", "6,280", "3,957", "1,572", "654", "410", "79.52%", "7,721",
+                "59.98%", "2,648", "20.57%", "10,369",
+            ],
+        ),
+        (
+            "sources/index.html",
+            &["gdi.dayoo.com", "未公布", "data/members.csv"],
+        ),
+    ];
+    for (p, needles) in expect {
+        let html = page(p);
+        for n in *needles {
+            assert!(html.contains(n), "{p} lacks {n:?}");
+        }
+    }
+    for p in ["index.html", "overview/index.html", "portrait/index.html"] {
+        let html = page(p);
+        assert!(
+            !html.contains("{{") && !html.contains("{%"),
+            "{p} has an unevaluated expression"
+        );
+    }
+}
