@@ -56,12 +56,7 @@ pub fn render(site: &Site) -> Result<Output> {
             title: d.def.title.clone(),
             description: d.def.description.clone(),
             unit: d.def.unit.clone(),
-            as_of: d
-                .def
-                .as_of
-                .as_ref()
-                .map(|a| a.0.clone())
-                .unwrap_or_default(),
+            as_of: d.def.as_of.as_ref().map(|a| a.0.clone()).unwrap_or_default(),
             source: d.def.source.clone(),
             csv_url: format!("{bp}data/{}.csv", c.name),
             json_url: format!("{bp}data/{}.json", c.name),
@@ -103,10 +98,7 @@ pub fn render(site: &Site) -> Result<Output> {
     for (ch, r) in all.iter().zip(&rendered) {
         let Some(r) = r else { continue };
         for (off, target_rel, anchor) in &r.anchors {
-            let target = all
-                .iter()
-                .zip(&rendered)
-                .find(|(c, _)| &c.rel == target_rel);
+            let target = all.iter().zip(&rendered).find(|(c, _)| &c.rel == target_rel);
             if let Some((tc, Some(tr))) = target
                 && !tr.toc.iter().any(|t| &t.id == anchor)
                 && !tr.html.contains(&format!("id=\"{anchor}\""))
@@ -117,10 +109,7 @@ pub fn render(site: &Site) -> Result<Output> {
                     &ch.file,
                     ch.body_line + l - 1,
                     c,
-                    format!(
-                        "link to `{}#{anchor}`: {} has no heading with id `{anchor}`",
-                        target_rel, tc.file
-                    ),
+                    format!("link to `{}#{anchor}`: {} has no heading with id `{anchor}`", target_rel, tc.file),
                 )
                 .with_source(&src_of(ch));
                 if let Some(n) = crate::format::nearest(anchor, ids.iter().copied()) {
@@ -149,15 +138,10 @@ pub fn render(site: &Site) -> Result<Output> {
                 format!("themes/{}/templates/{tpl}", cfg.theme),
                 0,
                 0,
-                format!(
-                    "template `{tpl}` not found in theme `{}` or templates/",
-                    cfg.theme
-                ),
+                format!("template `{tpl}` not found in theme `{}` or templates/", cfg.theme),
             )));
         }
-        tera.render(tpl, &ctx)
-            .map(String::into_bytes)
-            .map_err(|e| Error::one(theme::template_error(&th, &e)))
+        tera.render(tpl, &ctx).map(String::into_bytes).map_err(|e| Error::one(theme::template_error(&th, &e)))
     };
 
     let mut offset = 0;
@@ -181,11 +165,7 @@ pub fn render(site: &Site) -> Result<Output> {
     if let Some(ix) = &site.index {
         let src = src_of(ix);
         for kf in &ix.front.key_figures {
-            let line = src
-                .lines()
-                .position(|l| l.contains(&kf.value))
-                .map(|i| i + 1)
-                .unwrap_or(1);
+            let line = src.lines().position(|l| l.contains(&kf.value)).map(|i| i + 1).unwrap_or(1);
             let col = src
                 .lines()
                 .nth(line - 1)
@@ -211,20 +191,14 @@ pub fn render(site: &Site) -> Result<Output> {
         index_view.content = r.html.clone();
         index_view.toc = r.toc.clone();
         index_view.key_figures = key_figures;
-        index_view.data = ix
-            .front
-            .data
-            .clone()
-            .map(serde_json::Value::Object)
-            .unwrap_or_default();
+        index_view.data = ix.front.data.clone().map(serde_json::Value::Object).unwrap_or_default();
         if !ix.front.summary.is_empty() {
             index_view.summary = ix.front.summary.clone();
         }
         index_view.description = describe(&index_view.summary, &r.text);
         offset = 1;
     }
-    out.files
-        .insert("index.html".into(), render_page("index.html", &index_view)?);
+    out.files.insert("index.html".into(), render_page("index.html", &index_view)?);
 
     for (i, ch) in site.chapters.iter().enumerate() {
         let r = &rendered[i + offset];
@@ -237,28 +211,14 @@ pub fn render(site: &Site) -> Result<Output> {
             number: i + 1,
             content: r.html.clone(),
             toc: r.toc.clone(),
-            prev: if i > 0 {
-                Some(links[i - 1].clone())
-            } else {
-                None
-            },
+            prev: if i > 0 { Some(links[i - 1].clone()) } else { None },
             next: links.get(i + 1).cloned(),
             key_figures: Vec::new(),
-            data: ch
-                .front
-                .data
-                .clone()
-                .map(serde_json::Value::Object)
-                .unwrap_or_default(),
+            data: ch.front.data.clone().map(serde_json::Value::Object).unwrap_or_default(),
             description: describe(&ch.front.summary, &r.text),
         };
-        let tpl = ch
-            .front
-            .template
-            .clone()
-            .unwrap_or_else(|| "chapter.html".into());
-        out.files
-            .insert(format!("{}/index.html", ch.slug), render_page(&tpl, &page)?);
+        let tpl = ch.front.template.clone().unwrap_or_else(|| "chapter.html".into());
+        out.files.insert(format!("{}/index.html", ch.slug), render_page(&tpl, &page)?);
     }
 
     // 404 page.
@@ -267,43 +227,27 @@ pub fn render(site: &Site) -> Result<Output> {
         p.title = "页面未找到".into();
         p.content = String::new();
         p.key_figures = Vec::new();
-        out.files
-            .insert("404.html".into(), render_page("404.html", &p)?);
+        out.files.insert("404.html".into(), render_page("404.html", &p)?);
     }
 
     // Open data.
     for c in &site.computed {
-        out.files.insert(
-            format!("data/{}.csv", c.name),
-            crate::opendata::csv(c).into_bytes(),
-        );
+        out.files.insert(format!("data/{}.csv", c.name), crate::opendata::csv(c).into_bytes());
         let json = serde_json::to_string_pretty(&c.value).map_err(|e| Error::Io(e.to_string()))?;
-        out.files
-            .insert(format!("data/{}.json", c.name), (json + "\n").into_bytes());
+        out.files.insert(format!("data/{}.json", c.name), (json + "\n").into_bytes());
     }
 
     // Sitemap and robots.
     let mut urls = vec![cfg.absolute("")];
-    urls.extend(
-        site.chapters
-            .iter()
-            .map(|c| cfg.absolute(&format!("{}/", c.slug))),
-    );
-    out.files
-        .insert("sitemap.xml".into(), sitemap(&urls).into_bytes());
+    urls.extend(site.chapters.iter().map(|c| cfg.absolute(&format!("{}/", c.slug))));
+    out.files.insert("sitemap.xml".into(), sitemap(&urls).into_bytes());
     out.files.insert(
         "robots.txt".into(),
-        format!(
-            "User-agent: *\nAllow: /\nSitemap: {}\n",
-            cfg.absolute("sitemap.xml")
-        )
-        .into_bytes(),
+        format!("User-agent: *\nAllow: /\nSitemap: {}\n", cfg.absolute("sitemap.xml")).into_bytes(),
     );
 
     for (rel, bytes) in &th.statics {
-        out.files
-            .entry(rel.clone())
-            .or_insert_with(|| bytes.clone());
+        out.files.entry(rel.clone()).or_insert_with(|| bytes.clone());
     }
     Ok(out)
 }
@@ -322,33 +266,16 @@ fn page_context(ch: &Chapter) -> Context {
     ctx
 }
 
-fn render_chapter(
-    ch: &Chapter,
-    prose: &Prose,
-    by_rel: &BTreeMap<&str, String>,
-) -> Result<RenderedChapter> {
+fn render_chapter(ch: &Chapter, prose: &Prose, by_rel: &BTreeMap<&str, String>) -> Result<RenderedChapter> {
     let source_text = || format!("{}{}", "\n".repeat(ch.body_line - 1), ch.body);
     let body = if Prose::has_expressions(&ch.body) {
-        prose.eval(
-            &ch.body,
-            &page_context(ch),
-            &ch.file,
-            &source_text(),
-            ch.body_line,
-            1,
-        )?
+        prose.eval(&ch.body, &page_context(ch), &ch.file, &source_text(), ch.body_line, 1)?
     } else {
         ch.body.clone()
     };
-    let dir = Path::new(&ch.rel)
-        .parent()
-        .map(|p| p.to_string_lossy().replace('\\', "/"))
-        .unwrap_or_default();
+    let dir = Path::new(&ch.rel).parent().map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_default();
     let resolve = |dest: &str| -> Option<String> {
-        let (path, anchor) = dest
-            .split_once('#')
-            .map(|(p, a)| (p, Some(a)))
-            .unwrap_or((dest, None));
+        let (path, anchor) = dest.split_once('#').map(|(p, a)| (p, Some(a))).unwrap_or((dest, None));
         let joined = normalize(&dir, path)?;
         let url = by_rel.get(joined.as_str())?;
         Some(match anchor {
@@ -379,9 +306,7 @@ fn render_chapter(
     }
     // Collect anchors of resolved internal links by scanning the markdown again (cheap, rare).
     if body.contains(".md#") {
-        for (ev, range) in
-            pulldown_cmark::Parser::new_ext(&body, markdown::options()).into_offset_iter()
-        {
+        for (ev, range) in pulldown_cmark::Parser::new_ext(&body, markdown::options()).into_offset_iter() {
             if let pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link { dest_url, .. }) = ev
                 && markdown::is_internal(&dest_url)
                 && let Some((p, a)) = dest_url.split_once('#')
@@ -395,21 +320,12 @@ fn render_chapter(
     if !errs.is_empty() {
         return Err(Error::Input(errs));
     }
-    Ok(RenderedChapter {
-        html: r.html,
-        toc: r.toc,
-        text: r.text,
-        anchors,
-    })
+    Ok(RenderedChapter { html: r.html, toc: r.toc, text: r.text, anchors })
 }
 
 /// Joins a relative link path onto a chapter's folder (`a` + `../b.md` → `b.md`).
 fn normalize(dir: &str, path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = if dir.is_empty() {
-        Vec::new()
-    } else {
-        dir.split('/').collect()
-    };
+    let mut parts: Vec<&str> = if dir.is_empty() { Vec::new() } else { dir.split('/').collect() };
     for seg in path.split('/') {
         match seg {
             "" | "." => {}
@@ -447,11 +363,7 @@ fn sitemap(urls: &[String]) -> String {
 }
 
 pub fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
 }
 
 /// Writes `out` to `dir`, replacing its previous contents in one step.
@@ -460,15 +372,9 @@ pub fn xml_escape(s: &str) -> String {
 /// place; the old folder is renamed aside and removed only after that. If
 /// anything fails, `dir` is left as it was.
 pub fn write(out: &Output, dir: &Path) -> Result<()> {
-    let parent = dir
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
+    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
     let pid = std::process::id();
     let tmp: PathBuf = parent.join(format!(".{name}.baipi-new-{pid}"));
     let old: PathBuf = parent.join(format!(".{name}.baipi-old-{pid}"));

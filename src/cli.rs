@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::diagnostics::{Error, Result, Severity, Sink};
+use crate::diagnostics::{Diagnostic, Error, Result, Severity, Sink};
 use crate::site::{self, Options};
 
 /// baipi builds statistical white papers into fast, accessible static sites.
@@ -41,24 +41,19 @@ pub enum Command {
         /// Include drafts.
         #[arg(long)]
         drafts: bool,
+        /// Treat warnings (numbers in prose that match no data) as errors.
+        #[arg(long)]
+        strict: bool,
     },
 }
 
 /// Runs the CLI; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
     let result = match &cli.command {
-        Command::Build {
-            output_dir,
-            base_url,
-            drafts,
-        } => build(
-            &cli.root,
-            output_dir.as_deref(),
-            base_url.clone(),
-            *drafts,
-            cli.quiet,
-        ),
-        Command::Check { drafts } => check(&cli.root, *drafts, cli.quiet),
+        Command::Build { output_dir, base_url, drafts } => {
+            build(&cli.root, output_dir.as_deref(), base_url.clone(), *drafts, cli.quiet)
+        }
+        Command::Check { drafts, strict } => check(&cli.root, *drafts, *strict, cli.quiet),
     };
     match result {
         Ok(code) => code,
@@ -67,52 +62,41 @@ pub fn run(cli: Cli) -> i32 {
             let _ = writeln!(err, "{e}");
             if let Error::Input(ds) = &e {
                 let n = ds.iter().filter(|d| d.severity == Severity::Error).count();
-                let _ = writeln!(
-                    err,
-                    "\n{n} error{} found; nothing was written.",
-                    if n == 1 { "" } else { "s" }
-                );
+                let _ = writeln!(err, "\n{n} error{} found; nothing was written.", if n == 1 { "" } else { "s" });
             }
             e.exit_code()
         }
     }
 }
 
-fn print_warnings(sink: &Sink) {
+fn print_warnings(warnings: &[Diagnostic]) {
     let mut err = std::io::stderr().lock();
-    for d in sink
-        .items
-        .iter()
-        .filter(|d| d.severity == Severity::Warning)
-    {
-        let _ = writeln!(err, "{d}");
+    for d in warnings {
+        let _ = writeln!(err, "{d}\n");
     }
 }
 
-fn load(root: &Path, opts: &Options) -> Result<(site::Site, Sink)> {
+/// Loads the site; returns it with every warning (loading and fact-checking).
+fn load(root: &Path, opts: &Options) -> Result<(site::Site, Vec<Diagnostic>)> {
     let mut sink = Sink::default();
     let site = site::load(root, opts, &mut sink)?;
     sink.finish()?;
     let site = site.ok_or_else(|| Error::Input(sink.items.clone()))?;
-    Ok((site, sink))
+    let mut warnings: Vec<Diagnostic> = sink.items.into_iter().filter(|d| d.severity == Severity::Warning).collect();
+    warnings.extend(crate::factcheck::check_site(&site));
+    Ok((site, warnings))
 }
 
-fn build(
-    root: &Path,
-    output_dir: Option<&Path>,
-    base_url: Option<String>,
-    drafts: bool,
-    quiet: bool,
-) -> Result<i32> {
+fn build(root: &Path, output_dir: Option<&Path>, base_url: Option<String>, drafts: bool, quiet: bool) -> Result<i32> {
     let t0 = Instant::now();
-    let (site, sink) = load(root, &Options { drafts, base_url })?;
+    let (site, warnings) = load(root, &Options { drafts, base_url })?;
     let out = crate::build::render(&site)?;
     let dir = match output_dir {
         Some(d) => d.to_path_buf(),
         None => root.join(site.config.output_dir.as_deref().unwrap_or("public")),
     };
     crate::build::write(&out, &dir)?;
-    print_warnings(&sink);
+    print_warnings(&warnings);
     if !quiet {
         println!(
             "{} chapters, {} datasets, {} files in {} ms → {}",
@@ -126,21 +110,27 @@ fn build(
     Ok(0)
 }
 
-fn check(root: &Path, drafts: bool, quiet: bool) -> Result<i32> {
-    let (site, sink) = load(
-        root,
-        &Options {
-            drafts,
-            base_url: None,
-        },
-    )?;
+fn check(root: &Path, drafts: bool, strict: bool, quiet: bool) -> Result<i32> {
+    let (site, warnings) = load(root, &Options { drafts, base_url: None })?;
     crate::build::render(&site)?;
-    print_warnings(&sink);
+    if strict && !warnings.is_empty() {
+        let errors = warnings
+            .into_iter()
+            .map(|mut d| {
+                d.severity = Severity::Error;
+                d
+            })
+            .collect();
+        return Err(Error::Input(errors));
+    }
+    print_warnings(&warnings);
     if !quiet {
         println!(
-            "ok: {} chapters, {} datasets, no errors",
+            "{} chapters, {} datasets: no errors, {} warning{}",
             site.chapters.len(),
-            site.datasets.len()
+            site.datasets.len(),
+            warnings.len(),
+            if warnings.len() == 1 { "" } else { "s" }
         );
     }
     Ok(0)

@@ -63,9 +63,7 @@ pub struct StatsConfig {
 
 impl Default for StatsConfig {
     fn default() -> Self {
-        StatsConfig {
-            share_digits: default_digits(),
-        }
+        StatsConfig { share_digits: default_digits() }
     }
 }
 
@@ -99,10 +97,7 @@ pub fn load(root: &Path) -> Result<Config> {
             FILE,
             0,
             0,
-            format!(
-                "no {FILE} in {}: is this a baipi site? (`baipi init DIR` creates one)",
-                root.display()
-            ),
+            format!("no {FILE} in {}: is this a baipi site? (`baipi init DIR` creates one)", root.display()),
         )),
         _ => Error::io(&path, e),
     })?;
@@ -113,15 +108,10 @@ pub fn load(root: &Path) -> Result<Config> {
 pub fn parse(src: &str) -> Result<Config> {
     let raw: RawConfig = toml::from_str(src).map_err(|e| {
         let (line, col) = e.span().map(|s| line_col(src, s.start)).unwrap_or((0, 0));
-        Error::one(
-            Diagnostic::error(FILE, line, col, e.message().trim().to_string()).with_source(src),
-        )
+        Error::one(Diagnostic::error(FILE, line, col, e.message().trim().to_string()).with_source(src))
     })?;
     let at = |key: &str| {
-        let off = src
-            .find(&format!("{key} ="))
-            .or_else(|| src.find(key))
-            .unwrap_or(0);
+        let off = src.find(&format!("{key} =")).or_else(|| src.find(key)).unwrap_or(0);
         line_col(src, off)
     };
     let mut errs = Vec::new();
@@ -131,40 +121,19 @@ pub fn parse(src: &str) -> Result<Config> {
             errs.push(Diagnostic::error(FILE, l, c, msg).with_source(src));
         }
     };
+    check(!raw.title.trim().is_empty(), "title", "`title` must not be empty".into());
+    check(!raw.language.trim().is_empty(), "language", "`language` must not be empty".into());
     check(
-        !raw.title.trim().is_empty(),
-        "title",
-        "`title` must not be empty".into(),
-    );
-    check(
-        !raw.language.trim().is_empty(),
-        "language",
-        "`language` must not be empty".into(),
-    );
-    check(
-        !raw.theme.is_empty()
-            && !raw.theme.contains(['/', '\\'])
-            && raw.theme != ".."
-            && raw.theme != ".",
+        !raw.theme.is_empty() && !raw.theme.contains(['/', '\\']) && raw.theme != ".." && raw.theme != ".",
         "theme",
-        format!(
-            "`theme` must be a folder name under themes/, found {:?}",
-            raw.theme
-        ),
+        format!("`theme` must be a folder name under themes/, found {:?}", raw.theme),
     );
-    check(
-        raw.stats.share_digits <= 6,
-        "share_digits",
-        "`stats.share_digits` must be between 0 and 6".into(),
-    );
+    check(raw.stats.share_digits <= 6, "share_digits", "`stats.share_digits` must be between 0 and 6".into());
     let base_path = base_path_of(&raw.base_url);
     check(
         base_path.is_some(),
         "base_url",
-        format!(
-            "`base_url` must be an http(s) URL or a path starting with `/`, found {:?}",
-            raw.base_url
-        ),
+        format!("`base_url` must be an http(s) URL or a path starting with `/`, found {:?}", raw.base_url),
     );
     if !errs.is_empty() {
         return Err(Error::Input(errs));
@@ -189,10 +158,7 @@ pub fn parse(src: &str) -> Result<Config> {
 /// `https://host/a/b` → `/a/b/`; `/x` → `/x/`; anything else → None.
 pub fn base_path_of(url: &str) -> Option<String> {
     let url = url.trim();
-    let path = if let Some(rest) = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-    {
+    let path = if let Some(rest) = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")) {
         let host_end = rest.find('/').unwrap_or(rest.len());
         if host_end == 0 {
             return None;
@@ -218,15 +184,9 @@ impl Config {
     /// Overrides the base URL (from `--base-url`).
     pub fn with_base_url(mut self, url: &str) -> Result<Self> {
         let bp = base_path_of(url).ok_or_else(|| {
-            Error::Io(format!(
-                "--base-url must be an http(s) URL or a path starting with `/`, found {url:?}"
-            ))
+            Error::Io(format!("--base-url must be an http(s) URL or a path starting with `/`, found {url:?}"))
         })?;
-        self.base_url = if url.ends_with('/') {
-            url.to_string()
-        } else {
-            format!("{url}/")
-        };
+        self.base_url = if url.ends_with('/') { url.to_string() } else { format!("{url}/") };
         self.base_path = bp;
         Ok(self)
     }
@@ -247,10 +207,7 @@ mod tests {
 
     #[test]
     fn base_paths() {
-        assert_eq!(
-            base_path_of("https://h/tianhe-2021/").as_deref(),
-            Some("/tianhe-2021/")
-        );
+        assert_eq!(base_path_of("https://h/tianhe-2021/").as_deref(), Some("/tianhe-2021/"));
         assert_eq!(base_path_of("https://h").as_deref(), Some("/"));
         assert_eq!(base_path_of("/").as_deref(), Some("/"));
         assert_eq!(base_path_of("h/x"), None);
@@ -258,9 +215,7 @@ mod tests {
 
     #[test]
     fn unknown_key_is_located() {
-        let Err(Error::Input(d)) = parse("title = \"t\"\nbase_url = \"/\"\ntitel = 1\n") else {
-            panic!()
-        };
+        let Err(Error::Input(d)) = parse("title = \"t\"\nbase_url = \"/\"\ntitel = 1\n") else { panic!() };
         assert_eq!((d[0].line, d[0].col), (3, 1));
         assert!(d[0].message.contains("titel"), "{}", d[0].message);
     }

@@ -42,6 +42,9 @@ pub struct FrontMatter {
     /// Free-form figures for this chapter, available as `page.data`.
     #[serde(default)]
     pub data: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Numbers typed in the body on purpose, exempt from fact-checking (`["3", "2.5%"]`).
+    #[serde(default)]
+    pub free_numbers: Vec<String>,
     /// Cover only: the key figures block.
     #[serde(default)]
     pub key_figures: Vec<KeyFigure>,
@@ -70,11 +73,7 @@ pub fn read_text(path: &Path, display: &str) -> Result<String> {
             display,
             0,
             0,
-            format!(
-                "file is {} bytes; the limit is {} bytes",
-                meta.len(),
-                MAX_FILE_BYTES
-            ),
+            format!("file is {} bytes; the limit is {} bytes", meta.len(), MAX_FILE_BYTES),
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
@@ -92,32 +91,17 @@ pub fn read_text(path: &Path, display: &str) -> Result<String> {
             )));
         }
     };
-    let text = text
-        .strip_prefix('\u{feff}')
-        .map(str::to_string)
-        .unwrap_or(text);
-    Ok(if text.contains('\r') {
-        text.replace("\r\n", "\n")
-    } else {
-        text
-    })
+    let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+    Ok(if text.contains('\r') { text.replace("\r\n", "\n") } else { text })
 }
 
 /// Splits `---\nyaml\n---\nbody` into (yaml, body, body_line). The YAML starts on line 2.
 pub fn split_front_matter<'a>(file: &str, src: &'a str) -> Result<(&'a str, &'a str, usize)> {
-    let Some(rest) = src
-        .strip_prefix("---\n")
-        .or_else(|| (src == "---").then_some(""))
-    else {
+    let Some(rest) = src.strip_prefix("---\n").or_else(|| (src == "---").then_some("")) else {
         return Err(Error::one(
-            Diagnostic::error(
-                file,
-                1,
-                1,
-                "a chapter must start with `---` and YAML front matter (at least `title:`)",
-            )
-            .with_source(src)
-            .with_help("put `---`, then `title: …`, then `---` at the top of the file"),
+            Diagnostic::error(file, 1, 1, "a chapter must start with `---` and YAML front matter (at least `title:`)")
+                .with_source(src)
+                .with_help("put `---`, then `title: …`, then `---` at the top of the file"),
         ));
     };
     let mut offset = 0;
@@ -130,13 +114,8 @@ pub fn split_front_matter<'a>(file: &str, src: &'a str) -> Result<(&'a str, &'a 
         offset += line.len();
     }
     Err(Error::one(
-        Diagnostic::error(
-            file,
-            1,
-            1,
-            "front matter is not closed: no line `---` after the opening one",
-        )
-        .with_source(src),
+        Diagnostic::error(file, 1, 1, "front matter is not closed: no line `---` after the opening one")
+            .with_source(src),
     ))
 }
 
@@ -145,25 +124,17 @@ pub fn parse(file: &str, rel: &str, src: &str) -> Result<Chapter> {
     let (yaml, body, body_line) = split_front_matter(file, src)?;
     if yaml.trim().is_empty() {
         return Err(Error::one(
-            Diagnostic::error(file, 2, 1, "front matter is empty; `title` is required")
-                .with_source(src),
+            Diagnostic::error(file, 2, 1, "front matter is empty; `title` is required").with_source(src),
         ));
     }
-    let front: FrontMatter = crate::data::parse_yaml(yaml)
-        .map_err(|e| Error::one(diagnostics::from_yaml(file, src, 1, &e)))?;
+    let front: FrontMatter =
+        crate::data::parse_yaml(yaml).map_err(|e| Error::one(diagnostics::from_yaml(file, src, 1, &e)))?;
     let is_index = rel == "_index.md";
-    let stem = Path::new(rel)
-        .with_extension("")
-        .to_string_lossy()
-        .replace('\\', "/");
+    let stem = Path::new(rel).with_extension("").to_string_lossy().replace('\\', "/");
     let slug = match &front.slug {
         Some(s) => {
             if !valid_slug(s) {
-                let line = yaml
-                    .lines()
-                    .position(|l| l.starts_with("slug:"))
-                    .map(|i| i + 2)
-                    .unwrap_or(2);
+                let line = yaml.lines().position(|l| l.starts_with("slug:")).map(|i| i + 2).unwrap_or(2);
                 return Err(Error::one(
                     Diagnostic::error(
                         file,
@@ -190,11 +161,7 @@ pub fn parse(file: &str, rel: &str, src: &str) -> Result<Chapter> {
 }
 
 fn valid_slug(s: &str) -> bool {
-    !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
-        && s != "data"
-        && s != "static"
+    !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') && s != "data" && s != "static"
 }
 
 /// `03-achievements` → `achievements`; `dir/02-x` → `dir/x`.
@@ -203,11 +170,7 @@ pub fn default_slug(stem: &str) -> String {
         .map(|seg| {
             let t = seg.trim_start_matches(|c: char| c.is_ascii_digit());
             let t = t.trim_start_matches(['-', '_', '.']);
-            if t.is_empty() {
-                seg.to_string()
-            } else {
-                t.to_string()
-            }
+            if t.is_empty() { seg.to_string() } else { t.to_string() }
         })
         .collect::<Vec<_>>()
         .join("/")
@@ -229,10 +192,7 @@ pub fn load_dir(root: &Path, drafts: bool, sink: &mut Sink) -> Result<Vec<Chapte
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let p = e
-                    .path()
-                    .map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string())
-                    .unwrap_or_default();
+                let p = e.path().map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string()).unwrap_or_default();
                 sink.push(Diagnostic::error(p, 0, 0, format!("cannot read: {e}")));
                 continue;
             }
@@ -245,16 +205,8 @@ pub fn load_dir(root: &Path, drafts: bool, sink: &mut Sink) -> Result<Vec<Chapte
         if name.starts_with('.') || name.ends_with('~') {
             continue;
         }
-        let file = path
-            .strip_prefix(root)
-            .unwrap_or(path)
-            .to_string_lossy()
-            .replace('\\', "/");
-        let rel = path
-            .strip_prefix(&dir)
-            .unwrap_or(path)
-            .to_string_lossy()
-            .replace('\\', "/");
+        let file = path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/");
+        let rel = path.strip_prefix(&dir).unwrap_or(path).to_string_lossy().replace('\\', "/");
         let src = match sink.take(read_text(path, &file))? {
             Some(s) => s,
             None => continue,
@@ -265,9 +217,7 @@ pub fn load_dir(root: &Path, drafts: bool, sink: &mut Sink) -> Result<Vec<Chapte
             out.push(ch);
         }
     }
-    out.sort_by(|a, b| {
-        (!a.is_index, a.front.weight, &a.rel).cmp(&(!b.is_index, b.front.weight, &b.rel))
-    });
+    out.sort_by(|a, b| (!a.is_index, a.front.weight, &a.rel).cmp(&(!b.is_index, b.front.weight, &b.rel)));
     // Duplicate slugs would overwrite each other's page.
     for i in 0..out.len() {
         for j in 0..i {
@@ -277,10 +227,7 @@ pub fn load_dir(root: &Path, drafts: bool, sink: &mut Sink) -> Result<Vec<Chapte
                     &b.file,
                     0,
                     0,
-                    format!(
-                        "slug `{}` is also used by {}; give one of them a different `slug:`",
-                        b.slug, a.file
-                    ),
+                    format!("slug `{}` is also used by {}; give one of them a different `slug:`", b.slug, a.file),
                 ));
             }
         }
@@ -299,23 +246,15 @@ mod tests {
         assert_eq!(ch.body, "正文\n");
         assert_eq!(ch.body_line, 5);
         assert_eq!(ch.slug, "a");
-        let Err(Error::Input(d)) =
-            parse("content/x.md", "x.md", "---\ntitle: t\nweight: abc\n---\n")
-        else {
-            panic!()
-        };
+        let Err(Error::Input(d)) = parse("content/x.md", "x.md", "---\ntitle: t\nweight: abc\n---\n") else { panic!() };
         assert_eq!((d[0].line, d[0].file.as_str()), (3, "content/x.md"));
     }
 
     #[test]
     fn missing_title_and_unclosed() {
-        let Err(Error::Input(d)) = parse("content/x.md", "x.md", "---\nweight: 1\n---\n") else {
-            panic!()
-        };
+        let Err(Error::Input(d)) = parse("content/x.md", "x.md", "---\nweight: 1\n---\n") else { panic!() };
         assert!(d[0].message.contains("title"), "{}", d[0].message);
-        let Err(Error::Input(d)) = parse("content/x.md", "x.md", "---\ntitle: t\n") else {
-            panic!()
-        };
+        let Err(Error::Input(d)) = parse("content/x.md", "x.md", "---\ntitle: t\n") else { panic!() };
         assert!(d[0].message.contains("not closed"));
     }
 }

@@ -25,10 +25,7 @@ pub struct Pos {
 
 impl Pos {
     pub fn of<T>(s: &Spanned<T>) -> Pos {
-        Pos {
-            line: s.referenced.line() as usize,
-            col: s.referenced.column() as usize,
-        }
+        Pos { line: s.referenced.line() as usize, col: s.referenced.column() as usize }
     }
 }
 
@@ -50,10 +47,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Ordered<T> {
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a mapping")
             }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut m: A,
-            ) -> std::result::Result<Ordered<T>, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> std::result::Result<Ordered<T>, A::Error> {
                 let mut out: Vec<(Spanned<String>, T)> = Vec::new();
                 while let Some(k) = m.next_key::<Spanned<String>>()? {
                     if out.iter().any(|(o, _)| o.value == k.value) {
@@ -83,9 +77,7 @@ impl<'de> Deserialize<'de> for AsOf {
             }
             fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<AsOf, E> {
                 if crate::format::parse_date(v).is_none() {
-                    return Err(E::custom(format!(
-                        "expected a date such as 2021-06 or 2021-06-30, found {v:?}"
-                    )));
+                    return Err(E::custom(format!("expected a date such as 2021-06 or 2021-06-30, found {v:?}")));
                 }
                 Ok(AsOf(v.to_string()))
             }
@@ -213,23 +205,14 @@ pub struct Dataset {
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Parses YAML text with the limits every baipi YAML file gets.
-pub fn parse_yaml<'a, T: Deserialize<'a>>(
-    src: &'a str,
-) -> std::result::Result<T, serde_saphyr::Error> {
+pub fn parse_yaml<'a, T: Deserialize<'a>>(src: &'a str) -> std::result::Result<T, serde_saphyr::Error> {
     serde_saphyr::from_str(src)
 }
 
 /// Parses one dataset file's text.
 pub fn parse(name: &str, file: &str, source: String) -> Result<Dataset> {
-    let def: DatasetFile = parse_yaml(&source)
-        .map_err(|e| Error::one(diagnostics::from_yaml(file, &source, 0, &e)))?;
-    Ok(Dataset {
-        name: name.to_string(),
-        file: file.to_string(),
-        source,
-        line_offset: 0,
-        def,
-    })
+    let def: DatasetFile = parse_yaml(&source).map_err(|e| Error::one(diagnostics::from_yaml(file, &source, 0, &e)))?;
+    Ok(Dataset { name: name.to_string(), file: file.to_string(), source, line_offset: 0, def })
 }
 
 /// Loads every `*.yaml`/`*.yml` under `root/data`, sorted by name.
@@ -250,10 +233,7 @@ pub fn load_dir(root: &Path, sink: &mut Sink) -> Result<Vec<Dataset>> {
         let file = rel.to_string_lossy().replace('\\', "/");
         let name_path = path.strip_prefix(&dir).unwrap_or(path).with_extension("");
         let name = name_path.to_string_lossy().replace(['\\', '/'], ".");
-        if !name
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
-        {
+        if !name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.') {
             sink.push(Diagnostic::error(
                 &file,
                 0,

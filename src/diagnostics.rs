@@ -33,12 +33,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(
-        file: impl Into<String>,
-        line: usize,
-        col: usize,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn error(file: impl Into<String>, line: usize, col: usize, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
             file: file.into(),
@@ -50,25 +45,14 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(
-        file: impl Into<String>,
-        line: usize,
-        col: usize,
-        message: impl Into<String>,
-    ) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(file, line, col, message)
-        }
+    pub fn warning(file: impl Into<String>, line: usize, col: usize, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(file, line, col, message) }
     }
 
     /// Attaches the source line `self.line` of `source` for the snippet.
     pub fn with_source(mut self, source: &str) -> Self {
         if self.line > 0 {
-            self.source_line = source
-                .lines()
-                .nth(self.line - 1)
-                .map(|l| l.trim_end_matches('\r').to_string());
+            self.source_line = source.lines().nth(self.line - 1).map(|l| l.trim_end_matches('\r').to_string());
         }
         self
     }
@@ -121,15 +105,8 @@ impl fmt::Display for Diagnostic {
             write!(f, "\n{pad} |\n{gutter} | {src}")?;
             if self.col > 0 {
                 let before: String = src.chars().take(self.col - 1).collect();
-                let indent: String = before
-                    .chars()
-                    .map(|c| if c == '\t' { '\t' } else { ' ' })
-                    .collect::<String>();
-                let spaces = if indent.contains('\t') {
-                    indent
-                } else {
-                    " ".repeat(display_width(&before))
-                };
+                let indent: String = before.chars().map(|c| if c == '\t' { '\t' } else { ' ' }).collect::<String>();
+                let spaces = if indent.contains('\t') { indent } else { " ".repeat(display_width(&before)) };
                 write!(f, "\n{pad} | {spaces}^")?;
             }
         }
@@ -215,13 +192,7 @@ impl Sink {
     /// Fails with every collected error (warnings stay in the sink).
     pub fn finish(&self) -> Result<()> {
         if self.has_errors() {
-            Err(Error::Input(
-                self.items
-                    .iter()
-                    .filter(|d| d.severity == Severity::Error)
-                    .cloned()
-                    .collect(),
-            ))
+            Err(Error::Input(self.items.iter().filter(|d| d.severity == Severity::Error).cloned().collect()))
         } else {
             Ok(())
         }
@@ -247,12 +218,7 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 
 /// Converts a serde-saphyr error into a located diagnostic. `line_offset` is
 /// the number of lines in the file before the YAML text starts (front matter).
-pub fn from_yaml(
-    file: &str,
-    full_source: &str,
-    line_offset: usize,
-    e: &serde_saphyr::Error,
-) -> Diagnostic {
+pub fn from_yaml(file: &str, full_source: &str, line_offset: usize, e: &serde_saphyr::Error) -> Diagnostic {
     let inner = e.without_snippet();
     let (line, col) = match inner.location().or_else(|| e.location()) {
         Some(l) if l.line() > 0 => (l.line() as usize + line_offset, l.column() as usize),
@@ -264,10 +230,7 @@ pub fn from_yaml(
         msg.truncate(i);
     }
     let msg = friendly_yaml_message(msg.trim().trim_end_matches('.'));
-    let found = (line > 0)
-        .then(|| full_source.lines().nth(line - 1))
-        .flatten()
-        .unwrap_or("");
+    let found = (line > 0).then(|| full_source.lines().nth(line - 1)).flatten().unwrap_or("");
     let msg = match field_at(found, col) {
         Some((field, value)) if !msg.contains(&format!("`{field}`")) => {
             if value.is_empty() {
@@ -283,9 +246,7 @@ pub fn from_yaml(
 
 fn friendly_yaml_message(m: &str) -> String {
     match m {
-        "invalid i64" | "invalid u64" | "invalid i32" | "invalid u32" => {
-            "expected a whole number".into()
-        }
+        "invalid i64" | "invalid u64" | "invalid i32" | "invalid u32" => "expected a whole number".into(),
         "invalid f64" => "expected a number".into(),
         "invalid bool" => "expected true or false".into(),
         _ => m.to_string(),
@@ -311,13 +272,6 @@ fn field_at(line: &str, col: usize) -> Option<(String, String)> {
     if key.is_empty() {
         return None;
     }
-    let value: String = after
-        .split([',', '}', '#'])
-        .next()
-        .unwrap_or("")
-        .trim()
-        .chars()
-        .take(40)
-        .collect();
+    let value: String = after.split([',', '}', '#']).next().unwrap_or("").trim().chars().take(40).collect();
     Some((key, value))
 }

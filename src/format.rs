@@ -21,14 +21,8 @@ use crate::number::Dec;
 /// `12873` → `12,873`; decimals keep their digits (`12873.5` → `12,873.5`).
 pub fn thousands(d: Dec) -> String {
     let s = d.to_string();
-    let (sign, s) = s
-        .strip_prefix('-')
-        .map(|r| ("-", r))
-        .unwrap_or(("", s.as_str()));
-    let (int, frac) = s
-        .split_once('.')
-        .map(|(i, f)| (i, Some(f)))
-        .unwrap_or((s, None));
+    let (sign, s) = s.strip_prefix('-').map(|r| ("-", r)).unwrap_or(("", s.as_str()));
+    let (int, frac) = s.split_once('.').map(|(i, f)| (i, Some(f))).unwrap_or((s, None));
     let mut out = String::from(sign);
     for (i, c) in int.chars().enumerate() {
         if i > 0 && (int.len() - i) % 3 == 0 {
@@ -69,11 +63,7 @@ pub fn wan(d: Dec) -> String {
 /// Parses `2021`, `2021-06`, `2021-06-30` into (year, month, day).
 pub fn parse_date(s: &str) -> Option<(u32, Option<u32>, Option<u32>)> {
     let mut it = s.trim().split('-');
-    let y: u32 = it
-        .next()?
-        .parse()
-        .ok()
-        .filter(|y| (1000..=9999).contains(y))?;
+    let y: u32 = it.next()?.parse().ok().filter(|y| (1000..=9999).contains(y))?;
     let m = match it.next() {
         Some(m) => Some(m.parse::<u32>().ok().filter(|m| (1..=12).contains(m))?),
         None => None,
@@ -111,14 +101,7 @@ pub fn cn_num(n: i64) -> Option<String> {
         return Some(D[n as usize].to_string());
     }
     if n < 20 {
-        return Some(format!(
-            "十{}",
-            if n % 10 == 0 {
-                ""
-            } else {
-                D[(n % 10) as usize]
-            }
-        ));
+        return Some(format!("十{}", if n % 10 == 0 { "" } else { D[(n % 10) as usize] }));
     }
     let units = [(1000, "千"), (100, "百"), (10, "十"), (1, "")];
     let mut out = String::new();
@@ -150,8 +133,7 @@ pub fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Opt
             best = Some((d, c));
         }
     }
-    best.filter(|(d, c)| *d <= (word.chars().count().max(c.chars().count()) / 2).max(1))
-        .map(|(_, c)| c)
+    best.filter(|(d, c)| *d <= (word.chars().count().max(c.chars().count()) / 2).max(1)).map(|(_, c)| c)
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -160,9 +142,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
         }
         prev = cur;
     }
@@ -185,147 +165,100 @@ pub fn dec_of(v: &Value) -> Option<Dec> {
 
 fn need_num(v: &Value, filter: &str) -> TeraResult<Dec> {
     dec_of(v).ok_or_else(|| {
-        tera::Error::message(format!(
-            "filter `{filter}` expects a number, found {} `{}`",
-            v.name(),
-            short(v)
-        ))
+        tera::Error::message(format!("filter `{filter}` expects a number, found {} `{}`", v.name(), short(v)))
     })
 }
 
 fn short(v: &Value) -> String {
     let s = v.to_string();
-    if s.chars().count() > 40 {
-        format!("{}…", s.chars().take(40).collect::<String>())
-    } else {
-        s
-    }
+    if s.chars().count() > 40 { format!("{}…", s.chars().take(40).collect::<String>()) } else { s }
 }
 
 fn kw_dec(kwargs: &Kwargs, key: &str, filter: &str) -> TeraResult<Dec> {
-    let v: &Value = kwargs
-        .get::<&Value>(key)?
-        .ok_or_else(|| tera::Error::message(format!("filter `{filter}` needs `{key}=…`")))?;
+    let v: &Value =
+        kwargs.get::<&Value>(key)?.ok_or_else(|| tera::Error::message(format!("filter `{filter}` needs `{key}=…`")))?;
     need_num(v, filter)
 }
 
 fn digits_kw(kwargs: &Kwargs, default: u32) -> TeraResult<u32> {
-    Ok(kwargs
-        .get::<i64>("digits")?
-        .map(|d| d.clamp(0, 6) as u32)
-        .unwrap_or(default))
+    Ok(kwargs.get::<i64>("digits")?.map(|d| d.clamp(0, 6) as u32).unwrap_or(default))
 }
 
 /// Registers baipi's filters on a tera instance.
 pub fn register(tera: &mut Tera, share_digits: u32) {
-    tera.register_filter(
-        "num",
-        |v: &Value, kw: Kwargs, _: &State| -> TeraResult<String> {
-            let d = need_num(v, "num")?;
-            Ok(match kw.get::<i64>("digits")? {
-                Some(n) => thousands(Dec::parse(&d.fixed(n.clamp(0, 6) as u32)).unwrap_or(d)),
-                None => thousands(d),
-            })
-        },
-    );
-    tera.register_filter(
-        "pct",
-        |v: &Value, kw: Kwargs, _: &State| -> TeraResult<String> {
-            let d = need_num(v, "pct")?;
-            Ok(match kw.get::<i64>("digits")? {
-                Some(n) => format!("{}%", d.fixed(n.clamp(0, 6) as u32)),
-                None => format!("{d}%"),
-            })
-        },
-    );
-    tera.register_filter(
-        "pp",
-        |v: &Value, kw: Kwargs, _: &State| -> TeraResult<String> {
-            let d = need_num(v, "pp")?;
-            let s = match kw.get::<i64>("digits")? {
-                Some(n) => d.fixed(n.clamp(0, 6) as u32),
-                None => d.to_string(),
-            };
-            Ok(format!("{}个百分点", s.trim_start_matches('-')))
-        },
-    );
-    tera.register_filter(
-        "share",
-        move |v: &Value, kw: Kwargs, _: &State| -> TeraResult<Value> {
-            let d = need_num(v, "share")?;
-            let of = kw_dec(&kw, "of", "share")?;
-            let digits = digits_kw(&kw, share_digits)?;
-            let s = d.percent_of(of, digits).ok_or_else(|| {
-                tera::Error::message(format!(
-                    "filter `share`: cannot take a share of a total of {of}"
-                ))
-            })?;
-            Ok(dec_value(s))
-        },
-    );
-    tera.register_filter(
-        "growth",
-        move |v: &Value, kw: Kwargs, _: &State| -> TeraResult<Value> {
-            let d = need_num(v, "growth")?;
-            let from = kw_dec(&kw, "from", "growth")?;
-            let digits = digits_kw(&kw, share_digits)?;
-            let s = d.growth_from(from, digits).ok_or_else(|| {
-                tera::Error::message(format!("filter `growth`: cannot grow from {from}"))
-            })?;
-            Ok(dec_value(s))
-        },
-    );
-    tera.register_filter(
-        "wan",
-        |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> { Ok(wan(need_num(v, "wan")?)) },
-    );
-    tera.register_filter(
-        "fact",
-        |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
-            if let Some(t) = v.get_from_path("text").and_then(|t| t.as_str()) {
-                return Ok(t.to_string());
-            }
-            Ok(thousands(need_num(v, "fact")?))
-        },
-    );
-    tera.register_filter(
-        "date_zh",
-        |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
-            let s = match v.as_str() {
-                Some(s) => s.to_string(),
-                None => v.to_string(),
-            };
-            date_zh(&s).ok_or_else(|| {
-                tera::Error::message(format!(
-                    "filter `date_zh` expects a date such as 2021-06, found `{s}`"
-                ))
-            })
-        },
-    );
-    tera.register_filter(
-        "cn_num",
-        |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
-            let d = need_num(v, "cn_num")?;
-            d.as_i64().and_then(cn_num).ok_or_else(|| {
-                tera::Error::message(format!(
-                    "filter `cn_num` expects a whole number 0–9999, found {d}"
-                ))
-            })
-        },
-    );
-    tera.register_filter(
-        "ordinal",
-        |v: &Value, kw: Kwargs, _: &State| -> TeraResult<String> {
-            let d = need_num(v, "ordinal")?;
-            let unit: String = kw.get::<String>("unit")?.unwrap_or_default();
-            let n = d.as_i64().and_then(cn_num).ok_or_else(|| {
-                tera::Error::message(format!(
-                    "filter `ordinal` expects a whole number, found {d}"
-                ))
-            })?;
-            Ok(format!("第{n}{unit}"))
-        },
-    );
+    tera.register_filter("num", |v: &Value, kw: Kwargs, _: &State| -> TeraResult<String> {
+        let d = need_num(v, "num")?;
+        Ok(match kw.get::<i64>("digits")? {
+            Some(n) => thousands(Dec::parse(&d.fixed(n.clamp(0, 6) as u32)).unwrap_or(d)),
+            None => thousands(d),
+        })
+    });
+    tera.register_filter("pct", |v: &Value, kw: Kwargs, _: &State| -> TeraResult<String> {
+        let d = need_num(v, "pct")?;
+        Ok(match kw.get::<i64>("digits")? {
+            Some(n) => format!("{}%", d.fixed(n.clamp(0, 6) as u32)),
+            None => format!("{d}%"),
+        })
+    });
+    tera.register_filter("pp", |v: &Value, kw: Kwargs, _: &State| -> TeraResult<String> {
+        let d = need_num(v, "pp")?;
+        let s = match kw.get::<i64>("digits")? {
+            Some(n) => d.fixed(n.clamp(0, 6) as u32),
+            None => d.to_string(),
+        };
+        Ok(format!("{}个百分点", s.trim_start_matches('-')))
+    });
+    tera.register_filter("share", move |v: &Value, kw: Kwargs, _: &State| -> TeraResult<Value> {
+        let d = need_num(v, "share")?;
+        let of = kw_dec(&kw, "of", "share")?;
+        let digits = digits_kw(&kw, share_digits)?;
+        let s = d
+            .percent_of(of, digits)
+            .ok_or_else(|| tera::Error::message(format!("filter `share`: cannot take a share of a total of {of}")))?;
+        Ok(dec_value(s))
+    });
+    tera.register_filter("growth", move |v: &Value, kw: Kwargs, _: &State| -> TeraResult<Value> {
+        let d = need_num(v, "growth")?;
+        let from = kw_dec(&kw, "from", "growth")?;
+        let digits = digits_kw(&kw, share_digits)?;
+        let s = d
+            .growth_from(from, digits)
+            .ok_or_else(|| tera::Error::message(format!("filter `growth`: cannot grow from {from}")))?;
+        Ok(dec_value(s))
+    });
+    tera.register_filter("wan", |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
+        Ok(wan(need_num(v, "wan")?))
+    });
+    tera.register_filter("fact", |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
+        if let Some(t) = v.get_from_path("text").and_then(|t| t.as_str()) {
+            return Ok(t.to_string());
+        }
+        Ok(thousands(need_num(v, "fact")?))
+    });
+    tera.register_filter("date_zh", |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
+        let s = match v.as_str() {
+            Some(s) => s.to_string(),
+            None => v.to_string(),
+        };
+        date_zh(&s).ok_or_else(|| {
+            tera::Error::message(format!("filter `date_zh` expects a date such as 2021-06, found `{s}`"))
+        })
+    });
+    tera.register_filter("cn_num", |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
+        let d = need_num(v, "cn_num")?;
+        d.as_i64()
+            .and_then(cn_num)
+            .ok_or_else(|| tera::Error::message(format!("filter `cn_num` expects a whole number 0–9999, found {d}")))
+    });
+    tera.register_filter("ordinal", |v: &Value, kw: Kwargs, _: &State| -> TeraResult<String> {
+        let d = need_num(v, "ordinal")?;
+        let unit: String = kw.get::<String>("unit")?.unwrap_or_default();
+        let n = d
+            .as_i64()
+            .and_then(cn_num)
+            .ok_or_else(|| tera::Error::message(format!("filter `ordinal` expects a whole number, found {d}")))?;
+        Ok(format!("第{n}{unit}"))
+    });
 }
 
 /// An exact decimal as a tera number.
@@ -354,15 +287,9 @@ mod tests {
         assert_eq!(cn_num(12).unwrap(), "十二");
         assert_eq!(cn_num(105).unwrap(), "一百零五");
         assert_eq!(cn_num(2021).unwrap(), "二千零二十一");
-        assert_eq!(
-            fact_text("超过", Dec::from_int(24), "", "万平方米"),
-            "超过24万平方米"
-        );
+        assert_eq!(fact_text("超过", Dec::from_int(24), "", "万平方米"), "超过24万平方米");
         assert_eq!(fact_text("", Dec::from_int(6800), "多", "场"), "6800多场");
-        assert_eq!(
-            nearest("membres", ["members", "orgs"].into_iter()),
-            Some("members")
-        );
+        assert_eq!(nearest("membres", ["members", "orgs"].into_iter()), Some("members"));
         assert_eq!(nearest("zzz", ["members", "orgs"].into_iter()), None);
     }
 

@@ -19,6 +19,7 @@ pub mod config;
 pub mod content;
 pub mod data;
 pub mod diagnostics;
+pub mod factcheck;
 pub mod format;
 pub mod markdown;
 pub mod number;

@@ -51,18 +51,13 @@ pub fn slugify(text: &str) -> String {
             dash = true;
         }
     }
-    if out.is_empty() {
-        "section".into()
-    } else {
-        out
-    }
+    if out.is_empty() { "section".into() } else { out }
 }
 
 /// Renders `md`. `resolve` maps a link target such as `02-x.md#a` to a URL,
 /// or returns None if it names no chapter.
 pub fn render(md: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Rendered {
-    let mut events: Vec<(Event, std::ops::Range<usize>)> =
-        Parser::new_ext(md, options()).into_offset_iter().collect();
+    let mut events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(md, options()).into_offset_iter().collect();
     let mut out = Rendered::default();
     let mut used: Vec<String> = Vec::new();
 
@@ -93,11 +88,7 @@ pub fn render(md: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Rendered {
                 *id = Some(CowStr::from(idv.clone()));
             }
             if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
-                out.toc.push(TocEntry {
-                    level: level as u8,
-                    id: idv,
-                    title: text.trim().to_string(),
-                });
+                out.toc.push(TocEntry { level: level as u8, id: idv, title: text.trim().to_string() });
             }
             i = j;
         }
@@ -117,10 +108,9 @@ pub fn render(md: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Rendered {
         }
         match ev {
             Event::Text(t) | Event::Code(t) => out.text.push_str(t),
-            Event::SoftBreak
-            | Event::HardBreak
-            | Event::End(TagEnd::Paragraph)
-            | Event::End(TagEnd::Heading(_)) => out.text.push('\n'),
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) | Event::End(TagEnd::Heading(_)) => {
+                out.text.push('\n')
+            }
             _ => {}
         }
     }
@@ -143,10 +133,7 @@ mod tests {
 
     #[test]
     fn chinese_ids_and_toc() {
-        let r = render(
-            "## 一、党员年龄\n\n### 小节 A\n\n## 一、党员年龄\n\n## 自定 {#custom}\n",
-            &|_| None,
-        );
+        let r = render("## 一、党员年龄\n\n### 小节 A\n\n## 一、党员年龄\n\n## 自定 {#custom}\n", &|_| None);
         let ids: Vec<_> = r.toc.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(ids, ["一-党员年龄", "小节-a", "一-党员年龄-1", "custom"]);
         assert!(r.html.contains(r#"<h2 id="一-党员年龄">"#), "{}", r.html);
@@ -154,19 +141,16 @@ mod tests {
 
     #[test]
     fn links_resolve_or_are_reported() {
-        let r = render(
-            "[a](02-x.md#s) [b](nope.md) [c](https://x.org/a.md)",
-            &|d| d.starts_with("02-x.md").then(|| "/x/#s".to_string()),
-        );
+        let r = render("[a](02-x.md#s) [b](nope.md) [c](https://x.org/a.md)", &|d| {
+            d.starts_with("02-x.md").then(|| "/x/#s".to_string())
+        });
         assert!(r.html.contains(r#"href="/x/#s""#));
         assert_eq!(r.unresolved, vec![(15, "nope.md".to_string())]);
     }
 
     #[test]
     fn tables_and_footnotes() {
-        let r = render("|a|b|\n|-|-|\n|1|2|\n\n脚注[^1]\n\n[^1]: 注\n", &|_| {
-            None
-        });
+        let r = render("|a|b|\n|-|-|\n|1|2|\n\n脚注[^1]\n\n[^1]: 注\n", &|_| None);
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains("footnote"));
     }

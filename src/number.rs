@@ -46,10 +46,7 @@ impl Dec {
     pub const ZERO: Dec = Dec { units: 0, scale: 0 };
 
     pub fn from_int(i: i64) -> Dec {
-        Dec {
-            units: i as i128,
-            scale: 0,
-        }
+        Dec { units: i as i128, scale: 0 }
     }
 
     /// Parses `-12.340`, `7721`, `+3.5`. No exponents, no separators.
@@ -80,10 +77,7 @@ impl Dec {
         if neg {
             units = -units;
         }
-        Some(Dec {
-            units,
-            scale: frac.len() as u32,
-        })
+        Some(Dec { units, scale: frac.len() as u32 })
     }
 
     /// The shortest decimal that round-trips `f` (what YAML wrote), if finite.
@@ -118,11 +112,7 @@ impl Dec {
 
     /// The value as i64 when it is a whole number in range.
     pub fn as_i64(self) -> Option<i64> {
-        if self.is_integer() {
-            i64::try_from(self.units / pow10(self.scale)).ok()
-        } else {
-            None
-        }
+        if self.is_integer() { i64::try_from(self.units / pow10(self.scale)).ok() } else { None }
     }
 
     fn rescaled(self, scale: u32) -> i128 {
@@ -136,10 +126,7 @@ impl Dec {
     }
 
     pub fn checked_sub(self, o: Dec) -> Option<Dec> {
-        self.checked_add(Dec {
-            units: -o.units,
-            scale: o.scale,
-        })
+        self.checked_add(Dec { units: -o.units, scale: o.scale })
     }
 
     /// Drops trailing zeros of the fraction (`80.50` → `80.5`).
@@ -154,16 +141,10 @@ impl Dec {
     /// Rounds half away from zero to `digits` places, keeping exactly `digits` places.
     pub fn round(self, digits: u32) -> Dec {
         if digits >= self.scale {
-            return Dec {
-                units: self.units * pow10(digits - self.scale),
-                scale: digits,
-            };
+            return Dec { units: self.units * pow10(digits - self.scale), scale: digits };
         }
         let d = pow10(self.scale - digits);
-        Dec {
-            units: div_round_half_up(self.units, d),
-            scale: digits,
-        }
+        Dec { units: div_round_half_up(self.units, d), scale: digits }
     }
 
     /// `self / of × 100`, rounded half-up to `digits` places on the exact value.
@@ -184,16 +165,9 @@ impl Dec {
         }
         // self.units/10^a ÷ of.units/10^b × factor × 10^digits
         //   = self.units × 10^b × factor × 10^digits ÷ (of.units × 10^a)
-        let num = self
-            .units
-            .checked_mul(pow10(of.scale))?
-            .checked_mul(factor)?
-            .checked_mul(pow10(digits))?;
+        let num = self.units.checked_mul(pow10(of.scale))?.checked_mul(factor)?.checked_mul(pow10(digits))?;
         let den = of.units.checked_mul(pow10(self.scale))?;
-        Some(Dec {
-            units: div_round_half_up(num, den),
-            scale: digits,
-        })
+        Some(Dec { units: div_round_half_up(num, den), scale: digits })
     }
 
     /// Formats with exactly `digits` decimals (rounding half-up).
@@ -230,11 +204,7 @@ fn div_round_half_up(num: i128, den: i128) -> i128 {
     let (num, den) = if den < 0 { (-num, -den) } else { (num, den) };
     let q = num / den;
     let r = num % den;
-    if r.abs() * 2 >= den {
-        if num < 0 { q - 1 } else { q + 1 }
-    } else {
-        q
-    }
+    if r.abs() * 2 >= den { if num < 0 { q - 1 } else { q + 1 } } else { q }
 }
 
 /// Prints as written, with trailing fraction zeros kept (`83.05`, `29.9`, `12873`).
@@ -266,14 +236,10 @@ impl<'de> Deserialize<'de> for Dec {
                 Ok(Dec::from_int(v))
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Dec, E> {
-                Ok(Dec {
-                    units: v as i128,
-                    scale: 0,
-                })
+                Ok(Dec { units: v as i128, scale: 0 })
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Dec, E> {
-                Dec::from_f64(v)
-                    .ok_or_else(|| E::custom(format!("expected a finite number, found {v}")))
+                Dec::from_f64(v).ok_or_else(|| E::custom(format!("expected a finite number, found {v}")))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Dec, E> {
                 Dec::parse(v).ok_or_else(|| E::custom(format!("expected a number, found {v:?}")))
@@ -303,11 +269,7 @@ mod tests {
             ("2648", "12873", "20.57"),
         ];
         for (p, t, want) in cases {
-            assert_eq!(
-                d(p).percent_of(d(t), 2).unwrap().to_string(),
-                want,
-                "{p}/{t}"
-            );
+            assert_eq!(d(p).percent_of(d(t), 2).unwrap().to_string(), want, "{p}/{t}");
         }
     }
 
@@ -324,18 +286,9 @@ mod tests {
 
     #[test]
     fn near_zero_and_hundred() {
-        assert_eq!(
-            d("1").percent_of(d("1000000"), 2).unwrap().to_string(),
-            "0.00"
-        );
-        assert_eq!(
-            d("999999").percent_of(d("1000000"), 2).unwrap().to_string(),
-            "100.00"
-        );
-        assert_eq!(
-            d("999949").percent_of(d("1000000"), 2).unwrap().to_string(),
-            "99.99"
-        );
+        assert_eq!(d("1").percent_of(d("1000000"), 2).unwrap().to_string(), "0.00");
+        assert_eq!(d("999999").percent_of(d("1000000"), 2).unwrap().to_string(), "100.00");
+        assert_eq!(d("999949").percent_of(d("1000000"), 2).unwrap().to_string(), "99.99");
         assert_eq!(d("0").percent_of(d("5"), 2).unwrap().to_string(), "0.00");
     }
 
@@ -347,23 +300,9 @@ mod tests {
 
     #[test]
     fn growth_and_arithmetic() {
-        assert_eq!(
-            d("120").growth_from(d("100"), 2).unwrap().to_string(),
-            "20.00"
-        );
-        assert_eq!(
-            d("12873")
-                .checked_sub(d("7721"))
-                .unwrap()
-                .checked_sub(d("2648"))
-                .unwrap()
-                .to_string(),
-            "2504"
-        );
-        assert_eq!(
-            d("29.9").checked_add(d("67.03")).unwrap().to_string(),
-            "96.93"
-        );
+        assert_eq!(d("120").growth_from(d("100"), 2).unwrap().to_string(), "20.00");
+        assert_eq!(d("12873").checked_sub(d("7721")).unwrap().checked_sub(d("2648")).unwrap().to_string(), "2504");
+        assert_eq!(d("29.9").checked_add(d("67.03")).unwrap().to_string(), "96.93");
         assert!(d("80.50") == d("80.5"));
         assert_eq!(Dec::from_f64(83.05).unwrap().to_string(), "83.05");
         assert!(Dec::from_f64(f64::NAN).is_none());

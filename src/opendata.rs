@@ -20,11 +20,7 @@ pub fn csv(c: &Computed) -> String {
             r.unit.clone(),
             r.share.map(|d| d.to_string()).unwrap_or_default(),
             r.cumulative.map(|d| d.to_string()).unwrap_or_default(),
-            if r.derived {
-                "true".into()
-            } else {
-                "false".into()
-            },
+            if r.derived { "true".into() } else { "false".into() },
             r.as_of.clone(),
             r.note.clone(),
         ];
@@ -42,11 +38,7 @@ pub fn cell(v: &str) -> String {
     if !numeric && v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         v.insert(0, '\'');
     }
-    if v.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", v.replace('"', "\"\""))
-    } else {
-        v
-    }
+    if v.contains([',', '"', '\n', '\r']) { format!("\"{}\"", v.replace('"', "\"\"")) } else { v }
 }
 
 #[cfg(test)]

@@ -32,33 +32,16 @@ impl Prose {
     }
 
     /// Evaluates `text`, which starts at `line`:`col` of `file` (whose full text is `source`).
-    pub fn eval(
-        &self,
-        text: &str,
-        ctx: &Context,
-        file: &str,
-        source: &str,
-        line: usize,
-        col: usize,
-    ) -> Result<String> {
+    pub fn eval(&self, text: &str, ctx: &Context, file: &str, source: &str, line: usize, col: usize) -> Result<String> {
         if !Self::has_expressions(text) {
             return Ok(text.to_string());
         }
-        self.tera
-            .render_str(text, ctx, true)
-            .map_err(|e| Error::one(locate(&e, file, source, line, col, text)))
+        self.tera.render_str(text, ctx, true).map_err(|e| Error::one(locate(&e, file, source, line, col, text)))
     }
 }
 
 /// Maps a tera error inside a snippet starting at (`line`, `col`) to a located diagnostic.
-pub fn locate(
-    e: &tera::Error,
-    file: &str,
-    source: &str,
-    line: usize,
-    col: usize,
-    text: &str,
-) -> Diagnostic {
+pub fn locate(e: &tera::Error, file: &str, source: &str, line: usize, col: usize, text: &str) -> Diagnostic {
     let report = match e.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
         _ => None,
@@ -68,39 +51,29 @@ pub fn locate(
             let sp = r.span();
             let l = line + sp.start_line.saturating_sub(1);
             // tera columns are 0-based character offsets within the snippet's line.
-            let line_text = text
-                .lines()
-                .nth(sp.start_line.saturating_sub(1))
-                .unwrap_or("");
+            let line_text = text.lines().nth(sp.start_line.saturating_sub(1)).unwrap_or("");
             let cchars = line_text.chars().take(sp.start_col).count();
-            let c = if sp.start_line <= 1 {
-                col + cchars
-            } else {
-                cchars + 1
-            };
-            let mut d =
-                Diagnostic::error(file, l, c, clean_message(r.message())).with_source(source);
+            let c = if sp.start_line <= 1 { col + cchars } else { cchars + 1 };
+            let mut d = Diagnostic::error(file, l, c, clean_message(r.message())).with_source(source);
             if let Some(h) = hint(r.message()) {
                 d = d.with_help(h);
             }
             d
         }
-        None => {
-            Diagnostic::error(file, line, col, clean_message(&e.to_string())).with_source(source)
-        }
+        None => Diagnostic::error(file, line, col, clean_message(&e.to_string())).with_source(source),
     }
 }
 
 fn clean_message(m: &str) -> String {
-    m.replace("__tera_one_off", "this chapter")
-        .trim()
-        .trim_end_matches('.')
-        .to_string()
+    m.replace("__tera_one_off", "this chapter").trim().trim_end_matches('.').to_string()
 }
 
 fn hint(m: &str) -> Option<String> {
     if m.contains("is not defined") {
-        Some("datasets are `data.<file name>` (data/members.yaml → data.members); see the data page for every field".into())
+        Some(
+            "datasets are `data.<file name>` (data/members.yaml → data.members); see the data page for every field"
+                .into(),
+        )
     } else {
         None
     }

@@ -47,10 +47,8 @@ pub fn load(root: &Path, opts: &Options, sink: &mut Sink) -> Result<Option<Site>
     let index = index.into_iter().next();
 
     let mut diags = Vec::new();
-    let computed: Vec<Computed> = datasets
-        .iter()
-        .map(|d| stats::compute(d, config.stats.share_digits, &mut diags))
-        .collect();
+    let computed: Vec<Computed> =
+        datasets.iter().map(|d| stats::compute(d, config.stats.share_digits, &mut diags)).collect();
     for d in diags {
         sink.push(d);
     }
@@ -61,12 +59,7 @@ pub fn load(root: &Path, opts: &Options, sink: &mut Sink) -> Result<Option<Site>
     if sink.has_errors() {
         return Ok(None);
     }
-    let warnings = sink
-        .items
-        .iter()
-        .filter(|d| d.severity == Severity::Warning)
-        .cloned()
-        .collect();
+    let warnings = sink.items.iter().filter(|d| d.severity == Severity::Warning).cloned().collect();
     Ok(Some(Site {
         root: root.to_path_buf(),
         config,
@@ -80,19 +73,13 @@ pub fn load(root: &Path, opts: &Options, sink: &mut Sink) -> Result<Option<Site>
 }
 
 /// Inserts `value` at a dotted path (`a.b` for data/a/b.yaml).
-fn insert_path(
-    map: &mut serde_json::Map<String, serde_json::Value>,
-    path: &str,
-    value: serde_json::Value,
-) {
+fn insert_path(map: &mut serde_json::Map<String, serde_json::Value>, path: &str, value: serde_json::Value) {
     match path.split_once('.') {
         None => {
             map.insert(path.to_string(), value);
         }
         Some((head, rest)) => {
-            let entry = map
-                .entry(head.to_string())
-                .or_insert_with(|| serde_json::Value::Object(Default::default()));
+            let entry = map.entry(head.to_string()).or_insert_with(|| serde_json::Value::Object(Default::default()));
             if let serde_json::Value::Object(m) = entry {
                 insert_path(m, rest, value);
             }

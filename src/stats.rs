@@ -91,8 +91,8 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn err(&mut self, pos: Pos, msg: String) {
-        let d = Diagnostic::error(&self.ds.file, pos.line + self.ds.line_offset, pos.col, msg)
-            .with_source(&self.ds.source);
+        let d =
+            Diagnostic::error(&self.ds.file, pos.line + self.ds.line_offset, pos.col, msg).with_source(&self.ds.source);
         self.out.push(d);
     }
 }
@@ -123,19 +123,17 @@ pub fn compute(ds: &Dataset, default_digits: u32, diags: &mut Vec<Diagnostic>) -
     let mut claim = |cx: &mut Ctx, key: &serde_saphyr::Spanned<String>| {
         let k = &key.value;
         if !valid_key(k) {
-            cx.err(
-                Pos::of(key),
-                format!("key `{k}` must be letters, digits and `_`, not starting with a digit"),
-            );
+            cx.err(Pos::of(key), format!("key `{k}` must be letters, digits and `_`, not starting with a digit"));
         } else if DATASET_FIELDS.contains(&k.as_str()) {
             cx.err(
                 Pos::of(key),
-                format!(
-                    "key `{k}` is reserved for the dataset's own field `{k}`; choose another name"
-                ),
+                format!("key `{k}` is reserved for the dataset's own field `{k}`; choose another name"),
             );
         } else if seen.contains(k) {
-            cx.err(Pos::of(key), format!("key `{k}` is used twice in this dataset (values and breakdowns share one namespace)"));
+            cx.err(
+                Pos::of(key),
+                format!("key `{k}` is used twice in this dataset (values and breakdowns share one namespace)"),
+            );
         }
         seen.push(k.clone());
     };
@@ -146,16 +144,9 @@ pub fn compute(ds: &Dataset, default_digits: u32, diags: &mut Vec<Diagnostic>) -
         let unit = f.unit.clone().unwrap_or_else(|| def.unit.clone());
         check_count(&mut cx, f.value.value, Pos::of(&f.value), "value");
         if unit == "%" && f.value.value > Dec::from_int(100) {
-            cx.err(
-                Pos::of(&f.value),
-                format!("a percentage cannot exceed 100, found {}", f.value.value),
-            );
+            cx.err(Pos::of(&f.value), format!("a percentage cannot exceed 100, found {}", f.value.value));
         }
-        let fact_as_of = f
-            .as_of
-            .as_ref()
-            .map(|a| a.0.clone())
-            .unwrap_or_else(|| as_of.clone());
+        let fact_as_of = f.as_of.as_ref().map(|a| a.0.clone()).unwrap_or_else(|| as_of.clone());
         let text = crate::format::fact_text(&f.prefix, f.value.value, &f.suffix, &unit);
         let v = json!({
             "key": key.value, "label": f.label, "value": num(f.value.value), "unit": unit,
@@ -192,11 +183,7 @@ pub fn compute(ds: &Dataset, default_digits: u32, diags: &mut Vec<Diagnostic>) -
         bds.push(v);
     }
     root.insert("breakdowns".into(), Value::Array(bds));
-    Computed {
-        name: ds.name.clone(),
-        value: Value::Object(root),
-        rows,
-    }
+    Computed { name: ds.name.clone(), value: Value::Object(root), rows }
 }
 
 fn valid_key(k: &str) -> bool {
@@ -211,14 +198,7 @@ fn check_count(cx: &mut Ctx, v: Dec, pos: Pos, field: &str) {
     }
 }
 
-fn breakdown(
-    cx: &mut Ctx,
-    key: &str,
-    b: &Breakdown,
-    ds_digits: u32,
-    as_of: &str,
-    rows: &mut Vec<Row>,
-) -> Value {
+fn breakdown(cx: &mut Ctx, key: &str, b: &Breakdown, ds_digits: u32, as_of: &str, rows: &mut Vec<Row>) -> Value {
     let def = &cx.ds.def;
     let digits = b.digits.unwrap_or(ds_digits).min(6);
     let unit = b.unit.clone().unwrap_or_else(|| def.unit.clone());
@@ -233,30 +213,16 @@ fn breakdown(
         if !valid_key(k) {
             cx.err(
                 Pos::of(&p.key),
-                format!(
-                    "part key `{k}` must be letters, digits and `_`, not starting with a digit"
-                ),
+                format!("part key `{k}` must be letters, digits and `_`, not starting with a digit"),
             );
         } else if BREAKDOWN_FIELDS.contains(&k.as_str()) {
-            cx.err(
-                Pos::of(&p.key),
-                format!("part key `{k}` is reserved for the breakdown's own field `{k}`"),
-            );
+            cx.err(Pos::of(&p.key), format!("part key `{k}` is reserved for the breakdown's own field `{k}`"));
         } else if keys.contains(k) {
-            cx.err(
-                Pos::of(&p.key),
-                format!("part key `{k}` appears twice in breakdown `{key}`"),
-            );
+            cx.err(Pos::of(&p.key), format!("part key `{k}` appears twice in breakdown `{key}`"));
         }
         keys.push(k.clone());
         if p.value.value.is_negative() {
-            cx.err(
-                Pos::of(&p.value),
-                format!(
-                    "`value` of part `{k}` cannot be negative, found {}",
-                    p.value.value
-                ),
-            );
+            cx.err(Pos::of(&p.value), format!("`value` of part `{k}` cannot be negative, found {}", p.value.value));
         }
         sum = sum.checked_add(p.value.value).unwrap_or(sum);
     }
@@ -276,33 +242,19 @@ fn breakdown(
     }
     let total_ok = !total.is_zero() && !total.is_negative();
     if total.is_zero() && !b.parts.value.is_empty() {
-        cx.err(
-            total_pos,
-            format!("breakdown `{key}`: the total is zero, so no share can be computed"),
-        );
+        cx.err(total_pos, format!("breakdown `{key}`: the total is zero, so no share can be computed"));
     }
     if sum > total {
-        let what = if percent {
-            "percentages of one question add up to"
-        } else {
-            "parts add up to"
-        };
+        let what = if percent { "percentages of one question add up to" } else { "parts add up to" };
         cx.err(
             total_pos,
-            format!(
-                "breakdown `{key}`: {what} {sum}, more than the total {total} (sum of {})",
-                keys.join(" + ")
-            ),
+            format!("breakdown `{key}`: {what} {sum}, more than the total {total} (sum of {})", keys.join(" + ")),
         );
     }
-    let remainder = if total_derived {
-        None
-    } else {
-        total.checked_sub(sum).filter(|r| !r.is_negative())
-    };
+    let remainder = if total_derived { None } else { total.checked_sub(sum).filter(|r| !r.is_negative()) };
     if b.complete && b.remainder.is_none() && !total_derived && sum != total && sum <= total {
         cx.err(
-            bd_pos,
+            total_pos,
             format!(
                 "breakdown `{key}` is marked complete, but its parts add up to {sum}, not the total {total} (missing {})",
                 remainder.map(|r| r.to_string()).unwrap_or_default()
@@ -310,11 +262,7 @@ fn breakdown(
         );
     }
     let share = |v: Dec| {
-        if total_ok {
-            v.percent_of(total, digits)
-        } else {
-            None
-        }
+        if total_ok { v.percent_of(total, digits) } else { None }
     };
 
     // Listed parts plus the derived remainder.
@@ -338,32 +286,16 @@ fn breakdown(
         })
         .collect();
     if let Some(r) = &b.remainder {
-        if keys.contains(&r.key) || !valid_key(&r.key) || BREAKDOWN_FIELDS.contains(&r.key.as_str())
-        {
-            cx.err(
-                bd_pos,
-                format!("remainder key `{}` is invalid or used by a part", r.key),
-            );
+        if keys.contains(&r.key) || !valid_key(&r.key) || BREAKDOWN_FIELDS.contains(&r.key.as_str()) {
+            cx.err(bd_pos, format!("remainder key `{}` is invalid or used by a part", r.key));
         }
         if total_derived {
-            cx.err(
-                bd_pos,
-                format!("breakdown `{key}` declares a remainder but has no total to take it from"),
-            );
+            cx.err(bd_pos, format!("breakdown `{key}` declares a remainder but has no total to take it from"));
         }
         if let Some(rv) = remainder {
-            let note = if r.note.is_empty() {
-                format!("推算：{} 减去已列分项之和", total)
-            } else {
-                r.note.clone()
-            };
-            parts.push(P {
-                key: r.key.clone(),
-                label: r.label.clone(),
-                value: rv,
-                derived: true,
-                note,
-            });
+            let note =
+                if r.note.is_empty() { format!("推算：{} 减去已列分项之和", total) } else { r.note.clone() };
+            parts.push(P { key: r.key.clone(), label: r.label.clone(), value: rv, derived: true, note });
         }
     }
 
@@ -410,17 +342,8 @@ fn breakdown(
     // Groups.
     let mut groups = Vec::new();
     for (gk, g) in &b.groups.0 {
-        if !valid_key(&gk.value)
-            || BREAKDOWN_FIELDS.contains(&gk.value.as_str())
-            || obj.contains_key(&gk.value)
-        {
-            cx.err(
-                Pos::of(gk),
-                format!(
-                    "group key `{}` is invalid or already used in breakdown `{key}`",
-                    gk.value
-                ),
-            );
+        if !valid_key(&gk.value) || BREAKDOWN_FIELDS.contains(&gk.value.as_str()) || obj.contains_key(&gk.value) {
+            cx.err(Pos::of(gk), format!("group key `{}` is invalid or already used in breakdown `{key}`", gk.value));
             continue;
         }
         let mut gsum = Dec::ZERO;
@@ -428,16 +351,14 @@ fn breakdown(
             match parts.iter().find(|p| p.key == pk.value) {
                 Some(p) => gsum = gsum.checked_add(p.value).unwrap_or(gsum),
                 None => {
-                    let hint =
-                        crate::format::nearest(&pk.value, parts.iter().map(|p| p.key.as_str()));
+                    let hint = crate::format::nearest(&pk.value, parts.iter().map(|p| p.key.as_str()));
                     cx.err(
                         Pos::of(pk),
                         format!(
                             "group `{}` names part `{}`, which breakdown `{key}` does not have{}",
                             gk.value,
                             pk.value,
-                            hint.map(|h| format!(" (did you mean `{h}`?)"))
-                                .unwrap_or_default()
+                            hint.map(|h| format!(" (did you mean `{h}`?)")).unwrap_or_default()
                         ),
                     );
                 }
@@ -452,11 +373,7 @@ fn breakdown(
                     "published_value of group `{}` is {}, but its parts ({}) add up to {gsum}",
                     gk.value,
                     pv.value,
-                    g.parts
-                        .iter()
-                        .map(|p| p.value.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" + ")
+                    g.parts.iter().map(|p| p.value.as_str()).collect::<Vec<_>>().join(" + ")
                 ),
             );
         }
@@ -478,14 +395,7 @@ fn breakdown(
             cumulative: None,
             derived: true,
             as_of: as_of.to_string(),
-            note: format!(
-                "合计：{}",
-                g.parts
-                    .iter()
-                    .map(|p| p.value.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" + ")
-            ),
+            note: format!("合计：{}", g.parts.iter().map(|p| p.value.as_str()).collect::<Vec<_>>().join(" + ")),
         });
         obj.insert(gk.value.clone(), v.clone());
         groups.push(v);
@@ -499,41 +409,17 @@ fn breakdown(
     obj.insert("sum".into(), num(sum));
     obj.insert("count".into(), json!(b.parts.value.len()));
     obj.insert("complete".into(), json!(b.complete));
-    obj.insert(
-        "remainder".into(),
-        opt_num(if b.remainder.is_some() {
-            remainder
-        } else {
-            None
-        }),
-    );
-    obj.insert(
-        "largest".into(),
-        largest.map(|i| list[i].clone()).unwrap_or(Value::Null),
-    );
+    obj.insert("remainder".into(), opt_num(if b.remainder.is_some() { remainder } else { None }));
+    obj.insert("largest".into(), largest.map(|i| list[i].clone()).unwrap_or(Value::Null));
     obj.insert("note".into(), json!(b.note));
-    obj.insert(
-        "respondents".into(),
-        json!(if b.respondents.is_empty() {
-            &def.respondents
-        } else {
-            &b.respondents
-        }),
-    );
+    obj.insert("respondents".into(), json!(if b.respondents.is_empty() { &def.respondents } else { &b.respondents }));
     obj.insert("percent".into(), json!(percent));
     obj.insert("parts".into(), Value::Array(list));
     obj.insert("groups".into(), Value::Array(groups));
     Value::Object(obj)
 }
 
-fn check_published(
-    cx: &mut Ctx,
-    key: &str,
-    value: Dec,
-    total: Dec,
-    ps: &serde_saphyr::Spanned<Dec>,
-    total_ok: bool,
-) {
+fn check_published(cx: &mut Ctx, key: &str, value: Dec, total: Dec, ps: &serde_saphyr::Spanned<Dec>, total_ok: bool) {
     if !total_ok {
         return;
     }
@@ -586,8 +472,7 @@ mod tests {
         assert_eq!(d.len(), 1, "{d:?}");
         assert_eq!((d[0].line, d[0].col), (20, 67));
         assert!(
-            d[0].message
-                .contains("published_share of `bachelor` is 59.89, but 7721 / 12873 = 59.98"),
+            d[0].message.contains("published_share of `bachelor` is 59.89, but 7721 / 12873 = 59.98"),
             "{}",
             d[0].message
         );
@@ -596,22 +481,14 @@ mod tests {
     #[test]
     fn parts_exceeding_total() {
         let (_, d) = run(&MEMBERS.replace("total: 12873", "total: 12000"));
-        assert!(
-            d.iter()
-                .any(|d| d.message.contains("more than the total 12000")),
-            "{d:?}"
-        );
+        assert!(d.iter().any(|d| d.message.contains("more than the total 12000")), "{d:?}");
         assert_eq!(d[0].line, 3);
     }
 
     #[test]
     fn complete_breakdown_must_add_up() {
         let (_, d) = run(&MEMBERS.replace("value: 410", "value: 400"));
-        assert!(
-            d.iter()
-                .any(|d| d.message.contains("marked complete") && d.message.contains("missing 10")),
-            "{d:?}"
-        );
+        assert!(d.iter().any(|d| d.message.contains("marked complete") && d.message.contains("missing 10")), "{d:?}");
     }
 
     #[test]
@@ -619,12 +496,7 @@ mod tests {
         let (_, d) = run(
             "title: s\nunit: \"%\"\nbreakdowns:\n  q:\n    title: q\n    parts:\n      - { key: a, label: a, value: 67.03 }\n      - { key: b, label: b, value: 39.9 }\n",
         );
-        assert!(
-            d.iter().any(|d| d
-                .message
-                .contains("percentages of one question add up to 106.93")),
-            "{d:?}"
-        );
+        assert!(d.iter().any(|d| d.message.contains("percentages of one question add up to 106.93")), "{d:?}");
     }
 
     #[test]
@@ -632,10 +504,7 @@ mod tests {
         let (c, d) = run(
             "title: z\ntotal: 0\nbreakdowns:\n  b:\n    title: b\n    parts:\n      - { key: a, label: a, value: 0 }\n",
         );
-        assert!(
-            d.iter().any(|d| d.message.contains("total is zero")),
-            "{d:?}"
-        );
+        assert!(d.iter().any(|d| d.message.contains("total is zero")), "{d:?}");
         assert_eq!(c.value["b"]["a"]["share"], Value::Null);
     }
 
@@ -644,25 +513,14 @@ mod tests {
         let (_, d) = run(
             "title: z\ntotal: 10\nbreakdowns:\n  b:\n    title: b\n    parts:\n      - { key: a, label: a, value: -1 }\n    groups:\n      g: { label: g, parts: [aa] }\n",
         );
-        assert!(
-            d.iter().any(|d| d.message.contains("cannot be negative")),
-            "{d:?}"
-        );
-        assert!(
-            d.iter().any(|d| d.message.contains("did you mean `a`")),
-            "{d:?}"
-        );
+        assert!(d.iter().any(|d| d.message.contains("cannot be negative")), "{d:?}");
+        assert!(d.iter().any(|d| d.message.contains("did you mean `a`")), "{d:?}");
     }
 
     #[test]
     fn group_published_value() {
-        let (_, d) = run(&MEMBERS.replace(
-            "parts: [le30, a31], published_share: 79.52",
-            "parts: [le30, a31], published_value: 10000",
-        ));
-        assert!(
-            d.iter().any(|d| d.message.contains("add up to 10237")),
-            "{d:?}"
-        );
+        let (_, d) = run(&MEMBERS
+            .replace("parts: [le30, a31], published_share: 79.52", "parts: [le30, a31], published_value: 10000"));
+        assert!(d.iter().any(|d| d.message.contains("add up to 10237")), "{d:?}");
     }
 }

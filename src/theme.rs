@@ -95,41 +95,26 @@ pub fn load(root: &Path, name: &str) -> Result<Theme> {
     let dir = root.join("themes").join(name);
     if !dir.is_dir() {
         let available: Vec<String> = std::fs::read_dir(root.join("themes"))
-            .map(|rd| {
-                rd.filter_map(|e| e.ok())
-                    .map(|e| e.file_name().to_string_lossy().into_owned())
-                    .collect()
-            })
+            .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
             .unwrap_or_default();
-        let mut d = Diagnostic::error(
-            crate::config::FILE,
-            0,
-            0,
-            format!("theme `{name}` not found: no folder themes/{name}/"),
-        );
+        let mut d =
+            Diagnostic::error(crate::config::FILE, 0, 0, format!("theme `{name}` not found: no folder themes/{name}/"));
         if let Some(n) = crate::format::nearest(name, available.iter().map(String::as_str)) {
             d = d.with_help(format!("did you mean `{n}`?"));
         }
         return Err(Error::one(d));
     }
     let mut templates: BTreeMap<String, (String, String)> = BTreeMap::new();
-    for (base, label) in [
-        (dir.join("templates"), format!("themes/{name}/templates")),
-        (root.join("templates"), "templates".to_string()),
-    ] {
+    for (base, label) in
+        [(dir.join("templates"), format!("themes/{name}/templates")), (root.join("templates"), "templates".to_string())]
+    {
         for (rel, bytes) in read_tree(&base)? {
             if !rel.ends_with(".html") && !rel.ends_with(".xml") && !rel.ends_with(".txt") {
                 continue;
             }
             let file = format!("{label}/{rel}");
-            let text = String::from_utf8(bytes).map_err(|_| {
-                Error::one(Diagnostic::error(
-                    &file,
-                    0,
-                    0,
-                    "template is not valid UTF-8",
-                ))
-            })?;
+            let text = String::from_utf8(bytes)
+                .map_err(|_| Error::one(Diagnostic::error(&file, 0, 0, "template is not valid UTF-8")))?;
             templates.insert(rel, (file, text));
         }
     }
@@ -145,10 +130,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme> {
     }
     let mut statics = read_tree(&dir.join("static"))?;
     statics.extend(read_tree(&root.join("static"))?);
-    Ok(Theme {
-        templates: templates.into_iter().map(|(k, (f, t))| (k, f, t)).collect(),
-        statics,
-    })
+    Ok(Theme { templates: templates.into_iter().map(|(k, (f, t))| (k, f, t)).collect(), statics })
 }
 
 /// All files under `dir` (relative `/` paths → bytes); empty if `dir` is missing.
@@ -162,12 +144,7 @@ pub fn read_tree(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>> {
         if !e.file_type().is_file() {
             continue;
         }
-        let rel = e
-            .path()
-            .strip_prefix(dir)
-            .unwrap_or(e.path())
-            .to_string_lossy()
-            .replace('\\', "/");
+        let rel = e.path().strip_prefix(dir).unwrap_or(e.path()).to_string_lossy().replace('\\', "/");
         if rel.split('/').any(|s| s.starts_with('.')) {
             continue;
         }
@@ -182,12 +159,7 @@ pub fn compile(theme: &Theme, share_digits: u32) -> Result<tera::Tera> {
     let mut tera = tera::Tera::new();
     crate::format::register(&mut tera, share_digits);
     tera.autoescape_on([".html", ".xml"]);
-    let r = tera.add_raw_templates(
-        theme
-            .templates
-            .iter()
-            .map(|(name, _, text)| (name.as_str(), text.as_str())),
-    );
+    let r = tera.add_raw_templates(theme.templates.iter().map(|(name, _, text)| (name.as_str(), text.as_str())));
     if let Err(e) = r {
         return Err(Error::one(template_error(theme, &e)));
     }
@@ -204,18 +176,10 @@ pub fn template_error(theme: &Theme, e: &tera::Error) -> Diagnostic {
         && let Some((_, file, text)) = theme.templates.iter().find(|(n, _, _)| n == r.filename())
     {
         let sp = r.span();
-        let line_text = text
-            .lines()
-            .nth(sp.start_line.saturating_sub(1))
-            .unwrap_or("");
+        let line_text = text.lines().nth(sp.start_line.saturating_sub(1)).unwrap_or("");
         let col = line_text.chars().take(sp.start_col).count() + 1;
-        return Diagnostic::error(
-            file,
-            sp.start_line,
-            col,
-            r.message().trim().trim_end_matches('.').to_string(),
-        )
-        .with_source(text);
+        return Diagnostic::error(file, sp.start_line, col, r.message().trim().trim_end_matches('.').to_string())
+            .with_source(text);
     }
     // Some errors carry their location only in the text (` --> name:line:col`).
     let text = e.to_string();
@@ -227,13 +191,8 @@ pub fn template_error(theme: &Theme, e: &tera::Error) -> Diagnostic {
             && let (Ok(l), Ok(c)) = (l.trim().parse::<usize>(), c.trim().parse::<usize>())
             && let Some((_, file, src)) = theme.templates.iter().find(|(n, _, _)| n == name)
         {
-            let msg = text[..at]
-                .lines()
-                .next()
-                .unwrap_or("")
-                .trim()
-                .trim_start_matches("error: ")
-                .trim_end_matches('.');
+            let msg =
+                text[..at].lines().next().unwrap_or("").trim().trim_start_matches("error: ").trim_end_matches('.');
             return Diagnostic::error(file, l, c, msg.to_string()).with_source(src);
         }
     }

@@ -67,12 +67,7 @@ fn site(fixtures: &[&str]) -> TempDir {
 }
 
 fn baipi(root: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_baipi"))
-        .arg("--root")
-        .arg(root)
-        .args(args)
-        .output()
-        .expect("runs baipi")
+    Command::new(env!("CARGO_BIN_EXE_baipi")).arg("--root").arg(root).args(args).output().expect("runs baipi")
 }
 
 fn build(root: &Path, extra: &[&str]) -> PathBuf {
@@ -80,11 +75,7 @@ fn build(root: &Path, extra: &[&str]) -> PathBuf {
     let mut args = vec!["build", "--output-dir", out.to_str().unwrap()];
     args.extend_from_slice(extra);
     let o = baipi(root, &args);
-    assert!(
-        o.status.success(),
-        "build failed:\n{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert!(o.status.success(), "build failed:\n{}", String::from_utf8_lossy(&o.stderr));
     out
 }
 
@@ -104,14 +95,8 @@ fn front_matter_and_data_in_prose() {
     let out = build(s.path(), &[]);
     let first = read(&out.join("first/index.html"));
     // slug from front matter; data expressions evaluated; table cell expression.
-    assert!(
-        first.contains("共938个，其中社会组织党组织159个"),
-        "{first}"
-    );
-    assert!(
-        first.contains("<td style=\"text-align: right\">938</td>"),
-        "{first}"
-    );
+    assert!(first.contains("共938个，其中社会组织党组织159个"), "{first}");
+    assert!(first.contains("<td style=\"text-align: right\">938</td>"), "{first}");
     let second = read(&out.join("second/index.html"));
     // default slug from the file name; computed share; chapter-local data; summary.
     assert!(second.contains("非公企业党组织779个，占83.05%"), "{second}");
@@ -120,10 +105,7 @@ fn front_matter_and_data_in_prose() {
     // Chinese heading id, link to another chapter's heading rewritten to its URL.
     assert!(second.contains(r#"<h2 id="一-组织">"#), "{second}");
     // (pulldown-cmark percent-encodes the fragment; browsers decode it.)
-    assert!(
-        second.contains(r#"href="/first/#%E4%BA%8C-%E8%AF%B4%E6%98%8E""#),
-        "{second}"
-    );
+    assert!(second.contains(r#"href="/first/#%E4%BA%8C-%E8%AF%B4%E6%98%8E""#), "{second}");
     // cover: key figure from data, prose date.
     let index = read(&out.join("index.html"));
     assert!(index.contains("938<small>个</small>"), "{index}");
@@ -138,10 +120,7 @@ fn chapters_ordered_by_weight_then_path() {
     let index = read(&out.join("index.html"));
     let a = index.find("第二篇").unwrap();
     let b = index.find("第一篇").unwrap();
-    assert!(
-        a < b,
-        "weight 1 (第二篇) must come before weight 2 (第一篇)"
-    );
+    assert!(a < b, "weight 1 (第二篇) must come before weight 2 (第一篇)");
     let second = read(&out.join("second/index.html"));
     assert!(second.contains(r#"rel="next" href="/first/""#), "{second}");
     let first = read(&out.join("first/index.html"));
@@ -161,20 +140,11 @@ fn site_templates_override_the_theme() {
 #[test]
 fn sub_path_urls() {
     let s = site(&["basic"]);
-    let out = build(
-        s.path(),
-        &["--base-url", "https://host.example/tianhe-2021/"],
-    );
+    let out = build(s.path(), &["--base-url", "https://host.example/tianhe-2021/"]);
     let second = read(&out.join("second/index.html"));
-    assert!(
-        second.contains(r#"href="/tianhe-2021/css/site.css""#),
-        "{second}"
-    );
+    assert!(second.contains(r#"href="/tianhe-2021/css/site.css""#), "{second}");
     assert!(second.contains(r#"href="/tianhe-2021/first/#%E4%BA%8C"#));
-    assert!(
-        second
-            .contains(r#"<link rel="canonical" href="https://host.example/tianhe-2021/second/">"#)
-    );
+    assert!(second.contains(r#"<link rel="canonical" href="https://host.example/tianhe-2021/second/">"#));
     let index = read(&out.join("index.html"));
     assert!(index.contains(r#"href="/tianhe-2021/second/""#));
     assert!(!index.contains(r#"href="/second/""#));
@@ -189,10 +159,7 @@ fn open_data_csv_and_json() {
     let csv = std::fs::read(out.join("data/orgs.csv")).unwrap();
     assert!(csv.starts_with(b"\xEF\xBB\xBF"), "CSV starts with a BOM");
     let csv = String::from_utf8(csv).unwrap();
-    assert!(
-        csv.contains("orgs,by_type,nonpublic,非公企业党组织,779,个,83.05,83.05,false,2021-06,"),
-        "{csv}"
-    );
+    assert!(csv.contains("orgs,by_type,nonpublic,非公企业党组织,779,个,83.05,83.05,false,2021-06,"), "{csv}");
     let json: serde_json::Value = serde_json::from_str(&read(&out.join("data/orgs.json"))).unwrap();
     assert_eq!(json["by_type"]["social"]["share"], serde_json::json!(16.95));
 }
@@ -203,14 +170,7 @@ fn builds_are_byte_identical() {
     let a = TempDir::new("a");
     let b = TempDir::new("b");
     for d in [&a, &b] {
-        let o = baipi(
-            s.path(),
-            &[
-                "build",
-                "--output-dir",
-                d.path().join("out").to_str().unwrap(),
-            ],
-        );
+        let o = baipi(s.path(), &["build", "--output-dir", d.path().join("out").to_str().unwrap()]);
         assert!(o.status.success());
     }
     let list = |d: &Path| -> Vec<(String, Vec<u8>)> {
@@ -219,12 +179,7 @@ fn builds_are_byte_identical() {
             .into_iter()
             .map(|e| e.unwrap())
             .filter(|e| e.file_type().is_file())
-            .map(|e| {
-                (
-                    e.path().strip_prefix(d).unwrap().display().to_string(),
-                    std::fs::read(e.path()).unwrap(),
-                )
-            })
+            .map(|e| (e.path().strip_prefix(d).unwrap().display().to_string(), std::fs::read(e.path()).unwrap()))
             .collect()
     };
     assert_eq!(list(&a.path().join("out")), list(&b.path().join("out")));
@@ -267,15 +222,9 @@ fn check_writes_nothing() {
 
 #[test]
 fn usage_errors_exit_2() {
-    let o = Command::new(env!("CARGO_BIN_EXE_baipi"))
-        .arg("frobnicate")
-        .output()
-        .unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_baipi")).arg("frobnicate").output().unwrap();
     assert_eq!(o.status.code(), Some(2));
-    let o = Command::new(env!("CARGO_BIN_EXE_baipi"))
-        .args(["--root", "/nonexistent/baipi", "build"])
-        .output()
-        .unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_baipi")).args(["--root", "/nonexistent/baipi", "build"]).output().unwrap();
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("site.toml"));
 }
@@ -322,11 +271,7 @@ fn invalid_fixtures_report_located_errors() {
 #[test]
 fn check_reports_every_problem_at_once() {
     let s = site(&["invalid/_base"]);
-    std::fs::write(
-        s.path().join("content/02-b.md"),
-        "---\ntitle: b\nweight: x\n---\n",
-    )
-    .unwrap();
+    std::fs::write(s.path().join("content/02-b.md"), "---\ntitle: b\nweight: x\n---\n").unwrap();
     std::fs::write(s.path().join("content/03-c.md"), "---\nweight: 3\n---\n").unwrap();
     let o = baipi(s.path(), &["check"]);
     assert_eq!(o.status.code(), Some(1));
@@ -334,6 +279,100 @@ fn check_reports_every_problem_at_once() {
     assert!(e.contains("content/02-b.md:3:9:"), "{e}");
     assert!(e.contains("content/03-c.md:2:1:"), "{e}");
     assert!(e.contains("2 errors found"), "{e}");
+}
+
+// ---------------------------------------------------------------- the truth of the numbers
+
+/// A copy of the bundled paper in a temp dir.
+fn paper_copy() -> TempDir {
+    let t = TempDir::new("paper-copy");
+    for d in ["content", "data", "themes"] {
+        copy_dir(&repo().join(d), &t.path().join(d));
+    }
+    std::fs::copy(repo().join("site.toml"), t.path().join("site.toml")).unwrap();
+    t
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let s = read(path);
+    assert!(s.contains(from), "{} lacks {from:?}", path.display());
+    std::fs::write(path, s.replacen(from, to, 1)).unwrap();
+}
+
+fn all_text(dir: &Path) -> Vec<(String, String)> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| std::fs::read_to_string(e.path()).ok().map(|s| (e.path().display().to_string(), s)))
+        .collect()
+}
+
+#[test]
+fn corrected_count_changes_every_dependent_figure() {
+    let t = paper_copy();
+    let orgs = t.path().join("data/orgs.yaml");
+    edit(&orgs, "value: 779, published_share: 83.05", "value: 780, published_share: 83.16");
+    edit(&orgs, "value: 159, published_share: 16.95", "value: 158, published_share: 16.84");
+    let out = build(t.path(), &[]);
+    let files = all_text(&out);
+    for (path, text) in &files {
+        for stale in ["83.05", "16.95", "779个", ">779<", "159个"] {
+            assert!(!text.contains(stale), "{path} still shows {stale}");
+        }
+    }
+    let overview = read(&out.join("overview/index.html"));
+    assert!(overview.contains("非公企业党组织780个，占83.16%"), "{overview}");
+    assert!(overview.contains("社会组织党组织158个，占16.84%"));
+    assert!(read(&out.join("data/orgs.csv")).contains("nonpublic,非公企业党组织,780,个,83.16"));
+    assert!(read(&out.join("data/orgs.json")).contains("83.16"));
+}
+
+#[test]
+fn totals_that_no_longer_add_up_fail_build_and_check() {
+    let t = paper_copy();
+    let orgs = t.path().join("data/orgs.yaml");
+    edit(&orgs, "total: 938", "total: 940");
+    for cmd in ["build", "check"] {
+        let o = baipi(t.path(), &[cmd]);
+        assert_eq!(o.status.code(), Some(1), "{cmd}");
+        let e = stderr(&o);
+        assert!(
+            e.contains("data/orgs.yaml:7:8: error: breakdown `by_type` is marked complete, but its parts add up to 938, not the total 940 (missing 2)"),
+            "{e}"
+        );
+    }
+    assert!(!t.path().join("public").exists());
+}
+
+#[test]
+fn fact_check_reports_a_wrong_typed_percentage() {
+    let t = paper_copy();
+    let ch = t.path().join("content/01-overview.md");
+    edit(&ch, "占{{ data.orgs.by_type.nonpublic.share | pct }}", "占83.50%");
+    let o = baipi(t.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(0), "warnings alone exit 0");
+    let e = stderr(&o);
+    assert!(
+        e.contains("content/01-overview.md:16:")
+            && e.contains(
+                r#"warning: "83.50%" matches no data; did you mean data.orgs.by_type.nonpublic.share = 83.05%?"#
+            ),
+        "{e}"
+    );
+    let o = baipi(t.path(), &["check", "--strict"]);
+    assert_eq!(o.status.code(), Some(1));
+    // Marked as free text, it passes.
+    edit(&ch, "占83.50%", "占83.50%{# free #}");
+    let o = baipi(t.path(), &["check", "--strict"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn bundled_paper_checks_clean() {
+    let o = baipi(&repo(), &["check", "--strict"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("0 warnings"));
 }
 
 // ---------------------------------------------------------------- the bundled paper
@@ -351,32 +390,11 @@ fn bundled_white_paper_builds_with_its_figures() {
     assert!(o.status.success(), "{}", stderr(&o));
     let page = |p: &str| read(&out.join(p));
     let expect: &[(&str, &[&str])] = &[
-        (
-            "index.html",
-            &[
-                "938<small>个</small>",
-                "12,873<small>人</small>",
-                "2021年8月15日",
-                "近五分之一",
-            ],
-        ),
-        (
-            "overview/index.html",
-            &["83.05%", "16.95%", "90.04%", "9.96%", "22.67%", "超过20%"],
-        ),
+        ("index.html", &["938<small>个</small>", "12,873<small>人</small>", "2021年8月15日", "近五分之一"]),
+        ("overview/index.html", &["83.05%", "16.95%", "90.04%", "9.96%", "22.67%", "超过20%"]),
         (
             "innovations/index.html",
-            &[
-                "30名",
-                "200家",
-                "22个",
-                "100多个",
-                "43个",
-                "70多万人次",
-                "6800多场",
-                "超过30万人次",
-                "八联八力",
-            ],
+            &["30名", "200家", "22个", "100多个", "43个", "70多万人次", "6800多场", "超过30万人次", "八联八力"],
         ),
         (
             "achievements/index.html",
@@ -413,14 +431,11 @@ fn bundled_white_paper_builds_with_its_figures() {
         (
             "portrait/index.html",
             &[
-                "679", "141", "118", "6,280", "3,957", "1,572", "654", "410", "79.52%", "7,721",
-                "59.98%", "2,648", "20.57%", "10,369",
+                "679", "141", "118", "6,280", "3,957", "1,572", "654", "410", "79.52%", "7,721", "59.98%", "2,648",
+                "20.57%", "10,369",
             ],
         ),
-        (
-            "sources/index.html",
-            &["gdi.dayoo.com", "未公布", "data/members.csv"],
-        ),
+        ("sources/index.html", &["gdi.dayoo.com", "未公布", "data/members.csv"]),
     ];
     for (p, needles) in expect {
         let html = page(p);
@@ -430,9 +445,6 @@ fn bundled_white_paper_builds_with_its_figures() {
     }
     for p in ["index.html", "overview/index.html", "portrait/index.html"] {
         let html = page(p);
-        assert!(
-            !html.contains("{{") && !html.contains("{%"),
-            "{p} has an unevaluated expression"
-        );
+        assert!(!html.contains("{{") && !html.contains("{%"), "{p} has an unevaluated expression");
     }
 }

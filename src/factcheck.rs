@@ -1,0 +1,339 @@
+//! Fact-checking prose: numbers typed by hand that match no data.
+//!
+//! After the data is loaded, each chapter's own text (everything outside
+//! `{{ }}`, `{% %}`, `{# #}`, code, link targets and HTML tags) is scanned
+//! for numbers: integers, decimals, thousands-separated numbers,
+//! percentages and 万/亿 forms. Years, dates, ordinals (第3) and parts of
+//! identifiers (H5, WebVision2) are skipped. A number that equals no value
+//! anywhere in the data or statistics is reported with the nearest data
+//! value. An editor marks a number as intentional free text with a tera
+//! comment right after it — `3{# free #}` — or lists it in the front
+//! matter's `free_numbers`.
+
+use serde_json::Value;
+
+use crate::diagnostics::{Diagnostic, line_col};
+use crate::number::Dec;
+
+/// A number found in prose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// Byte offset in the scanned text.
+    pub offset: usize,
+    /// As written, including `%`, `万`, `亿`.
+    pub text: String,
+    /// The value, with 万/亿 applied.
+    pub value: Dec,
+    pub percent: bool,
+}
+
+/// A value in the data that prose may quote.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub path: String,
+    pub value: Dec,
+    pub percent: bool,
+}
+
+/// Every quotable number in the `data` tree, with its path (`data.orgs.by_type.nonpublic.share`).
+pub fn candidates(data: &Value) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    walk(data, "data", false, &mut out);
+    out
+}
+
+fn walk(v: &Value, path: &str, percent_ctx: bool, out: &mut Vec<Candidate>) {
+    match v {
+        Value::Object(m) => {
+            let pct = percent_ctx || m.get("unit").and_then(Value::as_str) == Some("%");
+            for (k, child) in m {
+                // Lists repeat keyed entries; ranks and counts are not figures.
+                if matches!(k.as_str(), "parts" | "values" | "breakdowns" | "groups" | "largest" | "rank" | "count") {
+                    continue;
+                }
+                let is_share = matches!(k.as_str(), "share" | "cumulative");
+                let p = format!("{path}.{k}");
+                match child {
+                    Value::Number(n) => {
+                        if let Some(d) = Dec::parse(&n.to_string()).or_else(|| n.as_f64().and_then(Dec::from_f64)) {
+                            out.push(Candidate { path: p, value: d, percent: is_share || (pct && k == "value") });
+                        }
+                    }
+                    _ => walk(child, &p, pct, out),
+                }
+            }
+        }
+        Value::Array(a) => {
+            for (i, c) in a.iter().enumerate() {
+                walk(c, &format!("{path}.{i}"), percent_ctx, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Blanks out everything that is not the editor's own prose, keeping byte offsets.
+pub fn mask(src: &str) -> String {
+    let b = src.as_bytes();
+    let mut out = b.to_vec();
+    let mut i = 0;
+    let blank = |out: &mut Vec<u8>, from: usize, to: usize| {
+        for x in out.iter_mut().take(to).skip(from) {
+            if *x != b'\n' {
+                *x = b' ';
+            }
+        }
+    };
+    while i < b.len() {
+        let rest = &src[i..];
+        let close = if rest.starts_with("{{") {
+            Some("}}")
+        } else if rest.starts_with("{%") {
+            Some("%}")
+        } else if rest.starts_with("{#") {
+            Some("#}")
+        } else {
+            None
+        };
+        if let Some(c) = close {
+            let end = rest[2..].find(c).map(|e| i + 2 + e + 2).unwrap_or(b.len());
+            blank(&mut out, i, end);
+            i = end;
+            continue;
+        }
+        match b[i] {
+            b'`' => {
+                let end = rest[1..].find('`').map(|e| i + 1 + e + 1).unwrap_or(i + 1);
+                blank(&mut out, i, end);
+                i = end;
+            }
+            b'<' => {
+                let end = rest.find('>').map(|e| i + e + 1).unwrap_or(i + 1);
+                if rest[..end - i].contains('\n') {
+                    i += 1; // `<` is ASCII: the next byte is a char boundary.
+                } else {
+                    blank(&mut out, i, end);
+                    i = end;
+                }
+            }
+            b']' if rest.starts_with("](") => {
+                let end = rest.find(')').map(|e| i + e + 1).unwrap_or(b.len());
+                blank(&mut out, i, end);
+                i = end;
+            }
+            b'h' if rest.starts_with("http://") || rest.starts_with("https://") => {
+                let end = rest.find(|c: char| c.is_whitespace() || !c.is_ascii()).map(|e| i + e).unwrap_or(b.len());
+                blank(&mut out, i, end);
+                i = end;
+            }
+            _ => i += rest.chars().next().map(char::len_utf8).unwrap_or(1),
+        }
+    }
+    // Ordered-list markers (`1. `) and footnote labels are markup.
+    let text = String::from_utf8(out).unwrap_or_default();
+    let mut res = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        let lead = line.len() - t.len();
+        let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && matches!(t.as_bytes().get(digits), Some(b'.') | Some(b')')) {
+            res.push_str(&line[..lead]);
+            res.push_str(&" ".repeat(digits + 1));
+            res.push_str(&t[digits + 1..]);
+        } else {
+            res.push_str(line);
+        }
+    }
+    res
+}
+
+/// Finds the numbers in (masked) prose, skipping years, dates, ordinals and identifiers.
+pub fn scan(text: &str) -> Vec<Token> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut j = i;
+        while j < b.len()
+            && (b[j].is_ascii_digit() || (b[j] == b',' && j + 1 < b.len() && b[j + 1].is_ascii_digit() && j > start))
+        {
+            j += 1;
+        }
+        if j + 1 < b.len() && b[j] == b'.' && b[j + 1].is_ascii_digit() {
+            j += 1;
+            while j < b.len() && b[j].is_ascii_digit() {
+                j += 1;
+            }
+        }
+        let digits = &text[start..j];
+        let before = text[..start].chars().next_back();
+        let after = &text[j..];
+        let next = after.chars().next();
+        i = j;
+        // Part of an identifier: H5, 5G, WebVision2, B2-20040381.
+        if before.is_some_and(|c| {
+            c.is_ascii_alphanumeric()
+                || c == '_'
+                || c == '-' && start >= 1 && text[..start - 1].ends_with(|c: char| c.is_ascii_alphanumeric())
+        }) || next.is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        {
+            continue;
+        }
+        // Ordinals (第3章) and dates (2021年, 6月, 15日, 2019—2020, 2019-2020).
+        if before == Some('第') {
+            continue;
+        }
+        let plain: String = digits.chars().filter(|c| *c != ',').collect();
+        let is_yearish = plain.len() == 4 && (1900..=2100).contains(&plain.parse::<u32>().unwrap_or(0));
+        if next.is_some_and(|c| matches!(c, '年' | '月' | '日' | '号' | '时' | '点' | '分' | '秒'))
+            && !digits.contains('.')
+        {
+            continue;
+        }
+        if is_yearish
+            && (after.starts_with(['—', '–', '-', '~', '～', '/'])
+                || after.starts_with("至")
+                || before.is_some_and(|c| matches!(c, '—' | '–' | '-' | '~' | '～' | '至')))
+        {
+            continue;
+        }
+        if before.is_some_and(|c| c == '年' || c == '月') && next.is_some_and(|c| c == '月' || c == '日') {
+            continue;
+        }
+        let Some(mut value) = Dec::parse(&plain) else { continue };
+        let mut text_end = j;
+        let mut percent = false;
+        match next {
+            Some('%') | Some('％') => {
+                percent = true;
+                text_end += next.map(char::len_utf8).unwrap_or(0);
+            }
+            Some('万') | Some('亿') => {
+                let f = if next == Some('万') { 10_000 } else { 100_000_000 };
+                value = value.ratio_scaled(Dec::from_int(1), f, value.scale()).unwrap_or(value);
+                text_end += 3;
+            }
+            _ => {}
+        }
+        out.push(Token { offset: start, text: text[start..text_end].to_string(), value: value.normalized(), percent });
+    }
+    out
+}
+
+/// Checks one chapter body; returns warnings located in `file`.
+///
+/// `body` is the raw body (before evaluation) starting at `body_line`;
+/// `source` is the whole file, for snippets.
+pub fn check(
+    file: &str,
+    source: &str,
+    body: &str,
+    body_line: usize,
+    free: &[String],
+    cands: &[Candidate],
+) -> Vec<Diagnostic> {
+    let masked = mask(body);
+    let mut out = Vec::new();
+    for t in scan(&masked) {
+        let end = t.offset + t.text.len();
+        if body[end..].trim_start_matches(' ').starts_with("{#") {
+            let c = &body[end..];
+            if let Some(close) = c.find("#}")
+                && c[..close].contains("free")
+            {
+                continue;
+            }
+        }
+        if free.iter().any(|f| f == &t.text) {
+            continue;
+        }
+        let matches = |c: &Candidate| {
+            c.value == t.value
+                || (t.text.ends_with('万') || t.text.ends_with('亿'))
+                    && c.value == Dec::parse(t.text.trim_end_matches(['万', '亿'])).unwrap_or(Dec::ZERO)
+        };
+        if cands.iter().any(matches) {
+            continue;
+        }
+        let (l, c) = line_col(body, t.offset);
+        let pool: Vec<&Candidate> = cands.iter().filter(|c| !t.percent || c.percent).collect();
+        let nearest = pool.iter().min_by(|a, b| {
+            let da = a.value.checked_sub(t.value).map(|d| d.to_f64().abs()).unwrap_or(f64::MAX);
+            let db = b.value.checked_sub(t.value).map(|d| d.to_f64().abs()).unwrap_or(f64::MAX);
+            da.total_cmp(&db).then_with(|| pref(&a.path).cmp(&pref(&b.path))).then_with(|| a.path.cmp(&b.path))
+        });
+        let mut msg = format!("\"{}\" matches no data", t.text);
+        if let Some(n) = nearest {
+            msg.push_str(&format!("; did you mean {} = {}{}?", n.path, n.value, if n.percent { "%" } else { "" }));
+        }
+        out.push(Diagnostic::warning(file, body_line + l - 1, c, msg).with_source(source).with_help(
+            "take the number from the data with an expression, or mark intentional free text as 3{# free #}",
+        ));
+    }
+    out
+}
+
+/// Among equal values, name the plainest field: a share before a cumulative share.
+fn pref(path: &str) -> u8 {
+    if path.ends_with(".share") || path.ends_with(".value") {
+        0
+    } else if path.ends_with(".cumulative") {
+        2
+    } else {
+        1
+    }
+}
+
+/// Fact-checks every chapter of a loaded site.
+pub fn check_site(site: &crate::site::Site) -> Vec<Diagnostic> {
+    let cands = candidates(&site.data);
+    let mut out = Vec::new();
+    for ch in site.index.iter().chain(&site.chapters) {
+        let source = format!("{}{}", "\n".repeat(ch.body_line - 1), ch.body);
+        out.extend(check(&ch.file, &source, &ch.body, ch.body_line, &ch.front.free_numbers, &cands));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(s: &str) -> Vec<String> {
+        scan(&mask(s)).into_iter().map(|t| t.text).collect()
+    }
+
+    #[test]
+    fn finds_numbers_and_skips_dates_and_identifiers() {
+        assert_eq!(
+            texts(
+                "2021年6月，共938个，占83.05%；12,873人；超过24万平方米；第3名；H5页面；2019—2020年度；2018年至2021年；4月15日"
+            ),
+            ["938", "83.05%", "12,873", "24万"]
+        );
+        assert_eq!(texts("{{ data.x | num }}个，`42`，[链接](a-10.md)，<span id=\"x5\">"), Vec::<String>::new());
+        assert_eq!(texts("1. 第一项\n2. 第二项 7个\n"), ["7"]);
+    }
+
+    #[test]
+    fn reports_with_nearest_value() {
+        let data = serde_json::json!({"orgs": {"unit": "个", "total": 938, "by_type": {"nonpublic": {"value": 779, "share": 83.05, "rank": 1}}}});
+        let c = candidates(&data);
+        let body = "甲\n占83.50%，共938个，另有5{# free #}个，7个。\n";
+        let w = check("content/a.md", body, body, 1, &[], &c);
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert_eq!((w[0].line, w[0].col), (2, 2));
+        assert_eq!(
+            w[0].message,
+            "\"83.50%\" matches no data; did you mean data.orgs.by_type.nonpublic.share = 83.05%?"
+        );
+        assert!(w[1].message.starts_with("\"7\" matches no data"));
+        let w = check("content/a.md", body, body, 1, &["7".to_string(), "83.50%".to_string()], &c);
+        assert!(w.is_empty());
+    }
+}
