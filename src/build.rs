@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use tera::Context;
 
+use crate::charts;
 use crate::content::Chapter;
 use crate::diagnostics::{Diagnostic, Error, Result, Sink, line_col};
 use crate::markdown;
@@ -76,7 +77,19 @@ pub fn render(site: &Site) -> Result<Output> {
         generator: concat!("baipi ", env!("CARGO_PKG_VERSION")),
     };
     let site_json = serde_json::to_value(&site_view).map_err(|e| Error::Io(e.to_string()))?;
-    let prose = Prose::new(cfg.stats.share_digits, &site.data, &site_json);
+    // Figures: resolve every chart spec, number them across the paper, render SVG.
+    let th = theme::load(&site.root, &cfg.theme)?;
+    let figures = build_figures(site, &th, &links)?;
+    let fig_html: BTreeMap<String, (String, String)> = figures
+        .iter()
+        .map(|f| {
+            let html = charts::figure_html(f, bp);
+            let link = format!("<a class=\"figref\" href=\"{}#fig-{}\">图{}</a>", f.page_url, f.id, f.number);
+            (f.id.clone(), (html, link))
+        })
+        .collect();
+    let fig_html = std::sync::Arc::new(fig_html);
+    let prose = Prose::new(cfg.stats.share_digits, &site.data, &site_json, fig_html.clone());
 
     // Link targets: chapter file (relative to content/) → URL.
     let by_rel: BTreeMap<&str, String> = site
@@ -90,7 +103,19 @@ pub fn render(site: &Site) -> Result<Output> {
     let all: Vec<&Chapter> = site.index.iter().chain(site.chapters.iter()).collect();
     let mut rendered: Vec<Option<RenderedChapter>> = Vec::new();
     for ch in &all {
-        let r = render_chapter(ch, &prose, &by_rel);
+        let r = render_chapter(ch, &prose, &by_rel).map(|mut r| {
+            // Charts declared but not placed with figure() go at the end of their chapter.
+            for spec in &ch.front.charts {
+                let marker = format!("id=\"fig-{}\"", spec.id.value);
+                if !r.html.contains(&marker)
+                    && let Some((html, _)) = fig_html.get(&spec.id.value)
+                {
+                    r.html.push_str(html);
+                    r.html.push('\n');
+                }
+            }
+            r
+        });
         rendered.push(sink.take(r)?);
     }
     // Anchors must name a heading that exists in the target chapter.
@@ -123,7 +148,6 @@ pub fn render(site: &Site) -> Result<Output> {
     let rendered: Vec<RenderedChapter> = rendered.into_iter().flatten().collect();
 
     // Templates.
-    let th = theme::load(&site.root, &cfg.theme)?;
     let mut tera = theme::compile(&th, cfg.stats.share_digits)?;
     tera.global_context().insert("site", &site_view);
     tera.global_context().insert("data", &site.data);
@@ -230,6 +254,12 @@ pub fn render(site: &Site) -> Result<Output> {
         out.files.insert("404.html".into(), render_page("404.html", &p)?);
     }
 
+    // Figures as files: SVG and CSV for download.
+    for f in &figures {
+        out.files.insert(format!("figures/{}.svg", f.id), charts::svg_file(f).into_bytes());
+        out.files.insert(format!("figures/{}.csv", f.id), charts::csv_file(f).into_bytes());
+    }
+
     // Open data.
     for c in &site.computed {
         out.files.insert(format!("data/{}.csv", c.name), crate::opendata::csv(c).into_bytes());
@@ -250,6 +280,55 @@ pub fn render(site: &Site) -> Result<Output> {
         out.files.entry(rel.clone()).or_insert_with(|| bytes.clone());
     }
     Ok(out)
+}
+
+/// Resolves, numbers and renders every chart of the site, in chapter order.
+fn build_figures(site: &Site, th: &theme::Theme, links: &[ChapterLink]) -> Result<Vec<charts::Figure>> {
+    let mut sink = Sink::default();
+    let style = &th.chart_style;
+    let any = site.index.iter().chain(&site.chapters).any(|c| !c.front.charts.is_empty());
+    if any {
+        charts::register_font(&th.dir, style)?;
+    }
+    let mut figures: Vec<charts::Figure> = Vec::new();
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    let pages = site
+        .index
+        .iter()
+        .map(|c| (c, site.config.base_path.clone()))
+        .chain(site.chapters.iter().zip(links).map(|(c, l)| (c, l.url.clone())));
+    for (ch, url) in pages {
+        let src = std::fs::read_to_string(site.root.join(&ch.file)).unwrap_or_default();
+        for spec in &ch.front.charts {
+            let mut err = |pos: crate::data::Pos, msg: String| {
+                sink.push(Diagnostic::error(&ch.file, pos.line + 1, pos.col, msg).with_source(&src));
+            };
+            if let Some(other) = seen.get(&spec.id.value) {
+                err(crate::data::Pos::of(&spec.id), format!("chart id `{}` is already used in {other}", spec.id.value));
+                continue;
+            }
+            seen.insert(spec.id.value.clone(), ch.file.clone());
+            let Some(chart) = charts::resolve(spec, &site.data, &mut err) else { continue };
+            let svg = match charts::render(&chart, style) {
+                Ok(s) => s,
+                Err(e) => {
+                    sink.take::<()>(Err(e))?;
+                    continue;
+                }
+            };
+            let summary = charts::summary(&chart);
+            figures.push(charts::Figure {
+                id: chart.id.clone(),
+                number: figures.len() + 1,
+                page_url: url.clone(),
+                chart,
+                svg,
+                summary,
+            });
+        }
+    }
+    sink.finish()?;
+    Ok(figures)
 }
 
 fn page_context(ch: &Chapter) -> Context {

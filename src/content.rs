@@ -45,6 +45,9 @@ pub struct FrontMatter {
     /// Numbers typed in the body on purpose, exempt from fact-checking (`["3", "2.5%"]`).
     #[serde(default)]
     pub free_numbers: Vec<String>,
+    /// Charts of this chapter, placed with `{{ figure(id="…") }}`.
+    #[serde(default)]
+    pub charts: Vec<crate::charts::ChartSpec>,
     /// Cover only: the key figures block.
     #[serde(default)]
     pub key_figures: Vec<KeyFigure>,

@@ -14,6 +14,7 @@
 //! Only `build::write` touches the output folder.
 
 pub mod build;
+pub mod charts;
 pub mod cli;
 pub mod config;
 pub mod content;

@@ -6,7 +6,9 @@
 //! expressions is HTML-escaped, so a dataset label can never inject markup.
 //! Errors are reported at their line and column in the `.md` file.
 
-use tera::{Context, Tera};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
 
 use crate::diagnostics::{Diagnostic, Error, Result};
 
@@ -17,9 +19,15 @@ pub struct Prose {
 }
 
 impl Prose {
-    pub fn new(share_digits: u32, data: &serde_json::Value, site: &serde_json::Value) -> Self {
+    pub fn new(
+        share_digits: u32,
+        data: &serde_json::Value,
+        site: &serde_json::Value,
+        figures: Arc<BTreeMap<String, (String, String)>>,
+    ) -> Self {
         let mut tera = Tera::new();
         crate::format::register(&mut tera, share_digits);
+        register_figures(&mut tera, figures);
         tera.global_context().insert("data", data);
         tera.global_context().insert("stats", data);
         tera.global_context().insert("site", site);
@@ -38,6 +46,31 @@ impl Prose {
         }
         self.tera.render_str(text, ctx, true).map_err(|e| Error::one(locate(&e, file, source, line, col, text)))
     }
+}
+
+/// `figure(id="…")` places a figure (its HTML); `figref(id="…")` links to it (`图3`).
+/// `figures` maps id → (figure HTML, link HTML).
+fn register_figures(tera: &mut Tera, figures: Arc<BTreeMap<String, (String, String)>>) {
+    fn lookup<'a>(
+        figures: &'a BTreeMap<String, (String, String)>,
+        kwargs: &Kwargs,
+        f: &str,
+    ) -> TeraResult<&'a (String, String)> {
+        let id: String = kwargs.must_get::<String>("id")?;
+        figures.get(&id).ok_or_else(|| {
+            let hint = crate::format::nearest(&id, figures.keys().map(String::as_str))
+                .map(|n| format!(" (did you mean `{n}`?)"))
+                .unwrap_or_default();
+            tera::Error::message(format!("{f}: no chart with id `{id}` in any chapter's `charts:`{hint}"))
+        })
+    }
+    let f1 = figures.clone();
+    tera.register_function("figure", move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+        Ok(Value::safe_string(&format!("\n\n{}\n\n", lookup(&f1, &kwargs, "figure")?.0)))
+    });
+    tera.register_function("figref", move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+        Ok(Value::safe_string(&lookup(&figures, &kwargs, "figref")?.1))
+    });
 }
 
 /// Maps a tera error inside a snippet starting at (`line`, `col`) to a located diagnostic.

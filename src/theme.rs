@@ -84,10 +84,20 @@ pub struct PageView {
     pub description: String,
 }
 
-/// A loaded theme: template name → source, plus static files.
+/// A loaded theme: template name → source, plus static files and chart style.
 pub struct Theme {
     pub templates: Vec<(String, String, String)>,
     pub statics: BTreeMap<String, Vec<u8>>,
+    pub dir: std::path::PathBuf,
+    pub chart_style: crate::charts::Style,
+}
+
+/// `themes/<name>/theme.toml`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThemeToml {
+    #[serde(default)]
+    charts: Option<crate::charts::Style>,
 }
 
 /// Reads `themes/<name>` and the site's own `templates/` and `static/`.
@@ -130,7 +140,21 @@ pub fn load(root: &Path, name: &str) -> Result<Theme> {
     }
     let mut statics = read_tree(&dir.join("static"))?;
     statics.extend(read_tree(&root.join("static"))?);
-    Ok(Theme { templates: templates.into_iter().map(|(k, (f, t))| (k, f, t)).collect(), statics })
+    let toml_path = dir.join("theme.toml");
+    let chart_style = match std::fs::read_to_string(&toml_path) {
+        Ok(src) => {
+            let t: ThemeToml = toml::from_str(&src).map_err(|e| {
+                let (line, col) = e.span().map(|s| crate::diagnostics::line_col(&src, s.start)).unwrap_or((0, 0));
+                Error::one(
+                    Diagnostic::error(format!("themes/{name}/theme.toml"), line, col, e.message().trim().to_string())
+                        .with_source(&src),
+                )
+            })?;
+            t.charts.unwrap_or_default()
+        }
+        Err(_) => crate::charts::Style::default(),
+    };
+    Ok(Theme { templates: templates.into_iter().map(|(k, (f, t))| (k, f, t)).collect(), statics, dir, chart_style })
 }
 
 /// All files under `dir` (relative `/` paths → bytes); empty if `dir` is missing.
