@@ -38,5 +38,10 @@ fn main() {
         times.push(t.elapsed());
     }
     times.sort();
-    println!("1000 charts: median {:.1} ms (min {:.1} ms), {} KiB of SVG", times[3].as_secs_f64() * 1e3, times[0].as_secs_f64() * 1e3, bytes / 1024);
+    println!(
+        "1000 charts: median {:.1} ms (min {:.1} ms), {} KiB of SVG",
+        times[3].as_secs_f64() * 1e3,
+        times[0].as_secs_f64() * 1e3,
+        bytes / 1024
+    );
 }

@@ -28,6 +28,7 @@ struct RenderedChapter {
     html: String,
     toc: Vec<markdown::TocEntry>,
     text: String,
+    sections: Vec<markdown::Section>,
     /// (offset in evaluated body, chapter rel path, anchor) for anchor checks.
     anchors: Vec<(usize, String, String)>,
 }
@@ -185,6 +186,7 @@ pub fn render(site: &Site) -> Result<Output> {
         key_figures: Vec::new(),
         data: serde_json::Value::Null,
         description: cfg.description.clone(),
+        chapters: Vec::new(),
     };
     if let Some(ix) = &site.index {
         let src = src_of(ix);
@@ -240,9 +242,75 @@ pub fn render(site: &Site) -> Result<Output> {
             key_figures: Vec::new(),
             data: ch.front.data.clone().map(serde_json::Value::Object).unwrap_or_default(),
             description: describe(&ch.front.summary, &r.text),
+            chapters: Vec::new(),
         };
         let tpl = ch.front.template.clone().unwrap_or_else(|| "chapter.html".into());
         out.files.insert(format!("{}/index.html", ch.slug), render_page(&tpl, &page)?);
+    }
+
+    // Search: the index and its page.
+    if tera.contains_template("search.html") {
+        let mut docs = Vec::new();
+        let pages = site
+            .index
+            .iter()
+            .map(|c| (c, bp.clone()))
+            .chain(site.chapters.iter().zip(&links).map(|(c, l)| (c, l.url.clone())));
+        for (pi, ((ch, url), r)) in pages.zip(&rendered).enumerate() {
+            for sec in &r.sections {
+                let text = sec.text.split_whitespace().collect::<Vec<_>>().join(" ");
+                if text.is_empty() && sec.title.is_empty() {
+                    continue;
+                }
+                docs.push(crate::search::Doc {
+                    url: if sec.id.is_empty() { url.clone() } else { format!("{url}#{}", sec.id) },
+                    chapter: ch.front.title.clone(),
+                    title: sec.title.trim().to_string(),
+                    text,
+                    page: pi,
+                });
+            }
+        }
+        for (path, json) in crate::search::build(&docs) {
+            out.files.insert(path, json.into_bytes());
+        }
+        let mut p = index_view.clone();
+        p.title = "搜索".into();
+        p.url = format!("{bp}search/");
+        p.permalink = cfg.absolute("search/");
+        p.content = String::new();
+        p.key_figures = Vec::new();
+        p.description = format!("在《{}》全文中搜索。", cfg.title);
+        out.files.insert("search/index.html".into(), render_page("search.html", &p)?);
+    }
+
+    // The whole paper on one page, for reading offline and printing.
+    if tera.contains_template("full.html") {
+        let chapters: Vec<theme::FullChapter> = site
+            .chapters
+            .iter()
+            .zip(&rendered[offset..])
+            .zip(&links)
+            .map(|((ch, r), l)| theme::FullChapter {
+                title: ch.front.title.clone(),
+                summary: ch.front.summary.clone(),
+                anchor: ch.slug.replace('/', "-"),
+                number: l.number,
+                content: for_full_page(&r.html, &ch.slug.replace('/', "-"), &links, bp),
+                toc: r
+                    .toc
+                    .iter()
+                    .map(|t| markdown::TocEntry { id: format!("{}--{}", ch.slug.replace('/', "-"), t.id), ..t.clone() })
+                    .collect(),
+            })
+            .collect();
+        let mut p = index_view.clone();
+        p.title = format!("{}（全文）", cfg.title);
+        p.url = format!("{bp}full/");
+        p.permalink = cfg.absolute("full/");
+        p.chapters = chapters;
+        p.description = format!("《{}》全文单页版，便于打印和离线阅读。", cfg.title);
+        out.files.insert("full/index.html".into(), render_page("full.html", &p)?);
     }
 
     // 404 page.
@@ -399,7 +467,31 @@ fn render_chapter(ch: &Chapter, prose: &Prose, by_rel: &BTreeMap<&str, String>) 
     if !errs.is_empty() {
         return Err(Error::Input(errs));
     }
-    Ok(RenderedChapter { html: r.html, toc: r.toc, text: r.text, anchors })
+    Ok(RenderedChapter { html: r.html, toc: r.toc, text: r.text, sections: r.sections, anchors })
+}
+
+/// Rewrites a chapter's HTML for the whole-paper page: ids get the chapter's prefix
+/// (so two chapters' `#概况` stay distinct), links to chapters become in-page anchors,
+/// and data tables of figures are open (a closed `<details>` would not print).
+fn for_full_page(html: &str, prefix: &str, links: &[ChapterLink], bp: &str) -> String {
+    let mut s =
+        html.replace(" id=\"", &format!(" id=\"{prefix}--")).replace("href=\"#", &format!("href=\"#{prefix}--"));
+    // Figures keep their global ids (`fig-…`), referenced from other chapters and from the SVGs.
+    s = s
+        .replace(&format!(" id=\"{prefix}--fig-"), " id=\"fig-")
+        .replace(&format!("href=\"#{prefix}--fig-"), "href=\"#fig-");
+    for l in links {
+        let a = l.slug.replace('/', "-");
+        s = s.replace(&format!("href=\"{}#fig-", l.url), "href=\"#fig-");
+        s = s.replace(&format!("href=\"{}#", l.url), &format!("href=\"#{a}--"));
+        s = s.replace(&format!("href=\"{}\"", l.url), &format!("href=\"#{a}\""));
+    }
+    let _ = bp;
+    // One level down: the chapter title is the page's h2.
+    for (from, to) in [("h5", "h6"), ("h4", "h5"), ("h3", "h4"), ("h2", "h3")] {
+        s = s.replace(&format!("<{from}"), &format!("<{to}")).replace(&format!("</{from}>"), &format!("</{to}>"));
+    }
+    s.replace("<details class=\"chart-data\">", "<details class=\"chart-data\" open>")
 }
 
 /// Joins a relative link path onto a chapter's folder (`a` + `../b.md` → `b.md`).

@@ -26,6 +26,7 @@ pub mod markdown;
 pub mod number;
 pub mod opendata;
 pub mod prose;
+pub mod search;
 pub mod site;
 pub mod stats;
 pub mod theme;

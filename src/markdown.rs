@@ -27,6 +27,16 @@ pub struct Rendered {
     pub unresolved: Vec<(usize, String)>,
     /// Plain text of the page (for search and descriptions).
     pub text: String,
+    /// The text split at headings: what the search index is built from.
+    pub sections: Vec<Section>,
+}
+
+/// The plain text under one heading (the first section, before any heading, has an empty id).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Section {
+    pub id: String,
+    pub title: String,
+    pub text: String,
 }
 
 pub fn options() -> Options {
@@ -95,7 +105,8 @@ pub fn render(md: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Rendered {
         i += 1;
     }
 
-    // Links to chapters.
+    // Links to chapters; plain text and sections.
+    let mut in_heading = false;
     for (ev, range) in events.iter_mut() {
         if let Event::Start(Tag::Link { dest_url, .. }) = ev {
             let dest = dest_url.to_string();
@@ -107,9 +118,32 @@ pub fn render(md: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Rendered {
             }
         }
         match ev {
-            Event::Text(t) | Event::Code(t) => out.text.push_str(t),
-            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) | Event::End(TagEnd::Heading(_)) => {
-                out.text.push('\n')
+            Event::Start(Tag::Heading { id, .. }) => {
+                in_heading = true;
+                out.sections.push(Section { id: id.as_deref().unwrap_or("").to_string(), ..Section::default() });
+            }
+            Event::Text(t) | Event::Code(t) => {
+                out.text.push_str(t);
+                if out.sections.is_empty() {
+                    out.sections.push(Section::default());
+                }
+                if let Some(sec) = out.sections.last_mut() {
+                    if in_heading { sec.title.push_str(t) } else { sec.text.push_str(t) }
+                }
+            }
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(TagEnd::Paragraph)
+            | Event::End(TagEnd::Item)
+            | Event::End(TagEnd::TableCell) => {
+                out.text.push('\n');
+                if let Some(sec) = out.sections.last_mut() {
+                    sec.text.push(' ');
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                in_heading = false;
+                out.text.push('\n');
             }
             _ => {}
         }

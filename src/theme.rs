@@ -82,6 +82,20 @@ pub struct PageView {
     pub key_figures: Vec<KeyFigureView>,
     pub data: serde_json::Value,
     pub description: String,
+    /// The full-text page only: every chapter, in order.
+    pub chapters: Vec<FullChapter>,
+}
+
+/// A chapter on the whole-paper page, with ids prefixed so they stay unique.
+#[derive(Debug, Clone, Serialize)]
+pub struct FullChapter {
+    pub title: String,
+    pub summary: String,
+    /// Anchor of the chapter on the page.
+    pub anchor: String,
+    pub number: usize,
+    pub content: String,
+    pub toc: Vec<TocEntry>,
 }
 
 /// A loaded theme: template name → source, plus static files and chart style.
