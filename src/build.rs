@@ -149,7 +149,7 @@ pub fn render(site: &Site) -> Result<Output> {
     let rendered: Vec<RenderedChapter> = rendered.into_iter().flatten().collect();
 
     // Templates.
-    let mut tera = theme::compile(&th, cfg.stats.share_digits)?;
+    let mut tera = theme::compile(&th, cfg.stats.share_digits, bp)?;
     tera.global_context().insert("site", &site_view);
     tera.global_context().insert("data", &site.data);
     tera.global_context().insert("stats", &site.data);
@@ -345,7 +345,11 @@ pub fn render(site: &Site) -> Result<Output> {
     );
 
     for (rel, bytes) in &th.statics {
-        out.files.entry(rel.clone()).or_insert_with(|| bytes.clone());
+        let name = th.fingerprints.get(rel).unwrap_or(rel);
+        out.files.entry(name.clone()).or_insert_with(|| bytes.clone());
+    }
+    if cfg.build.precompress {
+        precompress(&mut out);
     }
     Ok(out)
 }
@@ -468,6 +472,24 @@ fn render_chapter(ch: &Chapter, prose: &Prose, by_rel: &BTreeMap<&str, String>) 
         return Err(Error::Input(errs));
     }
     Ok(RenderedChapter { html: r.html, toc: r.toc, text: r.text, sections: r.sections, anchors })
+}
+
+/// Adds a `.gz` copy of every text file over 512 bytes, for nginx `gzip_static` or a CDN.
+/// Deterministic: no file name or time in the gzip header.
+fn precompress(out: &mut Output) {
+    use std::io::Write;
+    let text = [".html", ".css", ".js", ".svg", ".json", ".csv", ".xml", ".txt"];
+    let gz: Vec<(String, Vec<u8>)> = out
+        .files
+        .iter()
+        .filter(|(p, b)| b.len() > 512 && text.iter().any(|e| p.ends_with(e)))
+        .filter_map(|(p, b)| {
+            let mut e = flate2::GzBuilder::new().mtime(0).write(Vec::new(), flate2::Compression::default());
+            e.write_all(b).ok()?;
+            Some((format!("{p}.gz"), e.finish().ok()?))
+        })
+        .collect();
+    out.files.extend(gz);
 }
 
 /// Rewrites a chapter's HTML for the whole-paper page: ids get the chapter's prefix

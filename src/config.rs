@@ -26,6 +26,17 @@ struct RawConfig {
     publication: Publication,
     #[serde(default)]
     stats: StatsConfig,
+    #[serde(default)]
+    build: BuildConfig,
+}
+
+/// How the output is written.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BuildConfig {
+    /// Write a `.gz` copy next to every text file (for `gzip_static`).
+    #[serde(default)]
+    pub precompress: bool,
 }
 
 fn default_language() -> String {
@@ -85,6 +96,7 @@ pub struct Config {
     pub output_dir: Option<String>,
     pub publication: Publication,
     pub stats: StatsConfig,
+    pub build: BuildConfig,
 }
 
 pub const FILE: &str = "site.toml";
@@ -152,6 +164,7 @@ pub fn parse(src: &str) -> Result<Config> {
         output_dir: raw.output_dir,
         publication: raw.publication,
         stats: raw.stats,
+        build: raw.build,
     })
 }
 

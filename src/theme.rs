@@ -104,6 +104,18 @@ pub struct Theme {
     pub statics: BTreeMap<String, Vec<u8>>,
     pub dir: std::path::PathBuf,
     pub chart_style: crate::charts::Style,
+    /// Static path → fingerprinted path (`css/site.css` → `css/site.3f2a9c1d.css`) for CSS and JS.
+    pub fingerprints: BTreeMap<String, String>,
+}
+
+/// FNV-1a 64: a stable content hash for fingerprinted file names.
+pub fn content_hash(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= *b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{:08x}", (h >> 32) as u32 ^ h as u32)
 }
 
 /// `themes/<name>/theme.toml`.
@@ -168,7 +180,21 @@ pub fn load(root: &Path, name: &str) -> Result<Theme> {
         }
         Err(_) => crate::charts::Style::default(),
     };
-    Ok(Theme { templates: templates.into_iter().map(|(k, (f, t))| (k, f, t)).collect(), statics, dir, chart_style })
+    let fingerprints = statics
+        .iter()
+        .filter(|(rel, _)| rel.ends_with(".css") || rel.ends_with(".js"))
+        .map(|(rel, bytes)| {
+            let (stem, ext) = rel.rsplit_once('.').unwrap_or((rel, ""));
+            (rel.clone(), format!("{stem}.{}.{ext}", content_hash(bytes)))
+        })
+        .collect();
+    Ok(Theme {
+        templates: templates.into_iter().map(|(k, (f, t))| (k, f, t)).collect(),
+        statics,
+        dir,
+        chart_style,
+        fingerprints,
+    })
 }
 
 /// All files under `dir` (relative `/` paths → bytes); empty if `dir` is missing.
@@ -192,10 +218,23 @@ pub fn read_tree(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>> {
     Ok(out)
 }
 
-/// Compiles the theme's templates with baipi's filters.
-pub fn compile(theme: &Theme, share_digits: u32) -> Result<tera::Tera> {
+/// Compiles the theme's templates with baipi's filters and `asset(path=…)`, which gives
+/// the URL of a static file (fingerprinted for CSS and JS, so it can be cached for ever).
+pub fn compile(theme: &Theme, share_digits: u32, base_path: &str) -> Result<tera::Tera> {
     let mut tera = tera::Tera::new();
     crate::format::register(&mut tera, share_digits);
+    let fp = theme.fingerprints.clone();
+    let statics: Vec<String> = theme.statics.keys().cloned().collect();
+    let bp = base_path.to_string();
+    tera.register_function("asset", move |kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<String> {
+        let path: String = kwargs.must_get::<String>("path")?;
+        let path = path.trim_start_matches('/');
+        match fp.get(path) {
+            Some(f) => Ok(format!("{bp}{f}")),
+            None if statics.iter().any(|s| s == path) => Ok(format!("{bp}{path}")),
+            None => Err(tera::Error::message(format!("asset: no static file `{path}` in the theme or static/"))),
+        }
+    });
     tera.autoescape_on([".html", ".xml"]);
     let r = tera.add_raw_templates(theme.templates.iter().map(|(name, _, text)| (name.as_str(), text.as_str())));
     if let Err(e) = r {
