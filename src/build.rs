@@ -33,6 +33,9 @@ struct RenderedChapter {
     anchors: Vec<(usize, String, String)>,
 }
 
+/// The whole-paper page is made for sites up to this many chapters.
+pub const FULL_PAGE_MAX_CHAPTERS: usize = 300;
+
 /// Renders the whole site into memory.
 pub fn render(site: &Site) -> Result<Output> {
     let cfg = &site.config;
@@ -284,8 +287,10 @@ pub fn render(site: &Site) -> Result<Output> {
         out.files.insert("search/index.html".into(), render_page("search.html", &p)?);
     }
 
-    // The whole paper on one page, for reading offline and printing.
-    if tera.contains_template("full.html") {
+    // The whole paper on one page, for reading offline and printing (not for huge sites).
+    if tera.contains_template("full.html") && site.chapters.len() <= FULL_PAGE_MAX_CHAPTERS {
+        let anchors: BTreeMap<&str, String> =
+            links.iter().map(|l| (l.url.as_str(), l.slug.replace('/', "-"))).collect();
         let chapters: Vec<theme::FullChapter> = site
             .chapters
             .iter()
@@ -296,7 +301,7 @@ pub fn render(site: &Site) -> Result<Output> {
                 summary: ch.front.summary.clone(),
                 anchor: ch.slug.replace('/', "-"),
                 number: l.number,
-                content: for_full_page(&r.html, &ch.slug.replace('/', "-"), &links, bp),
+                content: for_full_page(&r.html, &ch.slug.replace('/', "-"), &anchors),
                 toc: r
                     .toc
                     .iter()
@@ -338,6 +343,9 @@ pub fn render(site: &Site) -> Result<Output> {
     // Sitemap and robots.
     let mut urls = vec![cfg.absolute("")];
     urls.extend(site.chapters.iter().map(|c| cfg.absolute(&format!("{}/", c.slug))));
+    if out.files.contains_key("full/index.html") {
+        urls.push(cfg.absolute("full/"));
+    }
     out.files.insert("sitemap.xml".into(), sitemap(&urls).into_bytes());
     out.files.insert(
         "robots.txt".into(),
@@ -495,20 +503,43 @@ fn precompress(out: &mut Output) {
 /// Rewrites a chapter's HTML for the whole-paper page: ids get the chapter's prefix
 /// (so two chapters' `#概况` stay distinct), links to chapters become in-page anchors,
 /// and data tables of figures are open (a closed `<details>` would not print).
-fn for_full_page(html: &str, prefix: &str, links: &[ChapterLink], bp: &str) -> String {
-    let mut s =
-        html.replace(" id=\"", &format!(" id=\"{prefix}--")).replace("href=\"#", &format!("href=\"#{prefix}--"));
-    // Figures keep their global ids (`fig-…`), referenced from other chapters and from the SVGs.
-    s = s
-        .replace(&format!(" id=\"{prefix}--fig-"), " id=\"fig-")
-        .replace(&format!("href=\"#{prefix}--fig-"), "href=\"#fig-");
-    for l in links {
-        let a = l.slug.replace('/', "-");
-        s = s.replace(&format!("href=\"{}#fig-", l.url), "href=\"#fig-");
-        s = s.replace(&format!("href=\"{}#", l.url), &format!("href=\"#{a}--"));
-        s = s.replace(&format!("href=\"{}\"", l.url), &format!("href=\"#{a}\""));
+fn for_full_page(html: &str, prefix: &str, links: &BTreeMap<&str, String>) -> String {
+    // One pass over the attributes (a replace per chapter link would make the page N²).
+    let mut s = String::with_capacity(html.len() + html.len() / 8);
+    let mut rest = html;
+    while let Some(i) = rest.find(['i', 'h']) {
+        let (head, tail) = rest.split_at(i);
+        s.push_str(head);
+        if let Some(after) = tail.strip_prefix("id=\"") {
+            s.push_str("id=\"");
+            if !after.starts_with("fig-") {
+                s.push_str(prefix);
+                s.push_str("--");
+            }
+            rest = after;
+        } else if let Some(after) = tail.strip_prefix("href=\"") {
+            s.push_str("href=\"");
+            let end = after.find('"').unwrap_or(after.len());
+            let target = &after[..end];
+            let (path, frag) = target.split_once('#').map(|(p, f)| (p, Some(f))).unwrap_or((target, None));
+            match (path, frag) {
+                ("", Some(f)) if f.starts_with("fig-") => s.push_str(target),
+                ("", Some(f)) => s.push_str(&format!("#{prefix}--{f}")),
+                (p, f) => match (links.get(p), f) {
+                    (Some(_), Some(f)) if f.starts_with("fig-") => s.push_str(&format!("#{f}")),
+                    (Some(a), Some(f)) => s.push_str(&format!("#{a}--{f}")),
+                    (Some(a), None) => s.push_str(&format!("#{a}")),
+                    (None, _) => s.push_str(target),
+                },
+            }
+            rest = &after[end..];
+        } else {
+            let c = tail.chars().next().map(char::len_utf8).unwrap_or(1);
+            s.push_str(&tail[..c]);
+            rest = &tail[c..];
+        }
     }
-    let _ = bp;
+    s.push_str(rest);
     // One level down: the chapter title is the page's h2.
     for (from, to) in [("h5", "h6"), ("h4", "h5"), ("h3", "h4"), ("h2", "h3")] {
         s = s.replace(&format!("<{from}"), &format!("<{to}")).replace(&format!("</{from}>"), &format!("</{to}>"));

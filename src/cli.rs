@@ -82,8 +82,7 @@ fn load(root: &Path, opts: &Options) -> Result<(site::Site, Vec<Diagnostic>)> {
     let site = site::load(root, opts, &mut sink)?;
     sink.finish()?;
     let site = site.ok_or_else(|| Error::Input(sink.items.clone()))?;
-    let mut warnings: Vec<Diagnostic> = sink.items.into_iter().filter(|d| d.severity == Severity::Warning).collect();
-    warnings.extend(crate::factcheck::check_site(&site));
+    let warnings: Vec<Diagnostic> = sink.items.into_iter().filter(|d| d.severity == Severity::Warning).collect();
     Ok((site, warnings))
 }
 
@@ -97,6 +96,16 @@ fn build(root: &Path, output_dir: Option<&Path>, base_url: Option<String>, draft
     };
     crate::build::write(&out, &dir)?;
     print_warnings(&warnings);
+    // Prose is fact-checked against the data when there is data; `check` lists each number.
+    if !site.datasets.is_empty() {
+        let n = crate::factcheck::check_site(&site).len();
+        if n > 0 {
+            eprintln!(
+                "warning: {n} number{} typed in prose match no data; run `baipi check` to see where",
+                if n == 1 { "" } else { "s" }
+            );
+        }
+    }
     if !quiet {
         println!(
             "{} chapters, {} datasets, {} files in {} ms → {}",
@@ -111,7 +120,8 @@ fn build(root: &Path, output_dir: Option<&Path>, base_url: Option<String>, draft
 }
 
 fn check(root: &Path, drafts: bool, strict: bool, quiet: bool) -> Result<i32> {
-    let (site, warnings) = load(root, &Options { drafts, base_url: None })?;
+    let (site, mut warnings) = load(root, &Options { drafts, base_url: None })?;
+    warnings.extend(crate::factcheck::check_site(&site));
     crate::build::render(&site)?;
     if strict && !warnings.is_empty() {
         let errors = warnings

@@ -167,16 +167,10 @@ fn valid_slug(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') && s != "data" && s != "static"
 }
 
-/// `03-achievements` → `achievements`; `dir/02-x` → `dir/x`.
+/// The default slug is the file's path without `.md`, as in Zola (`03-achievements.md` →
+/// `03-achievements`): stable, and unique because file names are. Set `slug:` for a nicer URL.
 pub fn default_slug(stem: &str) -> String {
-    stem.split('/')
-        .map(|seg| {
-            let t = seg.trim_start_matches(|c: char| c.is_ascii_digit());
-            let t = t.trim_start_matches(['-', '_', '.']);
-            if t.is_empty() { seg.to_string() } else { t.to_string() }
-        })
-        .collect::<Vec<_>>()
-        .join("/")
+    stem.to_string()
 }
 
 /// Loads all chapters under `root/content`, ordered by weight then path.
@@ -222,16 +216,17 @@ pub fn load_dir(root: &Path, drafts: bool, sink: &mut Sink) -> Result<Vec<Chapte
     }
     out.sort_by(|a, b| (!a.is_index, a.front.weight, &a.rel).cmp(&(!b.is_index, b.front.weight, &b.rel)));
     // Duplicate slugs would overwrite each other's page.
-    for i in 0..out.len() {
-        for j in 0..i {
-            if !out[i].is_index && out[i].slug == out[j].slug {
-                let (a, b) = (&out[j], &out[i]);
-                sink.push(Diagnostic::error(
-                    &b.file,
-                    0,
-                    0,
-                    format!("slug `{}` is also used by {}; give one of them a different `slug:`", b.slug, a.file),
-                ));
+    let mut first: std::collections::BTreeMap<&str, &Chapter> = std::collections::BTreeMap::new();
+    for ch in out.iter().filter(|c| !c.is_index) {
+        match first.get(ch.slug.as_str()) {
+            Some(a) => sink.push(Diagnostic::error(
+                &ch.file,
+                0,
+                0,
+                format!("slug `{}` is also used by {}; give one of them a different `slug:`", ch.slug, a.file),
+            )),
+            None => {
+                first.insert(ch.slug.as_str(), ch);
             }
         }
     }
@@ -248,7 +243,7 @@ mod tests {
         let ch = parse("content/01-a.md", "01-a.md", src).unwrap();
         assert_eq!(ch.body, "正文\n");
         assert_eq!(ch.body_line, 5);
-        assert_eq!(ch.slug, "a");
+        assert_eq!(ch.slug, "01-a");
         let Err(Error::Input(d)) = parse("content/x.md", "x.md", "---\ntitle: t\nweight: abc\n---\n") else { panic!() };
         assert_eq!((d[0].line, d[0].file.as_str()), (3, "content/x.md"));
     }

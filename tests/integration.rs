@@ -97,7 +97,7 @@ fn front_matter_and_data_in_prose() {
     // slug from front matter; data expressions evaluated; table cell expression.
     assert!(first.contains("共938个，其中社会组织党组织159个"), "{first}");
     assert!(first.contains("<td style=\"text-align: right\">938</td>"), "{first}");
-    let second = read(&out.join("second/index.html"));
+    let second = read(&out.join("02-second/index.html"));
     // default slug from the file name; computed share; chapter-local data; summary.
     assert!(second.contains("非公企业党组织779个，占83.05%"), "{second}");
     assert!(second.contains("本章自带数据 42"), "{second}");
@@ -121,17 +121,17 @@ fn chapters_ordered_by_weight_then_path() {
     let a = index.find("第二篇").unwrap();
     let b = index.find("第一篇").unwrap();
     assert!(a < b, "weight 1 (第二篇) must come before weight 2 (第一篇)");
-    let second = read(&out.join("second/index.html"));
+    let second = read(&out.join("02-second/index.html"));
     assert!(second.contains(r#"rel="next" href="/first/""#), "{second}");
     let first = read(&out.join("first/index.html"));
-    assert!(first.contains(r#"rel="prev" href="/second/""#));
+    assert!(first.contains(r#"rel="prev" href="/02-second/""#));
 }
 
 #[test]
 fn site_templates_override_the_theme() {
     let s = site(&["override"]);
     let out = build(s.path(), &[]);
-    let page = read(&out.join("a/index.html"));
+    let page = read(&out.join("01-a/index.html"));
     assert!(page.contains("SITE OVERRIDE"), "{page}");
     // base.html still comes from the theme.
     assert!(page.contains("class=\"masthead\""));
@@ -141,13 +141,13 @@ fn site_templates_override_the_theme() {
 fn sub_path_urls() {
     let s = site(&["basic"]);
     let out = build(s.path(), &["--base-url", "https://host.example/tianhe-2021/"]);
-    let second = read(&out.join("second/index.html"));
+    let second = read(&out.join("02-second/index.html"));
     assert!(second.contains(r#"href="/tianhe-2021/css/site."#), "{second}");
     assert!(second.contains(r#"href="/tianhe-2021/first/#%E4%BA%8C"#));
-    assert!(second.contains(r#"<link rel="canonical" href="https://host.example/tianhe-2021/second/">"#));
+    assert!(second.contains(r#"<link rel="canonical" href="https://host.example/tianhe-2021/02-second/">"#));
     let index = read(&out.join("index.html"));
-    assert!(index.contains(r#"href="/tianhe-2021/second/""#));
-    assert!(!index.contains(r#"href="/second/""#));
+    assert!(index.contains(r#"href="/tianhe-2021/02-second/""#));
+    assert!(!index.contains(r#"href="/02-second/""#));
     let sitemap = read(&out.join("sitemap.xml"));
     assert!(sitemap.contains("<loc>https://host.example/tianhe-2021/first/</loc>"));
 }
@@ -440,11 +440,74 @@ fn chart_labels_are_escaped() {
     )
     .unwrap();
     let out = build(s.path(), &[]);
-    let page = read(&out.join("chart/index.html"));
+    let page = read(&out.join("03-chart/index.html"));
     assert!(!page.contains("<script>alert") && !page.contains("<img src=x"), "{page}");
     assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     let svg = read(&out.join("figures/c1.svg"));
     assert!(!svg.contains("<script>") && !svg.contains("<img"), "{svg}");
+}
+
+// ---------------------------------------------------------------- reader features
+
+#[test]
+fn search_index_finds_chinese_terms() {
+    let s = site(&["basic"]);
+    let out = build(s.path(), &[]);
+    let meta: serde_json::Value = serde_json::from_str(&read(&out.join("search/meta.json"))).unwrap();
+    let shards = meta["shards"].as_u64().unwrap() as u32;
+    let docs = meta["docs"].as_array().unwrap();
+    // Every bigram of 社会组织 leads to the section that holds it.
+    for tok in baipi::search::query_tokens("社会组织") {
+        let shard: serde_json::Value =
+            serde_json::from_str(&read(&out.join(format!("search/s{}.json", baipi::search::shard_of(&tok, shards)))))
+                .unwrap();
+        let deltas = shard[&tok].as_array().unwrap_or_else(|| panic!("{tok} not indexed"));
+        let mut id = 0;
+        let urls: Vec<&str> = deltas
+            .iter()
+            .map(|d| {
+                id += d.as_u64().unwrap() as usize;
+                docs[id][0].as_str().unwrap()
+            })
+            .collect();
+        assert!(urls.contains(&"/first/#一-概况"), "{tok}: {urls:?}");
+    }
+    let search_page = read(&out.join("search/index.html"));
+    assert!(search_page.contains("id=\"search-results\" class=\"search-results\" data-base=\"/\""));
+    assert!(read(&out.join("index.html")).contains(r#"<form class="search-mini" role="search""#));
+}
+
+#[test]
+fn whole_paper_page_keeps_ids_unique() {
+    let s = site(&["basic"]);
+    let out = build(s.path(), &[]);
+    let full = read(&out.join("full/index.html"));
+    assert!(full.contains(r#"<h3 id="first--一-概况">"#), "{full}");
+    assert!(full.contains(r#"<h3 id="02-second--一-组织">"#));
+    // The link to another chapter's heading is an in-page anchor now.
+    assert!(full.contains(r##"href="#first--%E4%BA%8C-%E8%AF%B4%E6%98%8E""##), "{full}");
+    let mut ids: Vec<&str> =
+        full.match_indices(" id=\"").map(|(i, _)| &full[i + 5..i + 5 + full[i + 5..].find('"').unwrap()]).collect();
+    let n = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "duplicate ids on the whole-paper page");
+    assert!(read(&out.join("sitemap.xml")).contains("https://example.org/full/"));
+}
+
+#[test]
+fn assets_are_fingerprinted_and_precompressed() {
+    let s = site(&["basic"]);
+    std::fs::write(s.path().join("site.toml"), read(&s.path().join("site.toml")) + "\n[build]\nprecompress = true\n")
+        .unwrap();
+    let out = build(s.path(), &[]);
+    let index = read(&out.join("index.html"));
+    let css = index.split("href=\"/css/").nth(1).unwrap().split('"').next().unwrap();
+    assert!(css.starts_with("site.") && css.ends_with(".css") && css.len() == "site.12345678.css".len(), "{css}");
+    assert!(out.join("css").join(css).exists());
+    let gz = std::fs::read(out.join("index.html.gz")).unwrap();
+    assert_eq!(&gz[..2], &[0x1f, 0x8b]);
+    assert!(!out.join("favicon.svg.gz").exists(), "small files are not compressed");
 }
 
 // ---------------------------------------------------------------- the bundled paper
