@@ -337,7 +337,7 @@ pub fn render(site: &Site) -> Result<Output> {
     for c in &site.computed {
         out.files.insert(format!("data/{}.csv", c.name), crate::opendata::csv(c).into_bytes());
         let json = serde_json::to_string_pretty(&c.value).map_err(|e| Error::Io(e.to_string()))?;
-        out.files.insert(format!("data/{}.json", c.name), (json + "\n").into_bytes());
+        out.files.insert(format!("data/{}.json", c.name), (crate::search::inert(json) + "\n").into_bytes());
     }
 
     // Sitemap and robots.

@@ -141,6 +141,13 @@ pub fn parse(src: &str) -> Result<Config> {
         format!("`theme` must be a folder name under themes/, found {:?}", raw.theme),
     );
     check(raw.stats.share_digits <= 6, "share_digits", "`stats.share_digits` must be between 0 and 6".into());
+    let url = raw.publication.source_url.trim();
+    check(
+        url.is_empty()
+            || ((url.starts_with("https://") || url.starts_with("http://")) && !url.contains(['"', '<', '>', ' '])),
+        "source_url",
+        format!("`publication.source_url` must be an http(s) URL, found {url:?}"),
+    );
     let base_path = base_path_of(&raw.base_url);
     check(
         base_path.is_some(),
@@ -224,6 +231,17 @@ mod tests {
         assert_eq!(base_path_of("https://h").as_deref(), Some("/"));
         assert_eq!(base_path_of("/").as_deref(), Some("/"));
         assert_eq!(base_path_of("h/x"), None);
+    }
+
+    #[test]
+    fn source_url_must_be_http() {
+        let Err(Error::Input(d)) =
+            parse("title = \"t\"\nbase_url = \"/\"\n[publication]\nsource_url = \"javascript:alert(1)\"\n")
+        else {
+            panic!()
+        };
+        assert_eq!(d[0].line, 4);
+        assert!(d[0].message.contains("must be an http(s) URL"));
     }
 
     #[test]

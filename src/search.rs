@@ -158,18 +158,27 @@ pub fn build(docs: &[Doc]) -> BTreeMap<String, String> {
         })
         .collect();
     let meta = json!({ "v": 1, "shards": shards, "docs": entries });
-    out.insert("search/meta.json".to_string(), meta.to_string());
+    out.insert("search/meta.json".to_string(), inert(meta.to_string()));
     for (i, m) in shard_maps.iter().enumerate() {
-        out.insert(format!("search/s{i}.json"), serde_json::to_string(m).unwrap_or_default());
+        out.insert(format!("search/s{i}.json"), inert(serde_json::to_string(m).unwrap_or_default()));
     }
     let mut pages: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
     for d in docs {
         pages.entry(d.page).or_default().push(d.text.as_str());
     }
     for (p, texts) in pages {
-        out.insert(format!("search/t{p}.json"), serde_json::to_string(&texts).unwrap_or_default());
+        out.insert(format!("search/t{p}.json"), inert(serde_json::to_string(&texts).unwrap_or_default()));
     }
     out
+}
+
+/// JSON with `<`, `>` and `&` written as `\u003c` … : the same data, but inert even if a
+/// file is ever pasted into a page or served with the wrong type. (They only occur inside strings.)
+pub fn inert(json: String) -> String {
+    if !json.contains(['<', '>', '&']) {
+        return json;
+    }
+    json.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
 }
 
 #[cfg(test)]

@@ -510,6 +510,53 @@ fn assets_are_fingerprinted_and_precompressed() {
     assert!(!out.join("favicon.svg.gz").exists(), "small files are not compressed");
 }
 
+// ---------------------------------------------------------------- escaping
+
+/// Hostile strings in config, front matter, data labels and chart specs come out inert:
+/// escaped in HTML text and attributes, SVG, XML and JSON; CSV cells cannot run as formulas.
+#[test]
+fn hostile_input_is_inert_everywhere() {
+    let s = site(&["hostile"]);
+    let out = build(s.path(), &[]);
+    for (path, text) in all_text(&out) {
+        // CSV is data for spreadsheets (checked for formulas below), not markup.
+        if path.ends_with(".css") || path.ends_with(".js") || path.ends_with(".csv") {
+            continue;
+        }
+        for bad in ["<script>alert", "<img src=x", "<svg onload", "<b onmouseover", "\" onclick=\"", "<i>个</i>"] {
+            assert!(!text.contains(bad), "{path} contains {bad:?}");
+        }
+    }
+    let page = read(&out.join("01-evil/index.html"));
+    assert!(
+        page.contains("&lt;script&gt;alert(&#39;label&#39;)&lt;/script&gt;")
+            || page.contains("&lt;script&gt;alert('label')&lt;/script&gt;"),
+        "{page}"
+    );
+    let csv = read(&out.join("data/evil.csv"));
+    assert!(csv.contains("\"'=HYPERLINK(\"\"http://x\"\")\""), "{csv}");
+    let fig_csv = read(&out.join("figures/evil.csv"));
+    assert!(!fig_csv.contains(",=HYPERLINK") && !fig_csv.contains(",\"=HYPERLINK"), "{fig_csv}");
+    let sitemap = read(&out.join("sitemap.xml"));
+    assert!(!sitemap.contains("]]>"));
+    let json: serde_json::Value = serde_json::from_str(&read(&out.join("data/evil.json"))).unwrap();
+    assert_eq!(json["parts"]["b"]["label"], "<script>alert('label')</script>", "JSON keeps the data itself");
+}
+
+#[test]
+fn javascript_source_url_is_refused() {
+    let s = site(&["basic"]);
+    let toml = read(&s.path().join("site.toml")).replace("https://example.org/source", "javascript:alert(1)");
+    std::fs::write(s.path().join("site.toml"), toml).unwrap();
+    let o = baipi(s.path(), &["build"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("site.toml:11:1: error: `publication.source_url` must be an http(s) URL"),
+        "{}",
+        stderr(&o)
+    );
+}
+
 // ---------------------------------------------------------------- the bundled paper
 
 #[test]

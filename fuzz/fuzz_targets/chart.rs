@@ -1,0 +1,26 @@
+//! Chart spec YAML → validation against data → SVG with charts-rs → figure HTML.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+use std::sync::OnceLock;
+
+fn data() -> &'static serde_json::Value {
+    static D: OnceLock<serde_json::Value> = OnceLock::new();
+    D.get_or_init(|| {
+        let yaml = "title: t\nunit: 人\ntotal: 100\nvalues:\n  v: { label: 值, value: 12.5, unit: \"%\" }\nbreakdowns:\n  b:\n    title: b\n    parts:\n      - { key: a, label: 甲, value: 60 }\n      - { key: c, label: 很长的中文标签很长的中文标签, value: 30 }\n    remainder: { key: r, label: 其他 }\n";
+        let ds = baipi::data::parse("m", "data/m.yaml", yaml.to_string()).expect("fixture");
+        let c = baipi::stats::compute(&ds, 2, &mut Vec::new());
+        serde_json::json!({ "m": c.value })
+    })
+}
+
+fuzz_target!(|input: &[u8]| {
+    let Ok(src) = std::str::from_utf8(input) else { return };
+    let Ok(spec) = baipi::data::parse_yaml::<baipi::charts::ChartSpec>(src) else { return };
+    let Some(chart) = baipi::charts::resolve(&spec, data(), &mut |_, _| {}) else { return };
+    let style = baipi::charts::Style::default();
+    if let Ok(svg) = baipi::charts::render(&chart, &style) {
+        let f = baipi::charts::Figure { id: chart.id.clone(), number: 1, page_url: "/".into(), summary: baipi::charts::summary(&chart), chart, svg };
+        let _ = baipi::charts::figure_html(&f, "/");
+        let _ = baipi::charts::csv_file(&f);
+    }
+});

@@ -1,0 +1,15 @@
+//! Dataset YAML → statistics and consistency checks, then CSV and search tokenisation of the result.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(src) = std::str::from_utf8(data) else { return };
+    let Ok(ds) = baipi::data::parse("fuzz", "data/fuzz.yaml", src.to_string()) else { return };
+    let mut diags = Vec::new();
+    let c = baipi::stats::compute(&ds, 2, &mut diags);
+    let _ = baipi::opendata::csv(&c);
+    let _ = baipi::factcheck::candidates(&c.value);
+    for d in &diags {
+        let _ = d.to_string();
+    }
+});
