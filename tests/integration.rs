@@ -185,6 +185,42 @@ fn builds_are_byte_identical() {
     assert_eq!(list(&a.path().join("out")), list(&b.path().join("out")));
 }
 
+/// The same input on another path, with its files created in the reverse order, gives the same bytes.
+#[test]
+fn output_does_not_depend_on_path_or_file_order() {
+    let a = site(&["basic"]);
+    let b = TempDir::new("elsewhere-with-a-longer-name");
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(a.path())
+        .into_iter()
+        .map(|e| e.unwrap().path().to_path_buf())
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    files.reverse();
+    for f in &files {
+        let dest = b.path().join("site").join(f.strip_prefix(a.path()).unwrap());
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        std::fs::copy(f, &dest).unwrap();
+    }
+    let hash = |d: &Path| -> Vec<(String, u64)> {
+        let mut v: Vec<(String, u64)> = walkdir::WalkDir::new(d)
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let bytes = std::fs::read(e.path()).unwrap();
+                let h = bytes.iter().fold(0xcbf29ce484222325u64, |h, b| (h ^ *b as u64).wrapping_mul(0x100000001b3));
+                (e.path().strip_prefix(d).unwrap().display().to_string(), h)
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let out_a = build(a.path(), &[]);
+    let out_b = build(&b.path().join("site"), &[]);
+    assert_eq!(hash(&out_a), hash(&out_b));
+}
+
 #[test]
 fn failed_build_leaves_previous_output_intact() {
     let s = site(&["basic"]);
