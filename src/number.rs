@@ -67,7 +67,8 @@ impl Dec {
         if !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
-        if frac.len() as u32 > MAX_SCALE || int.len() > 28 {
+        // At most 30 significant digits: far beyond any statistic, and safe in i128 after scaling.
+        if frac.len() as u32 > MAX_SCALE || int.len() + frac.len() > 30 {
             return None;
         }
         let mut units: i128 = 0;
@@ -309,6 +310,9 @@ mod tests {
         assert!(Dec::parse("1e5").is_none());
         assert!(Dec::parse("").is_none());
         assert!(Dec::parse("-").is_none());
+        assert!(Dec::parse(&"9".repeat(31)).is_none());
+        assert!(Dec::parse(&format!("{}.{}", "9".repeat(20), "9".repeat(12))).is_none());
+        assert!(Dec::parse(&"9".repeat(30)).is_some());
     }
 
     #[test]
