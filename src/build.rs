@@ -5,7 +5,7 @@
 //! swaps the new folder in with a rename, so a failed build leaves the
 //! previous output exactly as it was.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use tera::Context;
@@ -21,6 +21,8 @@ use crate::theme::{self, ChapterLink, DatasetLink, KeyFigureView, PageView, Site
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Output {
     pub files: BTreeMap<String, Vec<u8>>,
+    /// Problems found while rendering that do not stop the build.
+    pub warnings: Vec<Diagnostic>,
 }
 
 struct RenderedChapter {
@@ -29,6 +31,27 @@ struct RenderedChapter {
     text: String,
     /// (offset in evaluated body, chapter rel path, anchor) for anchor checks.
     anchors: Vec<(usize, String, String)>,
+    /// Files from content/ that the chapter references: (output path, source file).
+    assets: Vec<(String, PathBuf)>,
+}
+
+/// What every chapter is rendered against.
+struct ChapterEnv<'a> {
+    prose: &'a Prose,
+    by_rel: &'a BTreeMap<&'a str, String>,
+    /// Output paths the site will have (pages, data files, static files).
+    known: &'a BTreeSet<String>,
+    root: &'a Path,
+    base_path: &'a str,
+}
+
+/// Up to `n` items, back-quoted and comma-separated, with “…” if there are more.
+fn list(items: &[&str], n: usize) -> String {
+    let mut s: Vec<String> = items.iter().take(n).map(|i| format!("`{i}`")).collect();
+    if items.len() > n {
+        s.push("…".into());
+    }
+    s.join(", ")
 }
 
 /// Renders the whole site into memory.
@@ -74,6 +97,7 @@ pub fn render(site: &Site) -> Result<Output> {
         chapters: links.clone(),
         datasets,
         generator: concat!("baipi ", env!("CARGO_PKG_VERSION")),
+        live_reload: site.live_reload.clone(),
     };
     let site_json = serde_json::to_value(&site_view).map_err(|e| Error::Io(e.to_string()))?;
     let prose = Prose::new(cfg.stats.share_digits, &site.data, &site_json);
@@ -87,10 +111,22 @@ pub fn render(site: &Site) -> Result<Output> {
         .collect();
 
     let mut sink = Sink::default();
+    // The theme first: its static files are link targets, and its errors are reported with the chapters'.
+    let th = sink.take(theme::load(&site.root, &cfg.theme))?;
+    // Every file the site will have, for checking images and links to files.
+    let mut known: BTreeSet<String> = ["index.html", "404.html", "sitemap.xml", "robots.txt"].map(String::from).into();
+    known.extend(site.chapters.iter().map(|c| format!("{}/index.html", c.slug)));
+    known.extend(site.computed.iter().flat_map(|c| [format!("data/{}.csv", c.name), format!("data/{}.json", c.name)]));
+    if let Some(th) = &th {
+        known.extend(th.statics.keys().cloned());
+    }
+    let env = ChapterEnv { prose: &prose, by_rel: &by_rel, known: &known, root: &site.root, base_path: bp };
+
     let all: Vec<&Chapter> = site.index.iter().chain(site.chapters.iter()).collect();
     let mut rendered: Vec<Option<RenderedChapter>> = Vec::new();
+    let mut warnings = Vec::new();
     for ch in &all {
-        let r = render_chapter(ch, &prose, &by_rel);
+        let r = render_chapter(ch, &env, &mut warnings, &mut sink);
         rendered.push(sink.take(r)?);
     }
     // Anchors must name a heading that exists in the target chapter.
@@ -114,17 +150,23 @@ pub fn render(site: &Site) -> Result<Output> {
                 .with_source(&src_of(ch));
                 if let Some(n) = crate::format::nearest(anchor, ids.iter().copied()) {
                     d = d.with_help(format!("did you mean `#{n}`?"));
+                } else if !ids.is_empty() {
+                    d = d.with_help(format!("its headings are: {}", list(&ids, 8)));
                 }
                 sink.push(d);
             }
         }
     }
-    sink.finish()?;
-    let rendered: Vec<RenderedChapter> = rendered.into_iter().flatten().collect();
 
     // Templates.
-    let th = theme::load(&site.root, &cfg.theme)?;
-    let mut tera = theme::compile(&th, cfg.stats.share_digits)?;
+    let Some(th) = th else {
+        sink.items.extend(warnings);
+        return Err(Error::Input(sink.items));
+    };
+    let Some(mut tera) = sink.take(theme::compile(&th, cfg.stats.share_digits))? else {
+        sink.items.extend(warnings);
+        return Err(Error::Input(sink.items));
+    };
     tera.global_context().insert("site", &site_view);
     tera.global_context().insert("data", &site.data);
     tera.global_context().insert("stats", &site.data);
@@ -144,7 +186,6 @@ pub fn render(site: &Site) -> Result<Output> {
         tera.render(tpl, &ctx).map(String::into_bytes).map_err(|e| Error::one(theme::template_error(&th, &e)))
     };
 
-    let mut offset = 0;
     // Cover.
     let mut key_figures = Vec::new();
     let mut index_view = PageView {
@@ -185,23 +226,25 @@ pub fn render(site: &Site) -> Result<Output> {
                 }
             }
         }
-        sink.finish()?;
-        let r = &rendered[0];
         index_view.title = ix.front.title.clone();
-        index_view.content = r.html.clone();
-        index_view.toc = r.toc.clone();
         index_view.key_figures = key_figures;
         index_view.data = ix.front.data.clone().map(serde_json::Value::Object).unwrap_or_default();
         if !ix.front.summary.is_empty() {
             index_view.summary = ix.front.summary.clone();
         }
-        index_view.description = describe(&index_view.summary, &r.text);
-        offset = 1;
+        if let Some(Some(r)) = rendered.first() {
+            index_view.content = r.html.clone();
+            index_view.toc = r.toc.clone();
+            index_view.description = describe(&index_view.summary, &r.text);
+        }
     }
-    out.files.insert("index.html".into(), render_page("index.html", &index_view)?);
+    if let Some(page) = sink.take(render_page("index.html", &index_view))? {
+        out.files.insert("index.html".into(), page);
+    }
 
+    let offset = usize::from(site.index.is_some());
     for (i, ch) in site.chapters.iter().enumerate() {
-        let r = &rendered[i + offset];
+        let Some(Some(r)) = rendered.get(i + offset) else { continue };
         let page = PageView {
             title: ch.front.title.clone(),
             summary: ch.front.summary.clone(),
@@ -218,7 +261,9 @@ pub fn render(site: &Site) -> Result<Output> {
             description: describe(&ch.front.summary, &r.text),
         };
         let tpl = ch.front.template.clone().unwrap_or_else(|| "chapter.html".into());
-        out.files.insert(format!("{}/index.html", ch.slug), render_page(&tpl, &page)?);
+        if let Some(html) = sink.take(render_page(&tpl, &page))? {
+            out.files.insert(format!("{}/index.html", ch.slug), html);
+        }
     }
 
     // 404 page.
@@ -227,7 +272,25 @@ pub fn render(site: &Site) -> Result<Output> {
         p.title = "页面未找到".into();
         p.content = String::new();
         p.key_figures = Vec::new();
-        out.files.insert("404.html".into(), render_page("404.html", &p)?);
+        if let Some(html) = sink.take(render_page("404.html", &p))? {
+            out.files.insert("404.html".into(), html);
+        }
+    }
+    // A template error shows up once per page that uses the template; report it once.
+    let mut seen = BTreeSet::new();
+    sink.items.retain(|d| seen.insert(d.to_string()));
+    if sink.has_errors() {
+        sink.items.extend(warnings);
+        return Err(Error::Input(sink.items));
+    }
+    out.warnings = warnings;
+    for r in rendered.iter().flatten() {
+        for (path, from) in &r.assets {
+            if !out.files.contains_key(path) {
+                let bytes = std::fs::read(from).map_err(|e| Error::io(from, e))?;
+                out.files.insert(path.clone(), bytes);
+            }
+        }
     }
 
     // Open data.
@@ -266,10 +329,17 @@ fn page_context(ch: &Chapter) -> Context {
     ctx
 }
 
-fn render_chapter(ch: &Chapter, prose: &Prose, by_rel: &BTreeMap<&str, String>) -> Result<RenderedChapter> {
+/// Renders one chapter's body. Broken links, missing files and stray `**` go to
+/// `sink` without stopping the chapter, so that its anchors are still checked.
+fn render_chapter(
+    ch: &Chapter,
+    env: &ChapterEnv,
+    warnings: &mut Vec<Diagnostic>,
+    sink: &mut Sink,
+) -> Result<RenderedChapter> {
     let source_text = || format!("{}{}", "\n".repeat(ch.body_line - 1), ch.body);
     let body = if Prose::has_expressions(&ch.body) {
-        prose.eval(&ch.body, &page_context(ch), &ch.file, &source_text(), ch.body_line, 1)?
+        env.prose.eval(&ch.body, &page_context(ch), &ch.file, &source_text(), ch.body_line, 1)?
     } else {
         ch.body.clone()
     };
@@ -277,31 +347,86 @@ fn render_chapter(ch: &Chapter, prose: &Prose, by_rel: &BTreeMap<&str, String>) 
     let resolve = |dest: &str| -> Option<String> {
         let (path, anchor) = dest.split_once('#').map(|(p, a)| (p, Some(a))).unwrap_or((dest, None));
         let joined = normalize(&dir, path)?;
-        let url = by_rel.get(joined.as_str())?;
+        let url = env.by_rel.get(joined.as_str())?;
         Some(match anchor {
             Some(a) => format!("{url}#{a}"),
             None => url.clone(),
         })
     };
-    let r = markdown::render(&body, &resolve);
+    let assets = std::cell::RefCell::new(Vec::new());
+    let asset = |dest: &str| -> markdown::Asset { resolve_asset(dest, &dir, env, &mut assets.borrow_mut()) };
+    let r = markdown::render_with(&body, &resolve, &asset);
     let mut anchors = Vec::new();
     let mut errs = Vec::new();
-    if !r.unresolved.is_empty() {
-        let src = source_text();
-        for (off, dest) in &r.unresolved {
-            let (l, c) = line_col(&body, *off);
-            let mut d = Diagnostic::error(
-                &ch.file,
-                ch.body_line + l - 1,
-                c,
-                format!("link to `{dest}`: no such chapter in content/"),
-            )
+    let src = source_text();
+    // Offsets are in the evaluated body; find the line there and the column in the source line.
+    let at = |off: usize, needle: &str| -> (usize, usize) {
+        let (l, c) = line_col(&body, off);
+        let line = ch.body_line + l - 1;
+        if body == ch.body {
+            return (line, c);
+        }
+        let evaluated = body.lines().nth(l - 1).unwrap_or("");
+        let nth = evaluated.char_indices().take_while(|(i, _)| *i < c.saturating_sub(1)).count();
+        let before: String = evaluated.chars().take(nth).collect();
+        let k = before.matches(needle).count();
+        let original = src.lines().nth(line - 1).unwrap_or("");
+        match original.match_indices(needle).nth(k) {
+            Some((b, _)) => (line, original[..b].chars().count() + 1),
+            None => (line, c),
+        }
+    };
+    for (off, dest) in &r.unresolved {
+        let (l, c) = at(*off, "](");
+        let mut d = Diagnostic::error(&ch.file, l, c, format!("link to `{dest}`: no such chapter in content/"))
             .with_source(&src);
-            let wanted = dest.split('#').next().unwrap_or("");
-            if let Some(n) = crate::format::nearest(wanted, by_rel.keys().copied()) {
-                d = d.with_help(format!("did you mean `{n}`?"));
+        let wanted = dest.split('#').next().unwrap_or("");
+        if let Some(n) = crate::format::nearest(wanted, env.by_rel.keys().copied()) {
+            d = d.with_help(format!("did you mean `{n}`?"));
+        }
+        errs.push(d);
+    }
+    for (off, dest, image) in &r.missing {
+        let (l, c) = at(*off, if *image { "![" } else { "](" });
+        let what = if *image { "image" } else { "link to file" };
+        let shown = dest.split(['#', '?']).next().unwrap_or(dest);
+        let looked = if let Some(abs) = shown.strip_prefix('/') {
+            format!("no page or file /{abs} in the built site")
+        } else {
+            let mut places = vec![format!("content/{}", normalize(&dir, shown).unwrap_or_else(|| shown.to_string()))];
+            if let Some(n) = normalize("", shown) {
+                places.push(format!("static/{n}"));
             }
-            errs.push(d);
+            format!("looked for {}", places.join(" and "))
+        };
+        errs.push(
+            Diagnostic::error(&ch.file, l, c, format!("{what} `{dest}` not found: {looked}"))
+                .with_source(&src)
+                .with_help("check the spelling; put the file next to the chapter in content/, or in static/"),
+        );
+    }
+    let mut lines_seen = BTreeSet::new();
+    for (off, n) in &r.stray_asterisks {
+        let needle = if *n >= 2 { "**" } else { "*" };
+        let (l, c) = at(*off, needle);
+        if !lines_seen.insert(l) {
+            continue;
+        }
+        if *n >= 2 {
+            errs.push(
+                Diagnostic::error(&ch.file, l, c, "`**` is printed literally: Markdown did not read it as bold")
+                    .with_source(&src)
+                    .with_help(
+                        "a closing `**` right after punctuation (：，。）) must be followed by a space or punctuation; \
+                         move the punctuation outside (`**粗体**：后文`) or write `<strong>粗体：</strong>后文`",
+                    ),
+            );
+        } else {
+            warnings.push(
+                Diagnostic::warning(&ch.file, l, c, "`*` is printed literally: Markdown did not read it as emphasis")
+                    .with_source(&src)
+                    .with_help("for emphasis write `*文字*` without punctuation just inside the asterisks, or `<em>…</em>`; for a literal asterisk write `\\*`"),
+            );
         }
     }
     // Collect anchors of resolved internal links by scanning the markdown again (cheap, rare).
@@ -311,16 +436,53 @@ fn render_chapter(ch: &Chapter, prose: &Prose, by_rel: &BTreeMap<&str, String>) 
                 && markdown::is_internal(&dest_url)
                 && let Some((p, a)) = dest_url.split_once('#')
                 && let Some(rel) = normalize(&dir, p)
-                && by_rel.contains_key(rel.as_str())
+                && env.by_rel.contains_key(rel.as_str())
             {
                 anchors.push((range.start, rel, a.to_string()));
             }
         }
     }
-    if !errs.is_empty() {
-        return Err(Error::Input(errs));
+    for d in errs {
+        sink.push(d);
     }
-    Ok(RenderedChapter { html: r.html, toc: r.toc, text: r.text, anchors })
+    Ok(RenderedChapter { html: r.html, toc: r.toc, text: r.text, anchors, assets: assets.into_inner() })
+}
+
+/// Finds the file an image or file link names. A relative path is looked up
+/// next to the chapter in content/ (the file is then copied into the site),
+/// then among the site's static and generated files; a path starting with `/`
+/// among the site's files. Found files get a URL that works under a sub-path.
+fn resolve_asset(dest: &str, dir: &str, env: &ChapterEnv, copies: &mut Vec<(String, PathBuf)>) -> markdown::Asset {
+    use markdown::Asset;
+    let split = dest.find(['#', '?']).unwrap_or(dest.len());
+    let (path, tail) = dest.split_at(split);
+    let Some(decoded) = crate::serve::http::percent_decode(path) else { return Asset::Missing };
+    let known = |p: &str| {
+        env.known.contains(p)
+            || env.known.contains(&format!("{p}index.html"))
+            || env.known.contains(&format!("{p}/index.html"))
+    };
+    if let Some(abs) = decoded.strip_prefix('/') {
+        return match normalize("", abs) {
+            Some(p) if known(&p) || (p.is_empty() && abs.is_empty()) => {
+                Asset::Rewrite(format!("{}{}{tail}", env.base_path, path.trim_start_matches('/')))
+            }
+            _ => Asset::Missing,
+        };
+    }
+    if let Some(rel) = normalize(dir, &decoded) {
+        let file = env.root.join("content").join(&rel);
+        if !rel.is_empty() && file.is_file() && !rel.ends_with(".md") {
+            let url = if dir.is_empty() { path.to_string() } else { format!("{dir}/{path}") };
+            let url = normalize("", &url).unwrap_or(url);
+            copies.push((rel, file));
+            return Asset::Rewrite(format!("{}{url}{tail}", env.base_path));
+        }
+    }
+    match normalize("", &decoded) {
+        Some(p) if !p.is_empty() && known(&p) => Asset::Rewrite(format!("{}{p}{tail}", env.base_path)),
+        _ => Asset::Missing,
+    }
 }
 
 /// Joins a relative link path onto a chapter's folder (`a` + `../b.md` → `b.md`).

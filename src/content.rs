@@ -83,12 +83,14 @@ pub fn read_text(path: &Path, display: &str) -> Result<String> {
             let off = e.utf8_error().valid_up_to();
             let valid = String::from_utf8_lossy(&e.as_bytes()[..off]).into_owned();
             let (line, col) = diagnostics::line_col(&valid, off);
-            return Err(Error::one(Diagnostic::error(
-                display,
-                line,
-                col,
-                "the file is not valid UTF-8; save it as UTF-8",
-            )));
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            return Err(Error::one(
+                Diagnostic::error(display, line, col, "the file is not valid UTF-8; save it as UTF-8")
+                    .with_source(&lossy)
+                    .with_help(
+                        "the file was probably saved as GBK/GB2312; in the editor choose “Save with encoding: UTF-8”",
+                    ),
+            ));
         }
     };
     let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
@@ -97,6 +99,12 @@ pub fn read_text(path: &Path, display: &str) -> Result<String> {
 
 /// Splits `---\nyaml\n---\nbody` into (yaml, body, body_line). The YAML starts on line 2.
 pub fn split_front_matter<'a>(file: &str, src: &'a str) -> Result<(&'a str, &'a str, usize)> {
+    if src.trim().is_empty() {
+        return Err(Error::one(
+            Diagnostic::error(file, 1, 1, "the file is empty; a chapter needs front matter with at least `title:`")
+                .with_help("start the file with `---`, `title: …`, `---`, then the text; or delete the file"),
+        ));
+    }
     let Some(rest) = src.strip_prefix("---\n").or_else(|| (src == "---").then_some("")) else {
         return Err(Error::one(
             Diagnostic::error(file, 1, 1, "a chapter must start with `---` and YAML front matter (at least `title:`)")
@@ -115,7 +123,8 @@ pub fn split_front_matter<'a>(file: &str, src: &'a str) -> Result<(&'a str, &'a 
     }
     Err(Error::one(
         Diagnostic::error(file, 1, 1, "front matter is not closed: no line `---` after the opening one")
-            .with_source(src),
+            .with_source(src)
+            .with_help("add a line `---` after the last front-matter field (`title:`, `weight:` …)"),
     ))
 }
 
@@ -160,7 +169,8 @@ pub fn parse(file: &str, rel: &str, src: &str) -> Result<Chapter> {
     })
 }
 
-fn valid_slug(s: &str) -> bool {
+/// Whether `s` can be a chapter's URL name.
+pub fn valid_slug(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') && s != "data" && s != "static"
 }
 
@@ -218,17 +228,45 @@ pub fn load_dir(root: &Path, drafts: bool, sink: &mut Sink) -> Result<Vec<Chapte
         }
     }
     out.sort_by(|a, b| (!a.is_index, a.front.weight, &a.rel).cmp(&(!b.is_index, b.front.weight, &b.rel)));
-    // Duplicate slugs would overwrite each other's page.
+    // Duplicate slugs would overwrite each other's page; duplicate weights leave the order to file names.
+    let slug_line = |c: &Chapter| -> (usize, usize) {
+        let src = std::fs::read_to_string(root.join(&c.file)).unwrap_or_default();
+        let line = src.lines().take(c.body_line.saturating_sub(1)).position(|l| l.starts_with("slug:"));
+        (line.map_or(1, |i| i + 1), 1)
+    };
     for i in 0..out.len() {
         for j in 0..i {
-            if !out[i].is_index && out[i].slug == out[j].slug {
-                let (a, b) = (&out[j], &out[i]);
-                sink.push(Diagnostic::error(
-                    &b.file,
-                    0,
-                    0,
-                    format!("slug `{}` is also used by {}; give one of them a different `slug:`", b.slug, a.file),
-                ));
+            let (a, b) = (&out[j], &out[i]);
+            if b.is_index || a.is_index {
+                continue;
+            }
+            if b.slug == a.slug {
+                let (line, col) = slug_line(b);
+                let src = std::fs::read_to_string(root.join(&b.file)).unwrap_or_default();
+                sink.push(
+                    Diagnostic::error(&b.file, line, col, format!("slug `{}` is also used by {}", b.slug, a.file))
+                        .with_source(&src)
+                        .with_help("two chapters cannot share a URL; give one of them a different `slug:`"),
+                );
+            } else if b.front.weight == a.front.weight
+                && !out[..j].iter().any(|c| !c.is_index && c.front.weight == a.front.weight)
+            {
+                let src = std::fs::read_to_string(root.join(&b.file)).unwrap_or_default();
+                let line = src.lines().take(b.body_line.saturating_sub(1)).position(|l| l.starts_with("weight:"));
+                let (line, col) = line.map_or((1, 1), |i| (i + 1, 9));
+                sink.push(
+                    Diagnostic::warning(
+                        &b.file,
+                        line,
+                        col,
+                        format!(
+                            "weight {} is also used by {}; their order falls back to the file names",
+                            b.front.weight, a.file
+                        ),
+                    )
+                    .with_source(&src)
+                    .with_help("give each chapter its own `weight:` (smaller comes first)"),
+                );
             }
         }
     }
