@@ -668,6 +668,30 @@ fn serve_events_announce_rebuilds() {
     assert_ne!(first, second);
 }
 
+#[cfg(unix)]
+#[test]
+fn serve_stops_on_ctrl_c_and_leaves_no_files() {
+    let s = site(&["basic"]);
+    let list = |d: &Path| -> Vec<String> {
+        walkdir::WalkDir::new(d)
+            .sort_by_file_name()
+            .into_iter()
+            .map(|e| e.unwrap().path().display().to_string())
+            .collect()
+    };
+    let before = list(s.path());
+    let mut srv = Server::start(s.path());
+    assert_eq!(srv.get("/").0, 200);
+    let pid = srv.child.id().to_string();
+    assert!(Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while srv.child.try_wait().unwrap().is_none() {
+        assert!(std::time::Instant::now() < deadline, "serve did not stop on SIGINT");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(list(s.path()), before, "serve left files behind");
+}
+
 #[test]
 fn build_output_has_no_reload_script() {
     let s = site(&["basic"]);
@@ -807,4 +831,56 @@ fn init_creates_a_site_that_builds_and_checks_clean() {
     assert_eq!(o.status.code(), Some(2), "the same slug twice is refused");
     let out = build(&dir, &[]);
     assert!(read(&out.join("党建工作突破方向/index.html")).contains("党建工作突破方向"));
+}
+
+/// Measures the time from saving a chapter of the bundled paper to having the
+/// reloaded page: the file is written, the test waits for the server's reload
+/// event (what the page's script listens to), then fetches the page as the
+/// reloading browser would. Not a pass/fail test; run it with
+/// `cargo test --release --test integration -- --ignored reload_latency --nocapture`.
+#[test]
+#[ignore]
+fn reload_latency() {
+    use std::io::{BufRead, Write};
+    use std::time::{Duration, Instant};
+    let t = paper_copy();
+    let srv = Server::start(t.path());
+    let mut conn = std::net::TcpStream::connect(&srv.addr).unwrap();
+    conn.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(conn, "GET /__baipi/events HTTP/1.1\r\nHost: {}\r\n\r\n", srv.addr).unwrap();
+    let mut r = std::io::BufReader::new(conn);
+    let mut next_event = || loop {
+        let mut line = String::new();
+        assert!(r.read_line(&mut line).unwrap() > 0, "event stream closed");
+        if line.starts_with("data: ") {
+            return;
+        }
+    };
+    next_event();
+    let chapter = t.path().join("content/01-overview.md");
+    let original = read(&chapter);
+    let mut samples = Vec::new();
+    for i in 0..30 {
+        std::thread::sleep(Duration::from_millis(150));
+        let marker = format!("测量标记{i}号");
+        let text = original.replacen("## 总体规模", &format!("## 总体规模\n\n{marker}"), 1);
+        let t0 = Instant::now();
+        std::fs::write(&chapter, text).unwrap();
+        next_event();
+        let (status, _, body) = srv.get("/overview/");
+        let dt = t0.elapsed();
+        assert_eq!(status, 200);
+        assert!(body.contains(&marker), "the reloaded page has the edit");
+        samples.push(dt);
+    }
+    samples.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "edit → reloaded page over {} saves: min {:.1} ms, median {:.1} ms, p90 {:.1} ms, max {:.1} ms",
+        samples.len(),
+        ms(samples[0]),
+        ms(samples[samples.len() / 2]),
+        ms(samples[samples.len() * 9 / 10]),
+        ms(samples[samples.len() - 1])
+    );
 }
