@@ -576,6 +576,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn failed_write_leaves_the_previous_output() {
+        let base = std::env::temp_dir().join(format!("baipi-write-{}", std::process::id()));
+        let dir = base.join("public");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("index.html"), "previous").unwrap();
+        // `a` as a file and as a folder: the second write fails half-way.
+        let mut out = Output::default();
+        out.files.insert("a".into(), b"x".to_vec());
+        out.files.insert("a/b.html".into(), b"y".to_vec());
+        assert!(write(&out, &dir).is_err());
+        assert_eq!(std::fs::read_to_string(dir.join("index.html")).unwrap(), "previous");
+        let names: Vec<_> = std::fs::read_dir(&base).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["public"], "no temporary folder is left");
+        std::fs::remove_dir_all(&base).unwrap();
+    }
+
+    #[test]
     fn normalizes_paths() {
         assert_eq!(normalize("", "02-x.md").as_deref(), Some("02-x.md"));
         assert_eq!(normalize("a", "../b.md").as_deref(), Some("b.md"));

@@ -303,3 +303,32 @@ fn field_at(line: &str, col: usize) -> Option<(String, String)> {
     let value: String = after.split([',', '}', '#']).next().unwrap_or("").trim().chars().take(40).collect();
     Some((key, value))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn caret_aligns_under_chinese_text() {
+        let d = Diagnostic::error("a.md", 1, 4, "x").with_source("共计：**粗");
+        let text = d.to_string();
+        let lines: Vec<&str> = text.lines().collect();
+        // 共计： are three wide characters: six columns before the caret.
+        assert_eq!(lines[2], "1 | 共计：**粗");
+        assert_eq!(lines[3], "  |       ^");
+        assert_eq!(display_width(&lines[2][4..lines[2].find("**").unwrap()]), 6);
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(
+            suggest("unknown field `sumary`, expected one of title, summary").as_deref(),
+            Some("did you mean `summary`?")
+        );
+        assert_eq!(
+            suggest("Field `vlaue` is not defined. Available fields: share, value").as_deref(),
+            Some("did you mean `value`?")
+        );
+        assert_eq!(suggest("something else"), None);
+    }
+}

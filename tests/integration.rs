@@ -693,6 +693,22 @@ fn serve_stops_on_ctrl_c_and_leaves_no_files() {
 }
 
 #[test]
+fn serve_starts_with_a_broken_site_and_recovers() {
+    let s = site(&["basic"]);
+    let toml = s.path().join("site.toml");
+    let good = read(&toml);
+    std::fs::write(&toml, good.clone() + "titel = \"x\"\n").unwrap();
+    let srv = Server::start(s.path());
+    let (status, _, body) = srv.get("/first/");
+    assert_eq!(status, 500);
+    assert!(body.contains("id=\"baipi-error\"") && body.contains("unknown field `titel`"), "{body}");
+    assert!(body.contains("/__baipi/livereload.js"), "the error page reloads too");
+    std::fs::write(&toml, good).unwrap();
+    let body = srv.wait_for("/first/", "the fixed site", |b| b.contains("共938个"));
+    assert!(!body.contains("baipi-error"));
+}
+
+#[test]
 fn build_output_has_no_reload_script() {
     let s = site(&["basic"]);
     let out = build(s.path(), &[]);

@@ -119,7 +119,9 @@ pub fn run(root: &Path, opts: &ServeOptions, v: Verbosity) -> Result<i32> {
             Error::Io(format!("--interface must be an IP address such as 127.0.0.1 or ::1, found {s:?}"))
         })?,
     };
-    crate::config::load(root)?; // No site here: say so before listening.
+    if !root.join(crate::config::FILE).is_file() {
+        crate::config::load(root)?; // No site here: say so before listening.
+    }
     let listener = TcpListener::bind(SocketAddr::new(ip, opts.port))
         .map_err(|e| Error::Io(format!("cannot listen on {}: {e}", SocketAddr::new(ip, opts.port))))?;
     let addr = listener.local_addr().map_err(|e| Error::Io(e.to_string()))?;
