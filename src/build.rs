@@ -29,8 +29,8 @@ struct RenderedChapter {
     html: String,
     toc: Vec<markdown::TocEntry>,
     text: String,
-    /// (offset in evaluated body, chapter rel path, anchor) for anchor checks.
-    anchors: Vec<(usize, String, String)>,
+    /// ((line, column) in the chapter file, target chapter rel path, anchor) for anchor checks.
+    anchors: Vec<((usize, usize), String, String)>,
     /// Files from content/ that the chapter references: (output path, source file).
     assets: Vec<(String, PathBuf)>,
 }
@@ -43,6 +43,8 @@ struct ChapterEnv<'a> {
     known: &'a BTreeSet<String>,
     root: &'a Path,
     base_path: &'a str,
+    /// False when the theme failed to load: its static files are unknown, so nothing is reported missing.
+    statics_known: bool,
 }
 
 /// Up to `n` items, back-quoted and comma-separated, with “…” if there are more.
@@ -120,7 +122,14 @@ pub fn render(site: &Site) -> Result<Output> {
     if let Some(th) = &th {
         known.extend(th.statics.keys().cloned());
     }
-    let env = ChapterEnv { prose: &prose, by_rel: &by_rel, known: &known, root: &site.root, base_path: bp };
+    let env = ChapterEnv {
+        prose: &prose,
+        by_rel: &by_rel,
+        known: &known,
+        root: &site.root,
+        base_path: bp,
+        statics_known: th.is_some(),
+    };
 
     let all: Vec<&Chapter> = site.index.iter().chain(site.chapters.iter()).collect();
     let mut rendered: Vec<Option<RenderedChapter>> = Vec::new();
@@ -133,18 +142,17 @@ pub fn render(site: &Site) -> Result<Output> {
     let src_of = |c: &Chapter| std::fs::read_to_string(site.root.join(&c.file)).unwrap_or_default();
     for (ch, r) in all.iter().zip(&rendered) {
         let Some(r) = r else { continue };
-        for (off, target_rel, anchor) in &r.anchors {
+        for ((line, col), target_rel, anchor) in &r.anchors {
             let target = all.iter().zip(&rendered).find(|(c, _)| &c.rel == target_rel);
             if let Some((tc, Some(tr))) = target
                 && !tr.toc.iter().any(|t| &t.id == anchor)
                 && !tr.html.contains(&format!("id=\"{anchor}\""))
             {
-                let (l, c) = line_col(&ch.body, *off);
                 let ids: Vec<&str> = tr.toc.iter().map(|t| t.id.as_str()).collect();
                 let mut d = Diagnostic::error(
                     &ch.file,
-                    ch.body_line + l - 1,
-                    c,
+                    *line,
+                    *col,
                     format!("link to `{}#{anchor}`: {} has no heading with id `{anchor}`", target_rel, tc.file),
                 )
                 .with_source(&src_of(ch));
@@ -367,8 +375,7 @@ fn render_chapter(
             return (line, c);
         }
         let evaluated = body.lines().nth(l - 1).unwrap_or("");
-        let nth = evaluated.char_indices().take_while(|(i, _)| *i < c.saturating_sub(1)).count();
-        let before: String = evaluated.chars().take(nth).collect();
+        let before: String = evaluated.chars().take(c.saturating_sub(1)).collect();
         let k = before.matches(needle).count();
         let original = src.lines().nth(line - 1).unwrap_or("");
         match original.match_indices(needle).nth(k) {
@@ -377,7 +384,7 @@ fn render_chapter(
         }
     };
     for (off, dest) in &r.unresolved {
-        let (l, c) = at(*off, "](");
+        let (l, c) = at(*off, "[");
         let mut d = Diagnostic::error(&ch.file, l, c, format!("link to `{dest}`: no such chapter in content/"))
             .with_source(&src);
         let wanted = dest.split('#').next().unwrap_or("");
@@ -387,7 +394,7 @@ fn render_chapter(
         errs.push(d);
     }
     for (off, dest, image) in &r.missing {
-        let (l, c) = at(*off, if *image { "![" } else { "](" });
+        let (l, c) = at(*off, if *image { "![" } else { "[" });
         let what = if *image { "image" } else { "link to file" };
         let shown = dest.split(['#', '?']).next().unwrap_or(dest);
         let looked = if let Some(abs) = shown.strip_prefix('/') {
@@ -438,7 +445,7 @@ fn render_chapter(
                 && let Some(rel) = normalize(&dir, p)
                 && env.by_rel.contains_key(rel.as_str())
             {
-                anchors.push((range.start, rel, a.to_string()));
+                anchors.push((at(range.start, "["), rel, a.to_string()));
             }
         }
     }
@@ -467,6 +474,7 @@ fn resolve_asset(dest: &str, dir: &str, env: &ChapterEnv, copies: &mut Vec<(Stri
             Some(p) if known(&p) || (p.is_empty() && abs.is_empty()) => {
                 Asset::Rewrite(format!("{}{}{tail}", env.base_path, path.trim_start_matches('/')))
             }
+            _ if !env.statics_known => Asset::Keep,
             _ => Asset::Missing,
         };
     }
@@ -481,6 +489,7 @@ fn resolve_asset(dest: &str, dir: &str, env: &ChapterEnv, copies: &mut Vec<(Stri
     }
     match normalize("", &decoded) {
         Some(p) if !p.is_empty() && known(&p) => Asset::Rewrite(format!("{}{p}{tail}", env.base_path)),
+        _ if !env.statics_known => Asset::Keep,
         _ => Asset::Missing,
     }
 }

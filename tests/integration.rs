@@ -900,3 +900,19 @@ fn reload_latency() {
         ms(samples[samples.len() - 1])
     );
 }
+
+/// Regression: locations after an expression on the same line pointed into the
+/// evaluated text (its offsets differ from the source's).
+#[test]
+fn locations_after_expressions_point_into_the_source() {
+    let s = site(&["invalid/_base"]);
+    std::fs::write(
+        s.path().join("content/01-a.md"),
+        "---\ntitle: 第一章\nweight: 1\n---\n共{{ data.orgs.total | num }}个，见[乙](02-b.md#无此节)，![图](无.png)\n",
+    )
+    .unwrap();
+    std::fs::write(s.path().join("content/02-b.md"), "---\ntitle: 乙\nweight: 2\n---\n## 有此节\n").unwrap();
+    let e = stderr(&baipi(s.path(), &["check"]));
+    assert!(e.contains("content/01-a.md:5:32: error: link to `02-b.md#无此节`"), "{e}");
+    assert!(e.contains("content/01-a.md:5:49: error: image `无.png` not found"), "{e}");
+}
