@@ -5,7 +5,7 @@
 //! swaps the new folder in with a rename, so a failed build leaves the
 //! previous output exactly as it was.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use tera::Context;
@@ -22,6 +22,8 @@ use crate::theme::{self, ChapterLink, DatasetLink, KeyFigureView, PageView, Site
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Output {
     pub files: BTreeMap<String, Vec<u8>>,
+    /// Problems found while rendering that do not stop the build.
+    pub warnings: Vec<Diagnostic>,
 }
 
 struct RenderedChapter {
@@ -29,8 +31,31 @@ struct RenderedChapter {
     toc: Vec<markdown::TocEntry>,
     text: String,
     sections: Vec<markdown::Section>,
-    /// (offset in evaluated body, chapter rel path, anchor) for anchor checks.
-    anchors: Vec<(usize, String, String)>,
+    /// ((line, column) in the chapter file, target chapter rel path, anchor) for anchor checks.
+    anchors: Vec<((usize, usize), String, String)>,
+    /// Files from content/ that the chapter references: (output path, source file).
+    assets: Vec<(String, PathBuf)>,
+}
+
+/// What every chapter is rendered against.
+struct ChapterEnv<'a> {
+    prose: &'a Prose,
+    by_rel: &'a BTreeMap<&'a str, String>,
+    /// Output paths the site will have (pages, data files, static files).
+    known: &'a BTreeSet<String>,
+    root: &'a Path,
+    base_path: &'a str,
+    /// False when the theme failed to load: its static files are unknown, so nothing is reported missing.
+    statics_known: bool,
+}
+
+/// Up to `n` items, back-quoted and comma-separated, with “…” if there are more.
+fn list(items: &[&str], n: usize) -> String {
+    let mut s: Vec<String> = items.iter().take(n).map(|i| format!("`{i}`")).collect();
+    if items.len() > n {
+        s.push("…".into());
+    }
+    s.join(", ")
 }
 
 /// The whole-paper page is made for sites up to this many chapters.
@@ -79,21 +104,9 @@ pub fn render(site: &Site) -> Result<Output> {
         chapters: links.clone(),
         datasets,
         generator: concat!("baipi ", env!("CARGO_PKG_VERSION")),
+        live_reload: site.live_reload.clone(),
     };
     let site_json = serde_json::to_value(&site_view).map_err(|e| Error::Io(e.to_string()))?;
-    // Figures: resolve every chart spec, number them across the paper, render SVG.
-    let th = theme::load(&site.root, &cfg.theme)?;
-    let figures = build_figures(site, &th, &links)?;
-    let fig_html: BTreeMap<String, (String, String)> = figures
-        .iter()
-        .map(|f| {
-            let html = charts::figure_html(f, bp);
-            let link = format!("<a class=\"figref\" href=\"{}#fig-{}\">图{}</a>", f.page_url, f.id, f.number);
-            (f.id.clone(), (html, link))
-        })
-        .collect();
-    let fig_html = std::sync::Arc::new(fig_html);
-    let prose = Prose::new(cfg.stats.share_digits, &site.data, &site_json, fig_html.clone());
 
     // Link targets: chapter file (relative to content/) → URL.
     let by_rel: BTreeMap<&str, String> = site
@@ -104,10 +117,53 @@ pub fn render(site: &Site) -> Result<Output> {
         .collect();
 
     let mut sink = Sink::default();
+    // The theme first: its static files are link targets, and its errors are reported with the chapters'.
+    let th = sink.take(theme::load(&site.root, &cfg.theme))?;
+
+    // Figures: resolve every chart spec, number them across the paper, render SVG. A chart that
+    // failed is reported once; figure() still knows its id, so prose using it adds no noise.
+    let figures = match &th {
+        Some(th) => sink.take(build_figures(site, th, &links))?.unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let mut fig_html: BTreeMap<String, (String, String)> = site
+        .index
+        .iter()
+        .chain(&site.chapters)
+        .flat_map(|c| &c.front.charts)
+        .map(|spec| (spec.id.value.clone(), (String::new(), String::new())))
+        .collect();
+    fig_html.extend(figures.iter().map(|f| {
+        let html = charts::figure_html(f, bp);
+        let link = format!("<a class=\"figref\" href=\"{}#fig-{}\">图{}</a>", f.page_url, f.id, f.number);
+        (f.id.clone(), (html, link))
+    }));
+    let fig_html = std::sync::Arc::new(fig_html);
+    let prose = Prose::new(cfg.stats.share_digits, &site.data, &site_json, fig_html.clone());
+    // Every file the site will have, for checking images and links to files.
+    let mut known: BTreeSet<String> = ["index.html", "404.html", "sitemap.xml", "robots.txt"].map(String::from).into();
+    known.extend(site.chapters.iter().map(|c| format!("{}/index.html", c.slug)));
+    known.extend(site.computed.iter().flat_map(|c| [format!("data/{}.csv", c.name), format!("data/{}.json", c.name)]));
+    known.extend(figures.iter().flat_map(|f| [format!("figures/{}.svg", f.id), format!("figures/{}.csv", f.id)]));
+    known.extend(["search/index.html", "full/index.html"].map(String::from));
+    if let Some(th) = &th {
+        known.extend(th.statics.keys().cloned());
+        known.extend(th.fingerprints.values().cloned());
+    }
+    let env = ChapterEnv {
+        prose: &prose,
+        by_rel: &by_rel,
+        known: &known,
+        root: &site.root,
+        base_path: bp,
+        statics_known: th.is_some(),
+    };
+
     let all: Vec<&Chapter> = site.index.iter().chain(site.chapters.iter()).collect();
     let mut rendered: Vec<Option<RenderedChapter>> = Vec::new();
+    let mut warnings = Vec::new();
     for ch in &all {
-        let r = render_chapter(ch, &prose, &by_rel).map(|mut r| {
+        let r = render_chapter(ch, &env, &mut warnings, &mut sink).map(|mut r| {
             // Charts declared but not placed with figure() go at the end of their chapter.
             for spec in &ch.front.charts {
                 let marker = format!("id=\"fig-{}\"", spec.id.value);
@@ -126,33 +182,39 @@ pub fn render(site: &Site) -> Result<Output> {
     let src_of = |c: &Chapter| std::fs::read_to_string(site.root.join(&c.file)).unwrap_or_default();
     for (ch, r) in all.iter().zip(&rendered) {
         let Some(r) = r else { continue };
-        for (off, target_rel, anchor) in &r.anchors {
+        for ((line, col), target_rel, anchor) in &r.anchors {
             let target = all.iter().zip(&rendered).find(|(c, _)| &c.rel == target_rel);
             if let Some((tc, Some(tr))) = target
                 && !tr.toc.iter().any(|t| &t.id == anchor)
                 && !tr.html.contains(&format!("id=\"{anchor}\""))
             {
-                let (l, c) = line_col(&ch.body, *off);
                 let ids: Vec<&str> = tr.toc.iter().map(|t| t.id.as_str()).collect();
                 let mut d = Diagnostic::error(
                     &ch.file,
-                    ch.body_line + l - 1,
-                    c,
+                    *line,
+                    *col,
                     format!("link to `{}#{anchor}`: {} has no heading with id `{anchor}`", target_rel, tc.file),
                 )
                 .with_source(&src_of(ch));
                 if let Some(n) = crate::format::nearest(anchor, ids.iter().copied()) {
                     d = d.with_help(format!("did you mean `#{n}`?"));
+                } else if !ids.is_empty() {
+                    d = d.with_help(format!("its headings are: {}", list(&ids, 8)));
                 }
                 sink.push(d);
             }
         }
     }
-    sink.finish()?;
-    let rendered: Vec<RenderedChapter> = rendered.into_iter().flatten().collect();
 
     // Templates.
-    let mut tera = theme::compile(&th, cfg.stats.share_digits, bp)?;
+    let Some(th) = th else {
+        sink.items.extend(warnings);
+        return Err(Error::Input(sink.items));
+    };
+    let Some(mut tera) = sink.take(theme::compile(&th, cfg.stats.share_digits, bp))? else {
+        sink.items.extend(warnings);
+        return Err(Error::Input(sink.items));
+    };
     tera.global_context().insert("site", &site_view);
     tera.global_context().insert("data", &site.data);
     tera.global_context().insert("stats", &site.data);
@@ -172,7 +234,6 @@ pub fn render(site: &Site) -> Result<Output> {
         tera.render(tpl, &ctx).map(String::into_bytes).map_err(|e| Error::one(theme::template_error(&th, &e)))
     };
 
-    let mut offset = 0;
     // Cover.
     let mut key_figures = Vec::new();
     let mut index_view = PageView {
@@ -214,23 +275,25 @@ pub fn render(site: &Site) -> Result<Output> {
                 }
             }
         }
-        sink.finish()?;
-        let r = &rendered[0];
         index_view.title = ix.front.title.clone();
-        index_view.content = r.html.clone();
-        index_view.toc = r.toc.clone();
         index_view.key_figures = key_figures;
         index_view.data = ix.front.data.clone().map(serde_json::Value::Object).unwrap_or_default();
         if !ix.front.summary.is_empty() {
             index_view.summary = ix.front.summary.clone();
         }
-        index_view.description = describe(&index_view.summary, &r.text);
-        offset = 1;
+        if let Some(Some(r)) = rendered.first() {
+            index_view.content = r.html.clone();
+            index_view.toc = r.toc.clone();
+            index_view.description = describe(&index_view.summary, &r.text);
+        }
     }
-    out.files.insert("index.html".into(), render_page("index.html", &index_view)?);
+    if let Some(page) = sink.take(render_page("index.html", &index_view))? {
+        out.files.insert("index.html".into(), page);
+    }
 
+    let offset = usize::from(site.index.is_some());
     for (i, ch) in site.chapters.iter().enumerate() {
-        let r = &rendered[i + offset];
+        let Some(Some(r)) = rendered.get(i + offset) else { continue };
         let page = PageView {
             title: ch.front.title.clone(),
             summary: ch.front.summary.clone(),
@@ -248,7 +311,9 @@ pub fn render(site: &Site) -> Result<Output> {
             chapters: Vec::new(),
         };
         let tpl = ch.front.template.clone().unwrap_or_else(|| "chapter.html".into());
-        out.files.insert(format!("{}/index.html", ch.slug), render_page(&tpl, &page)?);
+        if let Some(html) = sink.take(render_page(&tpl, &page))? {
+            out.files.insert(format!("{}/index.html", ch.slug), html);
+        }
     }
 
     // Search: the index and its page.
@@ -260,6 +325,7 @@ pub fn render(site: &Site) -> Result<Output> {
             .map(|c| (c, bp.clone()))
             .chain(site.chapters.iter().zip(&links).map(|(c, l)| (c, l.url.clone())));
         for (pi, ((ch, url), r)) in pages.zip(&rendered).enumerate() {
+            let Some(r) = r else { continue };
             for sec in &r.sections {
                 let text = sec.text.split_whitespace().collect::<Vec<_>>().join(" ");
                 if text.is_empty() && sec.title.is_empty() {
@@ -296,7 +362,8 @@ pub fn render(site: &Site) -> Result<Output> {
             .iter()
             .zip(&rendered[offset..])
             .zip(&links)
-            .map(|((ch, r), l)| theme::FullChapter {
+            .filter_map(|((ch, r), l)| r.as_ref().map(|r| (ch, r, l)))
+            .map(|(ch, r, l)| theme::FullChapter {
                 title: ch.front.title.clone(),
                 summary: ch.front.summary.clone(),
                 anchor: ch.slug.replace('/', "-"),
@@ -324,7 +391,25 @@ pub fn render(site: &Site) -> Result<Output> {
         p.title = "页面未找到".into();
         p.content = String::new();
         p.key_figures = Vec::new();
-        out.files.insert("404.html".into(), render_page("404.html", &p)?);
+        if let Some(html) = sink.take(render_page("404.html", &p))? {
+            out.files.insert("404.html".into(), html);
+        }
+    }
+    // A template error shows up once per page that uses the template; report it once.
+    let mut seen = BTreeSet::new();
+    sink.items.retain(|d| seen.insert(d.to_string()));
+    if sink.has_errors() {
+        sink.items.extend(warnings);
+        return Err(Error::Input(sink.items));
+    }
+    out.warnings = warnings;
+    for r in rendered.iter().flatten() {
+        for (path, from) in &r.assets {
+            if !out.files.contains_key(path) {
+                let bytes = std::fs::read(from).map_err(|e| Error::io(from, e))?;
+                out.files.insert(path.clone(), bytes);
+            }
+        }
     }
 
     // Figures as files: SVG and CSV for download.
@@ -425,10 +510,17 @@ fn page_context(ch: &Chapter) -> Context {
     ctx
 }
 
-fn render_chapter(ch: &Chapter, prose: &Prose, by_rel: &BTreeMap<&str, String>) -> Result<RenderedChapter> {
+/// Renders one chapter's body. Broken links, missing files and stray `**` go to
+/// `sink` without stopping the chapter, so that its anchors are still checked.
+fn render_chapter(
+    ch: &Chapter,
+    env: &ChapterEnv,
+    warnings: &mut Vec<Diagnostic>,
+    sink: &mut Sink,
+) -> Result<RenderedChapter> {
     let source_text = || format!("{}{}", "\n".repeat(ch.body_line - 1), ch.body);
     let body = if Prose::has_expressions(&ch.body) {
-        prose.eval(&ch.body, &page_context(ch), &ch.file, &source_text(), ch.body_line, 1)?
+        env.prose.eval(&ch.body, &page_context(ch), &ch.file, &source_text(), ch.body_line, 1)?
     } else {
         ch.body.clone()
     };
@@ -436,31 +528,85 @@ fn render_chapter(ch: &Chapter, prose: &Prose, by_rel: &BTreeMap<&str, String>) 
     let resolve = |dest: &str| -> Option<String> {
         let (path, anchor) = dest.split_once('#').map(|(p, a)| (p, Some(a))).unwrap_or((dest, None));
         let joined = normalize(&dir, path)?;
-        let url = by_rel.get(joined.as_str())?;
+        let url = env.by_rel.get(joined.as_str())?;
         Some(match anchor {
             Some(a) => format!("{url}#{a}"),
             None => url.clone(),
         })
     };
-    let r = markdown::render(&body, &resolve);
+    let assets = std::cell::RefCell::new(Vec::new());
+    let asset = |dest: &str| -> markdown::Asset { resolve_asset(dest, &dir, env, &mut assets.borrow_mut()) };
+    let r = markdown::render_with(&body, &resolve, &asset);
     let mut anchors = Vec::new();
     let mut errs = Vec::new();
-    if !r.unresolved.is_empty() {
-        let src = source_text();
-        for (off, dest) in &r.unresolved {
-            let (l, c) = line_col(&body, *off);
-            let mut d = Diagnostic::error(
-                &ch.file,
-                ch.body_line + l - 1,
-                c,
-                format!("link to `{dest}`: no such chapter in content/"),
-            )
+    let src = source_text();
+    // Offsets are in the evaluated body; find the line there and the column in the source line.
+    let at = |off: usize, needle: &str| -> (usize, usize) {
+        let (l, c) = line_col(&body, off);
+        let line = ch.body_line + l - 1;
+        if body == ch.body {
+            return (line, c);
+        }
+        let evaluated = body.lines().nth(l - 1).unwrap_or("");
+        let before: String = evaluated.chars().take(c.saturating_sub(1)).collect();
+        let k = before.matches(needle).count();
+        let original = src.lines().nth(line - 1).unwrap_or("");
+        match original.match_indices(needle).nth(k) {
+            Some((b, _)) => (line, original[..b].chars().count() + 1),
+            None => (line, c),
+        }
+    };
+    for (off, dest) in &r.unresolved {
+        let (l, c) = at(*off, "[");
+        let mut d = Diagnostic::error(&ch.file, l, c, format!("link to `{dest}`: no such chapter in content/"))
             .with_source(&src);
-            let wanted = dest.split('#').next().unwrap_or("");
-            if let Some(n) = crate::format::nearest(wanted, by_rel.keys().copied()) {
-                d = d.with_help(format!("did you mean `{n}`?"));
+        let wanted = dest.split('#').next().unwrap_or("");
+        if let Some(n) = crate::format::nearest(wanted, env.by_rel.keys().copied()) {
+            d = d.with_help(format!("did you mean `{n}`?"));
+        }
+        errs.push(d);
+    }
+    for (off, dest, image) in &r.missing {
+        let (l, c) = at(*off, if *image { "![" } else { "[" });
+        let what = if *image { "image" } else { "link to file" };
+        let shown = dest.split(['#', '?']).next().unwrap_or(dest);
+        let looked = if let Some(abs) = shown.strip_prefix('/') {
+            format!("no page or file /{abs} in the built site")
+        } else {
+            let mut places = vec![format!("content/{}", normalize(&dir, shown).unwrap_or_else(|| shown.to_string()))];
+            if let Some(n) = normalize("", shown) {
+                places.push(format!("static/{n}"));
             }
-            errs.push(d);
+            format!("looked for {}", places.join(" and "))
+        };
+        errs.push(
+            Diagnostic::error(&ch.file, l, c, format!("{what} `{dest}` not found: {looked}"))
+                .with_source(&src)
+                .with_help("check the spelling; put the file next to the chapter in content/, or in static/"),
+        );
+    }
+    let mut lines_seen = BTreeSet::new();
+    for (off, n) in &r.stray_asterisks {
+        let needle = if *n >= 2 { "**" } else { "*" };
+        let (l, c) = at(*off, needle);
+        if !lines_seen.insert(l) {
+            continue;
+        }
+        if *n >= 2 {
+            errs.push(
+                Diagnostic::error(&ch.file, l, c, "`**` is printed literally: Markdown did not read it as bold")
+                    .with_source(&src)
+                    .with_help(
+                        "a closing `**` right after punctuation (：，。）) must be followed by a space or punctuation; \
+                         move the punctuation outside (`**粗体**：后文`) or write `<strong>粗体：</strong>后文`",
+                    ),
+            );
+        } else {
+            warnings.push(
+                Diagnostic::warning(&ch.file, l, c, "`*` is printed literally: Markdown did not read it as emphasis")
+                    .with_source(&src)
+                    .with_help("for emphasis write `*文字*` without punctuation just inside the asterisks, or `<em>…</em>`; for a literal asterisk write `\\*`"),
+            );
         }
     }
     // Collect anchors of resolved internal links by scanning the markdown again (cheap, rare).
@@ -470,16 +616,62 @@ fn render_chapter(ch: &Chapter, prose: &Prose, by_rel: &BTreeMap<&str, String>) 
                 && markdown::is_internal(&dest_url)
                 && let Some((p, a)) = dest_url.split_once('#')
                 && let Some(rel) = normalize(&dir, p)
-                && by_rel.contains_key(rel.as_str())
+                && env.by_rel.contains_key(rel.as_str())
             {
-                anchors.push((range.start, rel, a.to_string()));
+                anchors.push((at(range.start, "["), rel, a.to_string()));
             }
         }
     }
-    if !errs.is_empty() {
-        return Err(Error::Input(errs));
+    for d in errs {
+        sink.push(d);
     }
-    Ok(RenderedChapter { html: r.html, toc: r.toc, text: r.text, sections: r.sections, anchors })
+    Ok(RenderedChapter {
+        html: r.html,
+        toc: r.toc,
+        text: r.text,
+        sections: r.sections,
+        anchors,
+        assets: assets.into_inner(),
+    })
+}
+
+/// Finds the file an image or file link names. A relative path is looked up
+/// next to the chapter in content/ (the file is then copied into the site),
+/// then among the site's static and generated files; a path starting with `/`
+/// among the site's files. Found files get a URL that works under a sub-path.
+fn resolve_asset(dest: &str, dir: &str, env: &ChapterEnv, copies: &mut Vec<(String, PathBuf)>) -> markdown::Asset {
+    use markdown::Asset;
+    let split = dest.find(['#', '?']).unwrap_or(dest.len());
+    let (path, tail) = dest.split_at(split);
+    let Some(decoded) = crate::serve::http::percent_decode(path) else { return Asset::Missing };
+    let known = |p: &str| {
+        env.known.contains(p)
+            || env.known.contains(&format!("{p}index.html"))
+            || env.known.contains(&format!("{p}/index.html"))
+    };
+    if let Some(abs) = decoded.strip_prefix('/') {
+        return match normalize("", abs) {
+            Some(p) if known(&p) || (p.is_empty() && abs.is_empty()) => {
+                Asset::Rewrite(format!("{}{}{tail}", env.base_path, path.trim_start_matches('/')))
+            }
+            _ if !env.statics_known => Asset::Keep,
+            _ => Asset::Missing,
+        };
+    }
+    if let Some(rel) = normalize(dir, &decoded) {
+        let file = env.root.join("content").join(&rel);
+        if !rel.is_empty() && file.is_file() && !rel.ends_with(".md") {
+            let url = if dir.is_empty() { path.to_string() } else { format!("{dir}/{path}") };
+            let url = normalize("", &url).unwrap_or(url);
+            copies.push((rel, file));
+            return Asset::Rewrite(format!("{}{url}{tail}", env.base_path));
+        }
+    }
+    match normalize("", &decoded) {
+        Some(p) if !p.is_empty() && known(&p) => Asset::Rewrite(format!("{}{p}{tail}", env.base_path)),
+        _ if !env.statics_known => Asset::Keep,
+        _ => Asset::Missing,
+    }
 }
 
 /// Adds a `.gz` copy of every text file over 512 bytes, for nginx `gzip_static` or a CDN.
@@ -636,6 +828,23 @@ pub fn write(out: &Output, dir: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn failed_write_leaves_the_previous_output() {
+        let base = std::env::temp_dir().join(format!("baipi-write-{}", std::process::id()));
+        let dir = base.join("public");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("index.html"), "previous").unwrap();
+        // `a` as a file and as a folder: the second write fails half-way.
+        let mut out = Output::default();
+        out.files.insert("a".into(), b"x".to_vec());
+        out.files.insert("a/b.html".into(), b"y".to_vec());
+        assert!(write(&out, &dir).is_err());
+        assert_eq!(std::fs::read_to_string(dir.join("index.html")).unwrap(), "previous");
+        let names: Vec<_> = std::fs::read_dir(&base).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["public"], "no temporary folder is left");
+        std::fs::remove_dir_all(&base).unwrap();
+    }
 
     #[test]
     fn normalizes_paths() {

@@ -120,7 +120,12 @@ pub fn load(root: &Path) -> Result<Config> {
 pub fn parse(src: &str) -> Result<Config> {
     let raw: RawConfig = toml::from_str(src).map_err(|e| {
         let (line, col) = e.span().map(|s| line_col(src, s.start)).unwrap_or((0, 0));
-        Error::one(Diagnostic::error(FILE, line, col, e.message().trim().to_string()).with_source(src))
+        let msg = e.message().trim().to_string();
+        let d = Diagnostic::error(FILE, line, col, &msg).with_source(src);
+        Error::one(match crate::diagnostics::suggest(&msg) {
+            Some(h) => d.with_help(h),
+            None => d,
+        })
     })?;
     let at = |key: &str| {
         let off = src.find(&format!("{key} =")).or_else(|| src.find(key)).unwrap_or(0);

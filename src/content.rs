@@ -66,6 +66,15 @@ pub struct Chapter {
     pub body_line: usize,
     pub slug: String,
     pub is_index: bool,
+    /// The front matter's YAML text (it starts on line 2 of the file).
+    pub front_source: String,
+}
+
+impl Chapter {
+    /// The file's lines up to the end of the front matter, for snippets of front-matter errors.
+    pub fn source_head(&self) -> String {
+        format!("---\n{}---\n", self.front_source)
+    }
 }
 
 /// Reads a UTF-8 text file: strips a BOM, turns CRLF into LF, refuses huge or non-UTF-8 files.
@@ -86,12 +95,14 @@ pub fn read_text(path: &Path, display: &str) -> Result<String> {
             let off = e.utf8_error().valid_up_to();
             let valid = String::from_utf8_lossy(&e.as_bytes()[..off]).into_owned();
             let (line, col) = diagnostics::line_col(&valid, off);
-            return Err(Error::one(Diagnostic::error(
-                display,
-                line,
-                col,
-                "the file is not valid UTF-8; save it as UTF-8",
-            )));
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            return Err(Error::one(
+                Diagnostic::error(display, line, col, "the file is not valid UTF-8; save it as UTF-8")
+                    .with_source(&lossy)
+                    .with_help(
+                        "the file was probably saved as GBK/GB2312; in the editor choose “Save with encoding: UTF-8”",
+                    ),
+            ));
         }
     };
     let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
@@ -100,6 +111,12 @@ pub fn read_text(path: &Path, display: &str) -> Result<String> {
 
 /// Splits `---\nyaml\n---\nbody` into (yaml, body, body_line). The YAML starts on line 2.
 pub fn split_front_matter<'a>(file: &str, src: &'a str) -> Result<(&'a str, &'a str, usize)> {
+    if src.trim().is_empty() {
+        return Err(Error::one(
+            Diagnostic::error(file, 1, 1, "the file is empty; a chapter needs front matter with at least `title:`")
+                .with_help("start the file with `---`, `title: …`, `---`, then the text; or delete the file"),
+        ));
+    }
     let Some(rest) = src.strip_prefix("---\n").or_else(|| (src == "---").then_some("")) else {
         return Err(Error::one(
             Diagnostic::error(file, 1, 1, "a chapter must start with `---` and YAML front matter (at least `title:`)")
@@ -118,7 +135,8 @@ pub fn split_front_matter<'a>(file: &str, src: &'a str) -> Result<(&'a str, &'a 
     }
     Err(Error::one(
         Diagnostic::error(file, 1, 1, "front matter is not closed: no line `---` after the opening one")
-            .with_source(src),
+            .with_source(src)
+            .with_help("add a line `---` after the last front-matter field (`title:`, `weight:` …)"),
     ))
 }
 
@@ -160,10 +178,12 @@ pub fn parse(file: &str, rel: &str, src: &str) -> Result<Chapter> {
         body_line,
         slug,
         is_index,
+        front_source: yaml.to_string(),
     })
 }
 
-fn valid_slug(s: &str) -> bool {
+/// Whether `s` can be a chapter's URL name.
+pub fn valid_slug(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') && s != "data" && s != "static"
 }
 
@@ -215,18 +235,44 @@ pub fn load_dir(root: &Path, drafts: bool, sink: &mut Sink) -> Result<Vec<Chapte
         }
     }
     out.sort_by(|a, b| (!a.is_index, a.front.weight, &a.rel).cmp(&(!b.is_index, b.front.weight, &b.rel)));
-    // Duplicate slugs would overwrite each other's page.
-    let mut first: std::collections::BTreeMap<&str, &Chapter> = std::collections::BTreeMap::new();
-    for ch in out.iter().filter(|c| !c.is_index) {
-        match first.get(ch.slug.as_str()) {
-            Some(a) => sink.push(Diagnostic::error(
-                &ch.file,
-                0,
-                0,
-                format!("slug `{}` is also used by {}; give one of them a different `slug:`", ch.slug, a.file),
-            )),
+    // Duplicate slugs would overwrite each other's page; duplicate weights leave the order to
+    // file names. One pass with maps (a pairwise check would be N² for a large site).
+    let line_of = |c: &Chapter, key: &str| -> Option<usize> {
+        c.front_source.lines().position(|l| l.starts_with(key)).map(|i| i + 2)
+    };
+    let mut slugs: std::collections::BTreeMap<&str, &Chapter> = std::collections::BTreeMap::new();
+    let mut weights: std::collections::BTreeMap<i64, &Chapter> = std::collections::BTreeMap::new();
+    for b in out.iter().filter(|c| !c.is_index) {
+        if let Some(a) = slugs.get(b.slug.as_str()) {
+            let line = line_of(b, "slug:").unwrap_or(1);
+            sink.push(
+                Diagnostic::error(&b.file, line, 1, format!("slug `{}` is also used by {}", b.slug, a.file))
+                    .with_source(&b.source_head())
+                    .with_help("two chapters cannot share a URL; give one of them a different `slug:`"),
+            );
+        } else {
+            slugs.insert(b.slug.as_str(), b);
+        }
+        match weights.get(&b.front.weight) {
+            Some(a) if a.slug != b.slug => {
+                let (line, col) = line_of(b, "weight:").map_or((1, 1), |l| (l, 9));
+                sink.push(
+                    Diagnostic::warning(
+                        &b.file,
+                        line,
+                        col,
+                        format!(
+                            "weight {} is also used by {}; their order falls back to the file names",
+                            b.front.weight, a.file
+                        ),
+                    )
+                    .with_source(&b.source_head())
+                    .with_help("give each chapter its own `weight:` (smaller comes first)"),
+                );
+            }
+            Some(_) => {}
             None => {
-                first.insert(ch.slug.as_str(), ch);
+                weights.insert(b.front.weight, b);
             }
         }
     }

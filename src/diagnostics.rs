@@ -199,6 +199,29 @@ impl Sink {
     }
 }
 
+/// Parses the first report in a tera error's text (`error: msg` … ` --> name:line:col`).
+/// Returns (message, template name, line, 1-based column).
+pub fn tera_report(text: &str) -> Option<(String, String, usize, usize)> {
+    let at = text.find(" --> ")?;
+    let loc = text[at + 5..].lines().next().unwrap_or("");
+    let mut it = loc.rsplitn(3, ':');
+    let (c, l, name) = (it.next()?, it.next()?, it.next()?);
+    let (l, c) = (l.trim().parse::<usize>().ok()?, c.trim().parse::<usize>().ok()?);
+    let msg = text[..at].lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let msg = msg.trim().trim_start_matches("error: ").trim_end_matches('.').to_string();
+    Some((msg, name.to_string(), l, c))
+}
+
+/// A “did you mean …?” for messages that name a wrong key and list the right ones:
+/// serde's ``unknown field `x`, expected one of `a`, `b` `` and tera's
+/// ``Field `x` is not defined. Available fields: a, b``.
+pub fn suggest(message: &str) -> Option<String> {
+    let (head, list) = message.split_once(", expected one of ").or_else(|| message.split_once("Available fields: "))?;
+    let wrong = head.split('`').nth(1)?;
+    let options: Vec<&str> = list.split(',').map(|o| o.trim().trim_matches('`').trim_end_matches('.')).collect();
+    crate::format::nearest(wrong, options.iter().copied()).map(|n| format!("did you mean `{n}`?"))
+}
+
 /// Line and 1-based character column of a byte offset in `src`.
 pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(src.len());
@@ -231,6 +254,7 @@ pub fn from_yaml(file: &str, full_source: &str, line_offset: usize, e: &serde_sa
     }
     let msg = friendly_yaml_message(msg.trim().trim_end_matches('.'));
     let found = (line > 0).then(|| full_source.lines().nth(line - 1)).flatten().unwrap_or("");
+    let help = suggest(&msg);
     let msg = match field_at(found, col) {
         Some((field, value)) if !msg.contains(&format!("`{field}`")) => {
             if value.is_empty() {
@@ -241,7 +265,11 @@ pub fn from_yaml(file: &str, full_source: &str, line_offset: usize, e: &serde_sa
         }
         _ => msg,
     };
-    Diagnostic::error(file, line, col, msg).with_source(full_source)
+    let d = Diagnostic::error(file, line, col, msg).with_source(full_source);
+    match help {
+        Some(h) => d.with_help(h),
+        None => d,
+    }
 }
 
 fn friendly_yaml_message(m: &str) -> String {
@@ -274,4 +302,33 @@ fn field_at(line: &str, col: usize) -> Option<(String, String)> {
     }
     let value: String = after.split([',', '}', '#']).next().unwrap_or("").trim().chars().take(40).collect();
     Some((key, value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn caret_aligns_under_chinese_text() {
+        let d = Diagnostic::error("a.md", 1, 4, "x").with_source("共计：**粗");
+        let text = d.to_string();
+        let lines: Vec<&str> = text.lines().collect();
+        // 共计： are three wide characters: six columns before the caret.
+        assert_eq!(lines[2], "1 | 共计：**粗");
+        assert_eq!(lines[3], "  |       ^");
+        assert_eq!(display_width(&lines[2][4..lines[2].find("**").unwrap()]), 6);
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(
+            suggest("unknown field `sumary`, expected one of title, summary").as_deref(),
+            Some("did you mean `summary`?")
+        );
+        assert_eq!(
+            suggest("Field `vlaue` is not defined. Available fields: share, value").as_deref(),
+            Some("did you mean `value`?")
+        );
+        assert_eq!(suggest("something else"), None);
+    }
 }

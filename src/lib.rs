@@ -8,13 +8,14 @@
 //! data/**/*.yaml ─► data::load_dir ─► Dataset ─► stats::compute ─► Computed (+ checks)
 //! Chapter body ─► prose (tera expressions over data) ─► markdown ─► HTML
 //! Site ─► build::render (theme templates, open data) ─► Output { path → bytes }
-//! Output ─► build::write (atomic swap of public/)
+//! Output ─► build::write (atomic swap of public/)   |   Output ─► serve (memory)
 //! ```
 //!
 //! Only `build::write` touches the output folder.
 
 pub mod build;
 pub mod charts;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod content;
@@ -22,11 +23,14 @@ pub mod data;
 pub mod diagnostics;
 pub mod factcheck;
 pub mod format;
+pub mod init;
 pub mod markdown;
 pub mod number;
 pub mod opendata;
+pub mod outdir;
 pub mod prose;
 pub mod search;
+pub mod serve;
 pub mod site;
 pub mod stats;
 pub mod theme;

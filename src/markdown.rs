@@ -5,7 +5,11 @@
 //! `党员年龄`), so they are stable and readable, never lossy pinyin; an
 //! explicit `{#id}` wins. Links to other chapters written as their file
 //! (`02-innovations.md#平台创新`) become site URLs; a link to a chapter that
-//! does not exist is an error.
+//! does not exist is an error. Images and links to other local files are
+//! handed to a second resolver (which checks that the file exists and
+//! rewrites the URL); asterisks that CommonMark left as text — typically
+//! `**粗体：**后文`, where the closing `**` follows a punctuation mark — are
+//! reported, because they would be printed literally.
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
@@ -29,6 +33,10 @@ pub struct Rendered {
     pub text: String,
     /// The text split at headings: what the search index is built from.
     pub sections: Vec<Section>,
+    /// Images and file links whose target was not found: (byte offset, target as written, is image).
+    pub missing: Vec<(usize, String, bool)>,
+    /// Asterisks left as literal text: (byte offset in the markdown, run length).
+    pub stray_asterisks: Vec<(usize, usize)>,
 }
 
 /// The plain text under one heading (the first section, before any heading, has an empty id).
@@ -37,6 +45,17 @@ pub struct Section {
     pub id: String,
     pub title: String,
     pub text: String,
+}
+
+/// What the asset resolver says about an image or a link to a local file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Asset {
+    /// Leave the URL as written.
+    Keep,
+    /// Use this URL instead.
+    Rewrite(String),
+    /// The file does not exist.
+    Missing,
 }
 
 pub fn options() -> Options {
@@ -65,8 +84,13 @@ pub fn slugify(text: &str) -> String {
 }
 
 /// Renders `md`. `resolve` maps a link target such as `02-x.md#a` to a URL,
-/// or returns None if it names no chapter.
+/// or returns None if it names no chapter. Images and other local links are kept.
 pub fn render(md: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Rendered {
+    render_with(md, resolve, &|_| Asset::Keep)
+}
+
+/// Like [`render`]; `asset` decides about images and links to local files (see [`is_local_file`]).
+pub fn render_with(md: &str, resolve: &dyn Fn(&str) -> Option<String>, asset: &dyn Fn(&str) -> Asset) -> Rendered {
     let mut events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(md, options()).into_offset_iter().collect();
     let mut out = Rendered::default();
     let mut used: Vec<String> = Vec::new();
@@ -107,15 +131,38 @@ pub fn render(md: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Rendered {
 
     // Links to chapters; plain text and sections.
     let mut in_heading = false;
+    let mut in_code = false;
     for (ev, range) in events.iter_mut() {
-        if let Event::Start(Tag::Link { dest_url, .. }) = ev {
-            let dest = dest_url.to_string();
-            if is_internal(&dest) {
-                match resolve(&dest) {
-                    Some(url) => *dest_url = CowStr::from(url),
-                    None => out.unresolved.push((range.start, dest)),
+        match ev {
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                let dest = dest_url.to_string();
+                if is_internal(&dest) {
+                    match resolve(&dest) {
+                        Some(url) => *dest_url = CowStr::from(url),
+                        None => out.unresolved.push((range.start, dest)),
+                    }
+                } else if is_local_file(&dest) {
+                    match asset(&dest) {
+                        Asset::Keep => {}
+                        Asset::Rewrite(url) => *dest_url = CowStr::from(url),
+                        Asset::Missing => out.missing.push((range.start, dest, false)),
+                    }
                 }
             }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                let dest = dest_url.to_string();
+                if is_local_file(&dest) {
+                    match asset(&dest) {
+                        Asset::Keep => {}
+                        Asset::Rewrite(url) => *dest_url = CowStr::from(url),
+                        Asset::Missing => out.missing.push((range.start, dest, true)),
+                    }
+                }
+            }
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Text(_) if !in_code => stray_asterisks(md, range.clone(), &mut out.stray_asterisks),
+            _ => {}
         }
         match ev {
             Event::Start(Tag::Heading { id, .. }) => {
@@ -148,8 +195,51 @@ pub fn render(md: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Rendered {
             _ => {}
         }
     }
+    // pulldown-cmark gives each unmatched `*` its own text event: join adjacent ones into runs.
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for (off, n) in std::mem::take(&mut out.stray_asterisks) {
+        match runs.last_mut() {
+            Some((o, len)) if *o + *len == off => *len += n,
+            _ => runs.push((off, n)),
+        }
+    }
+    out.stray_asterisks = runs;
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));
     out
+}
+
+/// Runs of `*` in the source of a text event, skipping escaped ones (`\*`).
+fn stray_asterisks(md: &str, range: std::ops::Range<usize>, out: &mut Vec<(usize, usize)>) {
+    let Some(src) = md.get(range.clone()) else { return };
+    let b = src.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'*' {
+            let abs = range.start + i;
+            if abs > 0 && md.as_bytes()[abs - 1] == b'\\' {
+                i += 1;
+                continue;
+            }
+            let mut j = i;
+            while j < b.len() && b[j] == b'*' {
+                j += 1;
+            }
+            out.push((abs, j - i));
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// A link or image pointing at a file of this site (not a chapter, not another site, not an anchor).
+pub fn is_local_file(dest: &str) -> bool {
+    let path = dest.split(['#', '?']).next().unwrap_or("");
+    !path.is_empty()
+        && !dest.contains("://")
+        && !dest.starts_with("//")
+        && !["mailto:", "tel:", "data:", "javascript:"].iter().any(|p| dest.starts_with(p))
+        && !is_internal(dest)
 }
 
 /// A relative link to a Markdown file (`x.md`, `../x.md#a`), or a bare `#anchor`.
@@ -180,6 +270,19 @@ mod tests {
         });
         assert!(r.html.contains(r#"href="/x/#s""#));
         assert_eq!(r.unresolved, vec![(15, "nope.md".to_string())]);
+    }
+
+    #[test]
+    fn assets_and_stray_asterisks() {
+        let md = "![图](a.png) [下载](f.csv) [外](https://x.org/y.png)\n\n**粗体：**后文 \\* `*` **好**\n";
+        let r = render_with(md, &|_| None, &|d| {
+            if d == "a.png" { Asset::Rewrite("/a.png".into()) } else { Asset::Missing }
+        });
+        assert!(r.html.contains(r#"src="/a.png""#), "{}", r.html);
+        assert_eq!(r.missing, vec![(14, "f.csv".to_string(), false)]);
+        let runs: Vec<usize> = r.stray_asterisks.iter().map(|(_, n)| *n).collect();
+        assert_eq!(runs, [2, 2], "{:?}", r.stray_asterisks);
+        assert_eq!(&md[r.stray_asterisks[0].0..][..2], "**");
     }
 
     #[test]

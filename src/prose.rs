@@ -93,7 +93,33 @@ pub fn locate(e: &tera::Error, file: &str, source: &str, line: usize, col: usize
             }
             d
         }
-        None => Diagnostic::error(file, line, col, clean_message(&e.to_string())).with_source(source),
+        None => {
+            // Validation errors (unknown filter, function or test) carry their location only in the text.
+            let text = e.to_string();
+            match crate::diagnostics::tera_report(&text) {
+                Some((msg, _, l, c)) => {
+                    let (l, c) = if l <= 1 { (line, col + c - 1) } else { (line + l - 1, c) };
+                    let mut d =
+                        Diagnostic::error(file, l, c, lowercase_first(&clean_message(&msg))).with_source(source);
+                    if let Some(h) = hint(&msg) {
+                        d = d.with_help(h);
+                    }
+                    d
+                }
+                None => Diagnostic::error(file, line, col, clean_message(&text)).with_source(source),
+            }
+        }
+    }
+}
+
+/// `Unknown filter` → `unknown filter` (our messages start in lower case).
+fn lowercase_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) if f.is_ascii_uppercase() && c.clone().next().is_some_and(|n| n.is_ascii_lowercase()) => {
+            f.to_ascii_lowercase().to_string() + c.as_str()
+        }
+        _ => s.to_string(),
     }
 }
 
@@ -102,6 +128,16 @@ fn clean_message(m: &str) -> String {
 }
 
 fn hint(m: &str) -> Option<String> {
+    if let Some(h) = crate::diagnostics::suggest(m) {
+        return Some(h);
+    }
+    if let Some(name) = m.strip_prefix("Unknown filter `").and_then(|r| r.split('`').next()) {
+        let all = crate::format::FILTERS.iter().chain(crate::format::TERA_FILTERS);
+        return Some(match crate::format::nearest(name, all.copied()) {
+            Some(n) => format!("did you mean `{n}`?"),
+            None => format!("baipi's filters are {}", crate::format::FILTERS.join(", ")),
+        });
+    }
     if m.contains("is not defined") {
         Some(
             "datasets are `data.<file name>` (data/members.yaml → data.members); see the data page for every field"

@@ -16,6 +16,8 @@ use crate::stats::{self, Computed};
 pub struct Options {
     pub drafts: bool,
     pub base_url: Option<String>,
+    /// URL of the live-reload script; set only by `serve`, so `build` output never has it.
+    pub live_reload: Option<String>,
 }
 
 /// Everything the renderer needs, loaded and checked.
@@ -30,6 +32,8 @@ pub struct Site {
     /// `data.*` as seen by prose and templates.
     pub data: serde_json::Value,
     pub warnings: Vec<Diagnostic>,
+    /// See [`Options::live_reload`].
+    pub live_reload: Option<String>,
 }
 
 /// Loads the site at `root`; collects every input problem into `sink`.
@@ -69,6 +73,7 @@ pub fn load(root: &Path, opts: &Options, sink: &mut Sink) -> Result<Option<Site>
         computed,
         data: serde_json::Value::Object(data),
         warnings,
+        live_reload: opts.live_reload.clone(),
     }))
 }
 

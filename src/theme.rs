@@ -41,6 +41,8 @@ pub struct SiteView {
     pub chapter_count: usize,
     pub datasets: Vec<DatasetLink>,
     pub generator: &'static str,
+    /// The live-reload script's URL under `baipi serve`; `None` (null) in built sites.
+    pub live_reload: Option<String>,
 }
 
 /// A dataset on the data page.
@@ -133,8 +135,21 @@ pub fn load(root: &Path, name: &str) -> Result<Theme> {
         let available: Vec<String> = std::fs::read_dir(root.join("themes"))
             .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
             .unwrap_or_default();
-        let mut d =
-            Diagnostic::error(crate::config::FILE, 0, 0, format!("theme `{name}` not found: no folder themes/{name}/"));
+        // Point at the `theme =` line of site.toml.
+        let toml = std::fs::read_to_string(root.join(crate::config::FILE)).unwrap_or_default();
+        let (line, col) = toml
+            .lines()
+            .enumerate()
+            .find(|(_, l)| l.trim_start().starts_with("theme") && l.contains('='))
+            .map(|(i, l)| (i + 1, l.find(['"', '\'']).map_or(1, |b| l[..b].chars().count() + 1)))
+            .unwrap_or((0, 0));
+        let mut d = Diagnostic::error(
+            crate::config::FILE,
+            line,
+            col,
+            format!("theme `{name}` not found: no folder themes/{name}/"),
+        )
+        .with_source(&toml);
         if let Some(n) = crate::format::nearest(name, available.iter().map(String::as_str)) {
             d = d.with_help(format!("did you mean `{n}`?"));
         }
@@ -156,12 +171,15 @@ pub fn load(root: &Path, name: &str) -> Result<Theme> {
     }
     for req in REQUIRED {
         if !templates.contains_key(*req) {
-            return Err(Error::one(Diagnostic::error(
-                format!("themes/{name}/templates/{req}"),
-                0,
-                0,
-                format!("theme `{name}` has no template `{req}`, which every theme must provide"),
-            )));
+            return Err(Error::one(
+                Diagnostic::error(
+                    format!("themes/{name}/templates/{req}"),
+                    0,
+                    0,
+                    format!("theme `{name}` has no template `{req}`, which every theme must provide"),
+                )
+                .with_help(format!("copy themes/default/templates/{req} into themes/{name}/templates/ and adapt it")),
+            ));
         }
     }
     let mut statics = read_tree(&dir.join("static"))?;
@@ -260,18 +278,10 @@ pub fn template_error(theme: &Theme, e: &tera::Error) -> Diagnostic {
     }
     // Some errors carry their location only in the text (` --> name:line:col`).
     let text = e.to_string();
-    if let Some(at) = text.find(" --> ") {
-        let loc = text[at + 5..].lines().next().unwrap_or("");
-        let mut it = loc.rsplitn(3, ':');
-        let (c, l, name) = (it.next(), it.next(), it.next());
-        if let (Some(c), Some(l), Some(name)) = (c, l, name)
-            && let (Ok(l), Ok(c)) = (l.trim().parse::<usize>(), c.trim().parse::<usize>())
-            && let Some((_, file, src)) = theme.templates.iter().find(|(n, _, _)| n == name)
-        {
-            let msg =
-                text[..at].lines().next().unwrap_or("").trim().trim_start_matches("error: ").trim_end_matches('.');
-            return Diagnostic::error(file, l, c, msg.to_string()).with_source(src);
-        }
+    if let Some((msg, name, l, c)) = crate::diagnostics::tera_report(&text)
+        && let Some((_, file, src)) = theme.templates.iter().find(|(n, _, _)| *n == name)
+    {
+        return Diagnostic::error(file, l, c, msg).with_source(src);
     }
     // Errors without a span (missing parent, circular extends …) still say which theme.
     let mut msg = text;

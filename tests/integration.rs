@@ -3,7 +3,8 @@
 //! One fixture per feature under `tests/fixtures/<feature>/`; invalid-input
 //! cases under `tests/fixtures/invalid/<case>/` are overlaid on
 //! `invalid/_base` and carry an `expected.txt` (exit code, then the first
-//! line of stderr, exactly).
+//! line of stderr, exactly; any further lines must each appear in stderr) and optionally an `args.txt` (the command line,
+//! run in the site folder; default `build --output-dir public`).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -276,7 +277,7 @@ fn invalid_fixtures_report_located_errors() {
         .filter(|n| n != "_base")
         .collect();
     cases.sort();
-    assert!(cases.len() >= 8, "{cases:?}");
+    assert!(cases.len() >= 15, "{cases:?}");
     let mut failures = Vec::new();
     for case in &cases {
         let expected = read(&dir.join(case).join("expected.txt"));
@@ -288,8 +289,19 @@ fn invalid_fixtures_report_located_errors() {
         let out = s.path().join("public");
         std::fs::create_dir_all(&out).unwrap();
         std::fs::write(out.join("index.html"), "previous").unwrap();
-        let o = baipi(s.path(), &["build", "--output-dir", out.to_str().unwrap()]);
+        let args = std::fs::read_to_string(dir.join(case).join("args.txt"))
+            .unwrap_or_else(|_| "build --output-dir public".into());
+        let o = Command::new(env!("CARGO_BIN_EXE_baipi"))
+            .current_dir(s.path())
+            .args(args.split_whitespace())
+            .output()
+            .unwrap();
         let err = stderr(&o);
+        for more in lines.filter(|l| !l.is_empty()) {
+            if !err.contains(more) {
+                failures.push(format!("{case}: stderr lacks {more:?}:\n{err}"));
+            }
+        }
         if o.status.code() != Some(code) || err.lines().next() != Some(first) {
             failures.push(format!(
                 "{case}: exit {:?}, stderr:\n{err}\nexpected exit {code} and first line:\n{first}",
@@ -665,4 +677,485 @@ fn bundled_white_paper_builds_with_its_figures() {
         let html = page(p);
         assert!(!html.contains("{{") && !html.contains("{%"), "{p} has an unevaluated expression");
     }
+}
+
+// ---------------------------------------------------------------- serve
+
+/// A running `baipi serve`, killed when dropped.
+struct Server {
+    child: std::process::Child,
+    addr: String,
+}
+
+impl Server {
+    fn start(root: &Path) -> Server {
+        use std::io::BufRead;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_baipi"))
+            .arg("--root")
+            .arg(root)
+            .args(["serve", "--port", "0"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("runs baipi serve");
+        let stdout = child.stdout.take().unwrap();
+        let mut lines = std::io::BufReader::new(stdout).lines();
+        let first = lines.next().expect("serve prints its address").unwrap();
+        let addr = first
+            .split("http://")
+            .nth(1)
+            .and_then(|r| r.split('/').next())
+            .unwrap_or_else(|| panic!("no address in {first:?}"))
+            .to_string();
+        // Keep draining stdout so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Server { child, addr }
+    }
+
+    /// Sends `raw` (a whole request) and returns (status, headers, body).
+    fn raw(&self, raw: &str) -> (u16, String, String) {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(&self.addr).unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(20))).unwrap();
+        s.write_all(raw.as_bytes()).unwrap();
+        let mut buf = Vec::new();
+        s.read_to_end(&mut buf).unwrap();
+        let text = String::from_utf8_lossy(&buf).into_owned();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        (status, head.to_string(), body.to_string())
+    }
+
+    fn get(&self, path: &str) -> (u16, String, String) {
+        self.raw(&format!("GET {path} HTTP/1.1\r\nHost: {}\r\n\r\n", self.addr))
+    }
+
+    /// Polls `path` until `pred` holds for its body (bounded: 30 s, then the test fails).
+    fn wait_for(&self, path: &str, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let (_, _, body) = self.get(path);
+            if pred(&body) {
+                return body;
+            }
+            assert!(std::time::Instant::now() < deadline, "timed out waiting for {what}; last body:\n{body}");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The fingerprinted stylesheet path a page links to (`/css/site.1a2b3c4d.css`).
+fn stylesheet(html: &str) -> String {
+    html.split("href=\"")
+        .find(|s| s.starts_with("/css/site."))
+        .and_then(|s| s.split('"').next())
+        .unwrap_or("?")
+        .to_string()
+}
+
+#[test]
+fn serve_answers_with_the_site_from_memory() {
+    let s = site(&["basic"]);
+    let srv = Server::start(s.path());
+    let (status, head, body) = srv.get("/first/");
+    assert_eq!(status, 200, "{head}");
+    assert!(head.contains("Content-Type: text/html; charset=utf-8"), "{head}");
+    assert!(body.contains("共938个，其中社会组织党组织159个"), "{body}");
+    // The theme emits the reload script only in serve mode, and the server serves it.
+    assert!(body.contains(r#"<script src="/__baipi/livereload.js" defer></script>"#), "{body}");
+    let (status, _, js) = srv.get("/__baipi/livereload.js");
+    assert_eq!(status, 200);
+    assert!(js.contains("EventSource"));
+    // Content types (the stylesheet's name carries its content hash).
+    let css = stylesheet(&body);
+    for (path, ctype) in [
+        (css.as_str(), "text/css"),
+        ("/favicon.svg", "image/svg+xml"),
+        ("/data/orgs.csv", "text/csv"),
+        ("/data/orgs.json", "application/json"),
+        ("/sitemap.xml", "application/xml"),
+        ("/robots.txt", "text/plain"),
+        ("/__baipi/livereload.js", "text/javascript"),
+    ] {
+        let (status, head, _) = srv.get(path);
+        assert_eq!(status, 200, "{path}: {head}");
+        assert!(head.contains(&format!("Content-Type: {ctype}")), "{path}: {head}");
+    }
+    // Folders without their slash redirect; unknown paths get the site's 404 page.
+    let (status, head, _) = srv.get("/first");
+    assert_eq!(status, 301);
+    assert!(head.contains("Location: /first/"), "{head}");
+    let (status, _, body) = srv.get("/no/such/page/");
+    assert_eq!(status, 404);
+    assert!(body.contains("页面未找到"), "{body}");
+    // HEAD has headers only; other methods are refused.
+    let (status, head, body) = srv.raw(&format!("HEAD / HTTP/1.1\r\nHost: {}\r\n\r\n", srv.addr));
+    assert_eq!((status, body.as_str()), (200, ""), "{head}");
+    assert!(head.contains("Content-Length: "));
+    let (status, head, _) = srv.raw(&format!("POST / HTTP/1.1\r\nHost: {}\r\nContent-Length: 0\r\n\r\n", srv.addr));
+    assert_eq!(status, 405);
+    assert!(head.contains("Allow: GET, HEAD"), "{head}");
+    let (status, _, _) = srv.raw("garbage\r\n\r\n");
+    assert_eq!(status, 400);
+    // Nothing was written.
+    assert!(!s.path().join("public").exists());
+}
+
+#[test]
+fn serve_refuses_traversal() {
+    let s = site(&["basic"]);
+    std::fs::write(s.path().join("secret.txt"), "SECRET").unwrap();
+    let srv = Server::start(s.path());
+    for path in [
+        "/../site.toml",
+        "/../../../../etc/passwd",
+        "/first/../../site.toml",
+        "/%2e%2e/site.toml",
+        "/%2E%2E/%2E%2E/etc/passwd",
+        "/..%2fsite.toml",
+        "/first%2f..%2f..%2fsite.toml",
+        "/..%5csite.toml",
+        "/..\\site.toml",
+        "//etc/passwd",
+        "/C:/Windows/win.ini",
+        "/secret.txt",
+        "/site.toml",
+        "/content/01-first.md",
+        "/data/orgs.yaml",
+        "/%00",
+    ] {
+        let (status, _, body) = srv.get(path);
+        assert_eq!(status, 404, "{path}");
+        assert!(!body.contains("SECRET") && !body.contains("base_url") && !body.contains("root:"), "{path}: {body}");
+    }
+    // An absolute-form target is not a path of the site either.
+    let (status, _, _) = srv.raw("GET http://example.org/etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert_eq!(status, 404);
+}
+
+#[test]
+fn serve_rebuilds_on_edit_and_shows_errors_over_the_last_good_site() {
+    let s = site(&["basic"]);
+    let srv = Server::start(s.path());
+    let chapter = s.path().join("content/01-first.md");
+    let original = read(&chapter);
+    assert!(srv.get("/first/").2.contains("共938个"));
+
+    // An edit changes the served page.
+    std::fs::write(&chapter, original.replace("共{{", "现共{{")).unwrap();
+    srv.wait_for("/first/", "the edited page", |b| b.contains("现共938个"));
+
+    // Editor temporary files are ignored (no rebuild is needed to keep serving).
+    std::fs::write(s.path().join("content/.01-first.md.swp"), "junk").unwrap();
+    std::fs::write(s.path().join("content/01-first.md~"), "junk").unwrap();
+
+    // A broken edit keeps the last good page and shows the located error over it.
+    std::fs::write(&chapter, original.replace("title:", "title: [")).unwrap();
+    let body = srv.wait_for("/first/", "the error overlay", |b| b.contains("id=\"baipi-error\""));
+    assert!(body.contains("现共938个"), "the last good page is still served: {body}");
+    assert!(body.contains("content/01-first.md:2:"), "{body}");
+    assert!(body.contains("error: field `title`"), "{body}");
+    // The overlay is on every page, and non-HTML files are served untouched.
+    assert!(srv.get("/").2.contains("id=\"baipi-error\""));
+    let css = stylesheet(&srv.get("/").2);
+    assert!(!srv.get(&css).2.contains("baipi-error"));
+
+    // Fixing the file clears it.
+    std::fs::write(&chapter, original.replace("共{{", "又共{{")).unwrap();
+    let body = srv.wait_for("/first/", "the fixed page", |b| b.contains("又共938个"));
+    assert!(!body.contains("baipi-error"), "{body}");
+    assert!(!s.path().join("public").exists(), "serve writes nothing");
+}
+
+#[test]
+fn serve_events_announce_rebuilds() {
+    use std::io::{BufRead, Write};
+    let s = site(&["basic"]);
+    let srv = Server::start(s.path());
+    let mut conn = std::net::TcpStream::connect(&srv.addr).unwrap();
+    conn.set_read_timeout(Some(std::time::Duration::from_secs(30))).unwrap();
+    write!(conn, "GET /__baipi/events HTTP/1.1\r\nHost: {}\r\n\r\n", srv.addr).unwrap();
+    let mut r = std::io::BufReader::new(conn);
+    let mut data = || loop {
+        let mut line = String::new();
+        assert!(r.read_line(&mut line).unwrap() > 0, "event stream closed");
+        if let Some(v) = line.trim_end().strip_prefix("data: ") {
+            return v.to_string();
+        }
+    };
+    let first = data();
+    let chapter = s.path().join("content/02-second.md");
+    std::fs::write(&chapter, read(&chapter) + "\n追加一段。\n").unwrap();
+    let second = data();
+    assert_ne!(first, second);
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_stops_on_ctrl_c_and_leaves_no_files() {
+    let s = site(&["basic"]);
+    let list = |d: &Path| -> Vec<String> {
+        walkdir::WalkDir::new(d)
+            .sort_by_file_name()
+            .into_iter()
+            .map(|e| e.unwrap().path().display().to_string())
+            .collect()
+    };
+    // A process started with SIGINT ignored passes that on to serve (as shells do for background jobs);
+    // Ctrl-C in a terminal always delivers it.
+    let ignored = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|st| st.lines().find_map(|l| l.strip_prefix("SigIgn:").map(|m| m.trim().to_string())))
+        .and_then(|m| u64::from_str_radix(&m, 16).ok())
+        .is_some_and(|mask| mask & 2 != 0);
+    if ignored {
+        eprintln!("SIGINT is ignored in this process; skipping the Ctrl-C test");
+        return;
+    }
+    let before = list(s.path());
+    let mut srv = Server::start(s.path());
+    assert_eq!(srv.get("/").0, 200);
+    let pid = srv.child.id().to_string();
+    assert!(Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while srv.child.try_wait().unwrap().is_none() {
+        assert!(std::time::Instant::now() < deadline, "serve did not stop on SIGINT");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(list(s.path()), before, "serve left files behind");
+}
+
+#[test]
+fn serve_starts_with_a_broken_site_and_recovers() {
+    let s = site(&["basic"]);
+    let toml = s.path().join("site.toml");
+    let good = read(&toml);
+    std::fs::write(&toml, good.clone() + "titel = \"x\"\n").unwrap();
+    let srv = Server::start(s.path());
+    let (status, _, body) = srv.get("/first/");
+    assert_eq!(status, 500);
+    assert!(body.contains("id=\"baipi-error\"") && body.contains("unknown field `titel`"), "{body}");
+    assert!(body.contains("/__baipi/livereload.js"), "the error page reloads too");
+    std::fs::write(&toml, good).unwrap();
+    let body = srv.wait_for("/first/", "the fixed site", |b| b.contains("共938个"));
+    assert!(!body.contains("baipi-error"));
+}
+
+#[test]
+fn build_output_has_no_reload_script() {
+    let s = site(&["basic"]);
+    let out = build(s.path(), &[]);
+    for (path, text) in all_text(&out) {
+        assert!(!text.contains("__baipi") && !text.contains("livereload"), "{path}");
+    }
+}
+
+// ---------------------------------------------------------------- check, init, new
+
+#[test]
+fn check_gathers_render_problems_at_once() {
+    let s = site(&["basic"]);
+    let first = s.path().join("content/01-first.md");
+    let text =
+        read(&first) + "\n![图](images/none.png)\n\n**要点：**后文。\n\n[坏锚点](02-second.md#不存在)\n\n一个*星号\n";
+    std::fs::write(&first, text).unwrap();
+    // Same weight as 02-second.md: a warning, not an error.
+    edit(&s.path().join("content/01-first.md"), "weight: 2", "weight: 1");
+    std::fs::create_dir_all(s.path().join("templates")).unwrap();
+    std::fs::write(
+        s.path().join("templates/index.html"),
+        "{% extends \"base.html\" %}{% block main %}{{ page.title }{% endblock main %}",
+    )
+    .unwrap();
+    let o = baipi(s.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    for needle in [
+        "image `images/none.png` not found",
+        "`**` is printed literally",
+        "has no heading with id `不存在`",
+        "templates/index.html:1:",
+        "warning: `*` is printed literally",
+        "warning: weight 1 is also used by",
+        "4 errors found, 2 warnings",
+    ] {
+        assert!(e.contains(needle), "lacks {needle:?}:\n{e}");
+    }
+    assert!(!s.path().join("public").exists());
+}
+
+#[test]
+fn check_reports_template_errors_even_when_content_fails_to_load() {
+    let s = site(&["basic"]);
+    std::fs::write(s.path().join("content/01-first.md"), "---\ntitle: [\n---\n").unwrap();
+    std::fs::create_dir_all(s.path().join("templates")).unwrap();
+    std::fs::write(s.path().join("templates/chapter.html"), "{{ page.title }").unwrap();
+    let e = stderr(&baipi(s.path(), &["check"]));
+    assert!(e.contains("content/01-first.md:2:"), "{e}");
+    assert!(e.contains("templates/chapter.html:1:"), "{e}");
+    assert!(e.contains("2 errors found"), "{e}");
+}
+
+#[test]
+fn lone_asterisk_is_a_warning_and_strict_makes_it_an_error() {
+    let s = site(&["basic"]);
+    let p = s.path().join("content/02-second.md");
+    std::fs::write(&p, read(&p) + "\n注*：本章。\n\n转义的 \\* 不报。\n").unwrap();
+    let o = baipi(s.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert_eq!(e.matches("`*` is printed literally").count(), 1, "{e}");
+    assert_eq!(baipi(s.path(), &["check", "--strict"]).status.code(), Some(1));
+}
+
+#[test]
+fn images_and_files_are_found_copied_and_linked() {
+    let s = site(&["basic"]);
+    std::fs::create_dir_all(s.path().join("content/img")).unwrap();
+    std::fs::write(s.path().join("content/img/chart.png"), b"\x89PNG").unwrap();
+    std::fs::create_dir_all(s.path().join("static/files")).unwrap();
+    std::fs::write(s.path().join("static/files/report.pdf"), b"%PDF").unwrap();
+    let p = s.path().join("content/02-second.md");
+    std::fs::write(&p, read(&p) + "\n![图](img/chart.png) [报告](files/report.pdf) [数据](/data/orgs.csv)\n").unwrap();
+    let out = build(s.path(), &["--base-url", "/sub/"]);
+    let html = read(&out.join("02-second/index.html"));
+    assert!(html.contains(r#"src="/sub/img/chart.png""#), "{html}");
+    assert!(html.contains(r#"href="/sub/files/report.pdf""#), "{html}");
+    assert!(html.contains(r#"href="/sub/data/orgs.csv""#), "{html}");
+    assert_eq!(std::fs::read(out.join("img/chart.png")).unwrap(), b"\x89PNG");
+    assert!(out.join("files/report.pdf").exists());
+}
+
+#[test]
+fn verbose_lists_stages_and_files_and_quiet_prints_nothing() {
+    let s = site(&["basic"]);
+    let out = s.path().join("public");
+    let o = baipi(s.path(), &["--verbose", "build", "--output-dir", out.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(text.contains("2 chapters, 1 datasets, ") && text.contains(" ms → "), "{text}");
+    assert!(text.contains("render ") && text.contains("  first/index.html ("), "{text}");
+    let o = baipi(s.path(), &["--quiet", "build", "--output-dir", out.to_str().unwrap()]);
+    assert!(o.status.success() && o.stdout.is_empty() && o.stderr.is_empty());
+}
+
+#[test]
+fn default_output_dir_is_public_in_the_root() {
+    let s = site(&["basic"]);
+    let o = Command::new(env!("CARGO_BIN_EXE_baipi")).current_dir(s.path()).arg("build").output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("→ public/"));
+    assert!(s.path().join("public/index.html").exists());
+}
+
+#[test]
+fn init_creates_a_site_that_builds_and_checks_clean() {
+    let t = TempDir::new("init");
+    let dir = t.path().join("新白皮书");
+    let o = Command::new(env!("CARGO_BIN_EXE_baipi")).arg("init").arg(&dir).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    for f in ["site.toml", "README.md", "content/_index.md", "data/example.yaml", "themes/default/templates/base.html"]
+    {
+        assert!(dir.join(f).exists(), "{f}");
+    }
+    let o = baipi(&dir, &["check", "--strict"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = build(&dir, &[]);
+    let html = read(&out.join("overview/index.html"));
+    assert!(html.contains("示例单位共100个") && html.contains("占60%"), "{html}");
+    // A non-empty folder is refused, and nothing in it is touched.
+    let o = Command::new(env!("CARGO_BIN_EXE_baipi")).arg("init").arg(&dir).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("is not empty"), "{}", stderr(&o));
+
+    // `new chapter` adds the next file with the next weight.
+    let o = baipi(&dir, &["new", "chapter", "党建工作突破方向"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let path = String::from_utf8_lossy(&o.stdout).trim().to_string();
+    assert!(path.ends_with("content/03-党建工作突破方向.md"), "{path}");
+    let text = read(Path::new(&path));
+    assert!(
+        text.starts_with("---\ntitle: \"党建工作突破方向\"\nslug: 党建工作突破方向\nweight: 3\nsummary: "),
+        "{text}"
+    );
+    let o = baipi(&dir, &["check", "--strict"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = baipi(&dir, &["new", "chapter", "党建工作突破方向"]);
+    assert_eq!(o.status.code(), Some(2), "the same slug twice is refused");
+    let out = build(&dir, &[]);
+    assert!(read(&out.join("党建工作突破方向/index.html")).contains("党建工作突破方向"));
+}
+
+/// Measures the time from saving a chapter of the bundled paper to having the
+/// reloaded page: the file is written, the test waits for the server's reload
+/// event (what the page's script listens to), then fetches the page as the
+/// reloading browser would. Not a pass/fail test; run it with
+/// `cargo test --release --test integration -- --ignored reload_latency --nocapture`.
+#[test]
+#[ignore]
+fn reload_latency() {
+    use std::io::{BufRead, Write};
+    use std::time::{Duration, Instant};
+    let t = paper_copy();
+    let srv = Server::start(t.path());
+    let mut conn = std::net::TcpStream::connect(&srv.addr).unwrap();
+    conn.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(conn, "GET /__baipi/events HTTP/1.1\r\nHost: {}\r\n\r\n", srv.addr).unwrap();
+    let mut r = std::io::BufReader::new(conn);
+    let mut next_event = || loop {
+        let mut line = String::new();
+        assert!(r.read_line(&mut line).unwrap() > 0, "event stream closed");
+        if line.starts_with("data: ") {
+            return;
+        }
+    };
+    next_event();
+    let chapter = t.path().join("content/01-overview.md");
+    let original = read(&chapter);
+    let mut samples = Vec::new();
+    for i in 0..30 {
+        std::thread::sleep(Duration::from_millis(150));
+        let marker = format!("测量标记{i}号");
+        let text = original.replacen("## 总体规模", &format!("## 总体规模\n\n{marker}"), 1);
+        let t0 = Instant::now();
+        std::fs::write(&chapter, text).unwrap();
+        next_event();
+        let (status, _, body) = srv.get("/overview/");
+        let dt = t0.elapsed();
+        assert_eq!(status, 200);
+        assert!(body.contains(&marker), "the reloaded page has the edit");
+        samples.push(dt);
+    }
+    samples.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "edit → reloaded page over {} saves: min {:.1} ms, median {:.1} ms, p90 {:.1} ms, max {:.1} ms",
+        samples.len(),
+        ms(samples[0]),
+        ms(samples[samples.len() / 2]),
+        ms(samples[samples.len() * 9 / 10]),
+        ms(samples[samples.len() - 1])
+    );
+}
+
+/// Regression: locations after an expression on the same line pointed into the
+/// evaluated text (its offsets differ from the source's).
+#[test]
+fn locations_after_expressions_point_into_the_source() {
+    let s = site(&["invalid/_base"]);
+    std::fs::write(
+        s.path().join("content/01-a.md"),
+        "---\ntitle: 第一章\nweight: 1\n---\n共{{ data.orgs.total | num }}个，见[乙](02-b.md#无此节)，![图](无.png)\n",
+    )
+    .unwrap();
+    std::fs::write(s.path().join("content/02-b.md"), "---\ntitle: 乙\nweight: 2\n---\n## 有此节\n").unwrap();
+    let e = stderr(&baipi(s.path(), &["check"]));
+    assert!(e.contains("content/01-a.md:5:32: error: link to `02-b.md#无此节`"), "{e}");
+    assert!(e.contains("content/01-a.md:5:49: error: image `无.png` not found"), "{e}");
 }

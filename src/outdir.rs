@@ -1,0 +1,110 @@
+//! Where `build` may write: validating the output folder before anything is written.
+//!
+//! Writing replaces the output folder wholesale (see [`crate::build::write`]),
+//! so a wrong folder would delete an editor's work. This module refuses every
+//! folder whose replacement could destroy sources: the site root itself, any
+//! ancestor of it (which contains `content/`), anything inside `content/`,
+//! `data/`, `themes/`, `templates/` or `static/`, and any folder that looks like
+//! a site of its own (has `site.toml` or `content/`). A folder outside the root
+//! is accepted only when the editor named it with `--output-dir`, never from
+//! `site.toml`. All refusals are usage errors (exit code 2).
+
+use std::path::{Component, Path, PathBuf};
+
+use crate::diagnostics::{Error, Result};
+
+/// Source folders of a site that the output may never be placed in.
+pub const SOURCE_DIRS: &[&str] = &["content", "data", "themes", "templates", "static"];
+
+/// Makes `p` absolute (against the current directory), resolves `.` and `..`
+/// lexically, and resolves symlinks in the longest prefix that exists.
+pub fn absolute(p: &Path) -> Result<PathBuf> {
+    let cwd = std::env::current_dir().map_err(|e| Error::Io(format!("cannot read the current directory: {e}")))?;
+    let joined = if p.is_absolute() { p.to_path_buf() } else { cwd.join(p) };
+    let mut clean = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::ParentDir => {
+                clean.pop();
+            }
+            Component::CurDir => {}
+            other => clean.push(other.as_os_str()),
+        }
+    }
+    // Canonicalize the deepest existing ancestor so that symlinks cannot hide the root.
+    let mut existing = clean.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match existing.file_name() {
+            Some(n) => rest.push(n.to_os_string()),
+            None => break,
+        }
+        if !existing.pop() {
+            break;
+        }
+    }
+    let mut out = existing.canonicalize().unwrap_or(existing);
+    for n in rest.into_iter().rev() {
+        out.push(n);
+    }
+    Ok(out)
+}
+
+/// Checks that `dir` may be replaced by the output of the site at `root`.
+/// `explicit` is true when the folder came from `--output-dir`; `label` names
+/// the folder in messages as the editor wrote it. Returns the absolute folder.
+pub fn validate(root: &Path, dir: &Path, explicit: bool, label: &str) -> Result<PathBuf> {
+    let root_abs = absolute(root)?;
+    let out = absolute(dir)?;
+    let shown = label;
+    let refuse = |why: String, help: &str| {
+        Err(Error::Io(format!("refusing to write the site to {shown}: {why}\n  = help: {help}")))
+    };
+    let pick = "choose a folder of its own, such as public/ (the default)";
+    if out == root_abs {
+        return refuse("it is the site folder itself, and building replaces the whole output folder".into(), pick);
+    }
+    if root_abs.starts_with(&out) {
+        return refuse(format!("it contains the site folder {} (with content/ and data/)", root_abs.display()), pick);
+    }
+    for src in SOURCE_DIRS {
+        if out.starts_with(root_abs.join(src)) {
+            return refuse(format!("it is inside the site's {src}/ folder, whose files it would replace"), pick);
+        }
+    }
+    if out.join("site.toml").exists() || out.join("content").is_dir() {
+        return refuse("it holds a site.toml or content/ folder of its own (another site?)".into(), pick);
+    }
+    if out.exists() && !out.is_dir() {
+        return refuse("it exists and is not a folder".into(), "remove the file or choose another folder");
+    }
+    if !explicit && !out.starts_with(&root_abs) {
+        return refuse(
+            "it is outside the site folder".into(),
+            "to write outside the site folder, name the folder with --output-dir",
+        );
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_dangerous_folders() {
+        let root = std::env::temp_dir().join(format!("baipi-outdir-{}", std::process::id()));
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        let ok = |d: &Path, explicit| validate(&root, d, explicit, "x").is_ok();
+        assert!(ok(&root.join("public"), false));
+        assert!(ok(&root.join("a/b/public"), false));
+        assert!(!ok(&root, true));
+        assert!(!ok(&root.join("content/../"), true));
+        assert!(!ok(root.parent().unwrap(), true));
+        assert!(!ok(&root.join("content/out"), true));
+        assert!(!ok(&root.join("themes/x"), true));
+        assert!(!ok(&root.join("../baipi-elsewhere"), false));
+        assert!(ok(&root.join("../baipi-elsewhere"), true));
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+}
