@@ -101,6 +101,12 @@ pub fn render(site: &Site) -> Result<Output> {
         base_path: bp.clone(),
         publication: cfg.publication.clone(),
         chapter_count: links.len(),
+        sources: site
+            .chapters
+            .iter()
+            .zip(&links)
+            .find(|(c, _)| c.front.template.as_deref() == Some("sources.html"))
+            .map(|(_, l)| l.clone()),
         chapters: links.clone(),
         datasets,
         generator: concat!("baipi ", env!("CARGO_PKG_VERSION")),

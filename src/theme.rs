@@ -39,6 +39,8 @@ pub struct SiteView {
     pub publication: crate::config::Publication,
     pub chapters: Vec<ChapterLink>,
     pub chapter_count: usize,
+    /// The chapter that documents the data (template `sources.html`), if any: linked from every page.
+    pub sources: Option<ChapterLink>,
     pub datasets: Vec<DatasetLink>,
     pub generator: &'static str,
     /// The live-reload script's URL under `baipi serve`; `None` (null) in built sites.
