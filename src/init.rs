@@ -56,11 +56,18 @@ title: 概况
 slug: overview
 weight: 1
 summary: 本章摘要，显示在目录中（请修改）。
+charts:
+  - id: example-by-type
+    type: donut               # bar、hbar、donut、pie、stacked、line
+    data: example.by_type     # 数据集.分项
+    title: 示例单位构成（按类型）
 ---
 
 ## 总体规模
 
 截至{{ data.example.as_of | date_zh }}，示例单位共{{ data.example.total | num }}个。其中，甲类单位{{ data.example.by_type.a.value | num }}个，占{{ data.example.by_type.a.share | pct }}；乙类单位{{ data.example.by_type.b.value | num }}个，占{{ data.example.by_type.b.share | pct }}。
+
+{{ figure(id="example-by-type") }}
 
 改动 `data/example.yaml` 中的数字，这一段和封面上的数字、百分比会一起更新。
 
@@ -118,7 +125,7 @@ baipi build                  # 生成网站到 public/，上传该文件夹即�
 出错时，baipi 会指出文件、行、列和原因，例如：
 
 ```
-content/01-overview.md:10:11: error: Field `exmaple` is not defined. Available fields: example
+content/01-overview.md:15:11: error: Field `exmaple` is not defined. Available fields: example
   = help: did you mean `example`?
 ```
 
