@@ -125,7 +125,7 @@ baipi build                  # 生成网站到 public/，上传该文件夹即�
 出错时，baipi 会指出文件、行、列和原因，例如：
 
 ```
-content/01-overview.md:15:11: error: Field `exmaple` is not defined. Available fields: example
+content/01-overview.md:15:51: error: Field `exmaple` is not defined. Available fields: example
   = help: did you mean `example`?
 ```
 
