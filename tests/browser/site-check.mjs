@@ -22,7 +22,7 @@ async function fetchText(url) { const r = await fetch(url); return { status: r.s
 // Pages: the sitemap plus the pages it does not list.
 const sitemap = await fetchText(base + 'sitemap.xml');
 const pages = [...sitemap.body.matchAll(/<loc>([^<]+)<\/loc>/g)].map(m => m[1]);
-for (p of [base + 'search/', base + 'full/']) if (!pages.includes(p)) pages.push(p);
+for (const p of [base + 'search/', base + 'full/']) if (!pages.includes(p)) pages.push(p);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
