@@ -104,15 +104,18 @@ pub const FILE: &str = "site.toml";
 /// Reads and validates `root/site.toml`.
 pub fn load(root: &Path) -> Result<Config> {
     let path = root.join(FILE);
-    let src = std::fs::read_to_string(&path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Error::one(Diagnostic::error(
-            FILE,
-            0,
-            0,
-            format!("no {FILE} in {}: is this a baipi site? (`baipi init DIR` creates one)", root.display()),
-        )),
-        _ => Error::io(&path, e),
-    })?;
+    if let Err(e) = std::fs::metadata(&path) {
+        return Err(match e.kind() {
+            std::io::ErrorKind::NotFound => Error::one(Diagnostic::error(
+                FILE,
+                0,
+                0,
+                format!("no {FILE} in {}: is this a baipi site? (`baipi init DIR` creates one)", root.display()),
+            )),
+            _ => Error::io(&path, e),
+        });
+    }
+    let src = crate::files::read_text(&path, FILE)?;
     parse(&src)
 }
 

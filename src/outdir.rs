@@ -78,6 +78,13 @@ pub fn validate(root: &Path, dir: &Path, explicit: bool, label: &str) -> Result<
     if out.exists() && !out.is_dir() {
         return refuse("it exists and is not a folder".into(), "remove the file or choose another folder");
     }
+    // A file where a parent folder should be: nothing could be written (not even by root).
+    if let Some(file) = out.ancestors().skip(1).find(|a| a.exists()).filter(|a| !a.is_dir()) {
+        return refuse(
+            format!("{} is a file, not a folder, so no folder can be created in it", file.display()),
+            "remove the file or choose another folder",
+        );
+    }
     if !explicit && !out.starts_with(&root_abs) {
         return refuse(
             "it is outside the site folder".into(),
