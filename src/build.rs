@@ -601,7 +601,10 @@ fn render_chapter(
         let mut d = Diagnostic::error(&ch.file, l, c, format!("link to `{dest}`: no such chapter in content/"))
             .with_line(src_index.line(l));
         let wanted = dest.split('#').next().unwrap_or("");
-        if let Some(n) = crate::format::nearest(wanted, env.by_rel.keys().copied()) {
+        // Suggest the nearest chapter as a path from this chapter's folder.
+        let up = if dir.is_empty() { String::new() } else { "../".repeat(dir.split('/').count()) };
+        let from_here: Vec<String> = env.by_rel.keys().map(|k| format!("{up}{k}")).collect();
+        if let Some(n) = crate::format::nearest(wanted, from_here.iter().map(String::as_str)) {
             d = d.with_help(format!("did you mean `{n}`?"));
         }
         errs.push(d);
@@ -616,6 +619,8 @@ fn render_chapter(
         let shown = dest.split(['#', '?']).next().unwrap_or(dest);
         let looked = if let Some(abs) = shown.strip_prefix('/') {
             format!("no page or file /{abs} in the built site")
+        } else if normalize(&dir, shown).is_none() {
+            "it points above content/, and only files in content/ and static/ are published".to_string()
         } else {
             let mut places = vec![format!("content/{}", normalize(&dir, shown).unwrap_or_else(|| shown.to_string()))];
             if let Some(n) = normalize("", shown) {

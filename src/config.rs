@@ -121,6 +121,12 @@ pub fn load(root: &Path) -> Result<Config> {
 
 /// Parses the text of `site.toml`.
 pub fn parse(src: &str) -> Result<Config> {
+    if src.trim().is_empty() {
+        return Err(Error::one(
+            Diagnostic::error(FILE, 1, 1, "site.toml is empty; it needs at least `title` and `base_url`")
+                .with_help("write `title = \"…\"` and `base_url = \"/\"` (see README)"),
+        ));
+    }
     let raw: RawConfig = toml::from_str(src).map_err(|e| {
         let (line, col) = e.span().map(|s| line_col(src, s.start)).unwrap_or((0, 0));
         let msg = e.message().trim().to_string();

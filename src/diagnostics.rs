@@ -411,7 +411,8 @@ fn friendly_yaml_message(m: &str) -> String {
     match m {
         "invalid i64" | "invalid u64" | "invalid i32" | "invalid u32" => "expected a whole number".into(),
         "invalid f64" => "expected a number".into(),
-        "invalid bool" => "expected true or false".into(),
+        "invalid bool" | "invalid boolean" => "expected true or false".into(),
+        "expected sequence start" => "expected a list (`- …` lines, or `[…]`)".into(),
         "recursion limit exceeded" => {
             format!("YAML nested too deeply; the limit is {} levels", crate::data::YAML_MAX_DEPTH)
         }

@@ -80,6 +80,7 @@ pub fn validate(root: &Path, dir: &Path, explicit: bool, label: &str) -> Result<
     }
     // A file where a parent folder should be: nothing could be written (not even by root).
     if let Some(file) = out.ancestors().skip(1).find(|a| a.exists()).filter(|a| !a.is_dir()) {
+        let file = file.strip_prefix(&root_abs).unwrap_or(file);
         return refuse(
             format!("{} is a file, not a folder, so no folder can be created in it", file.display()),
             "remove the file or choose another folder",

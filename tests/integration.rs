@@ -54,15 +54,13 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// Copies fixture(s) into a temp site, adding the repository's default theme if missing.
+/// Copies the repository's default theme and then the fixture(s) into a temp site
+/// (so a fixture can replace single files of the default theme, such as its theme.toml).
 fn site(fixtures: &[&str]) -> TempDir {
     let t = TempDir::new(fixtures.last().unwrap().rsplit('/').next().unwrap());
+    copy_dir(&repo().join("themes/default"), &t.path().join("themes/default"));
     for f in fixtures {
         copy_dir(&repo().join("tests/fixtures").join(f), t.path());
-    }
-    let theme = t.path().join("themes/default");
-    if !theme.exists() {
-        copy_dir(&repo().join("themes/default"), &theme);
     }
     t
 }
@@ -277,7 +275,7 @@ fn invalid_fixtures_report_located_errors() {
         .filter(|n| n != "_base")
         .collect();
     cases.sort();
-    assert!(cases.len() >= 15, "{cases:?}");
+    assert!(cases.len() >= 60, "{cases:?}");
     let mut failures = Vec::new();
     for case in &cases {
         let expected = read(&dir.join(case).join("expected.txt"));
@@ -310,6 +308,18 @@ fn invalid_fixtures_report_located_errors() {
         }
         if read(&out.join("index.html")) != "previous" {
             failures.push(format!("{case}: previous output was changed"));
+        }
+        // Input errors start with the file they are in (an existing file, or a missing
+        // template in an existing folder); usage errors name the folder they refuse.
+        if code == 1 {
+            let file = first.split(": ").next().unwrap_or("").split(':').next().unwrap_or("");
+            let p = s.path().join(file);
+            let exists = |p: &Path| std::fs::symlink_metadata(p).is_ok();
+            if file.is_empty() || !(exists(&p) || p.parent().is_some_and(exists)) {
+                failures.push(format!("{case}: the first line does not start with a file of the site: {first}"));
+            }
+        } else if code == 2 && !first.starts_with("error: refusing to write the site to ") {
+            failures.push(format!("{case}: a usage error should name the refused folder: {first}"));
         }
         assert!(!err.contains("panicked"), "{case} panicked: {err}");
     }
