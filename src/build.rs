@@ -639,7 +639,7 @@ fn render_chapter(
             more_errs += 1;
             continue;
         }
-        let (l, c) = at(*off, "[");
+        let (l, c) = at(*off, if body.get(*off..).is_some_and(|b| b.starts_with('!')) { "![" } else { "[" });
         errs.push(
             Diagnostic::error(&ch.file, l, c, format!("`{dest}`: {why}"))
                 .with_line(src_index.line(l))

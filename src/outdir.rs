@@ -86,6 +86,26 @@ pub fn validate(root: &Path, dir: &Path, explicit: bool, label: &str) -> Result<
             "remove the file or choose another folder",
         );
     }
+    // A folder marked read-only (no write permission for anyone) is respected even by root,
+    // who could otherwise replace it: the editor asked for it not to change.
+    if out.is_dir() {
+        let read_only = walkdir::WalkDir::new(&out)
+            .follow_links(false)
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_dir())
+            .find(|e| e.metadata().is_ok_and(|m| m.permissions().readonly()));
+        if let Some(e) = read_only {
+            let which = match e.path().strip_prefix(&out) {
+                Ok(rel) if !rel.as_os_str().is_empty() => format!("its folder {} is", rel.display()),
+                _ => "it is".to_string(),
+            };
+            return refuse(
+                format!("{which} read-only (no write permission), and building replaces the whole folder"),
+                "make it writable (chmod -R u+w) or choose another folder",
+            );
+        }
+    }
     if !explicit && !out.starts_with(&root_abs) {
         return refuse(
             "it is outside the site folder".into(),

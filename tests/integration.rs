@@ -326,6 +326,290 @@ fn invalid_fixtures_report_located_errors() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
+/// A site from `invalid/_base` with a previous build in `public/`; `run` builds it again and
+/// checks exit code, first line of stderr, and that the previous build is byte-identical.
+struct Prepared {
+    site: TempDir,
+    before: Vec<(String, Vec<u8>)>,
+}
+
+fn files_of(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(dir).unwrap().display().to_string(), std::fs::read(e.path()).unwrap()))
+        .collect();
+    v.sort();
+    v
+}
+
+impl Prepared {
+    fn new() -> Prepared {
+        let site = site(&["invalid/_base"]);
+        let out = build(site.path(), &[]);
+        let before = files_of(&out);
+        assert!(!before.is_empty());
+        Prepared { site, before }
+    }
+    fn path(&self) -> &Path {
+        self.site.path()
+    }
+    /// Builds; asserts the exit code, that stderr starts with `first` and that public/ is unchanged.
+    fn fails(&self, code: i32, first: &str) -> String {
+        let o = baipi(self.path(), &["build", "--output-dir", self.path().join("public").to_str().unwrap()]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(code), "{err}");
+        assert!(err.starts_with(first), "expected stderr to start with\n{first}\ngot:\n{err}");
+        assert!(!err.contains("panicked"), "{err}");
+        assert!(files_of(&self.path().join("public")) == self.before, "the previous output changed");
+        err
+    }
+}
+
+/// CRLF line endings and a byte-order mark in every kind of file build like plain LF files.
+#[test]
+fn crlf_and_bom_files_build() {
+    let s = site(&["invalid/_base"]);
+    let crlf = |p: &Path, bom: bool| {
+        let text = read(p).replace('\n', "\r\n");
+        let mut bytes = if bom { b"\xEF\xBB\xBF".to_vec() } else { Vec::new() };
+        bytes.extend_from_slice(text.as_bytes());
+        std::fs::write(p, bytes).unwrap();
+    };
+    std::fs::write(
+        s.path().join("content/02-b.md"),
+        "---\ntitle: 第二章\nweight: 2\ncharts:\n  - { id: t, type: bar, data: orgs.by_type, title: 类型 }\n---\n## 小节\n\n共{{ data.orgs.total | num }}个，见[甲](01-a.md)。\n\n{{ figure(id=\"t\") }}\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(s.path().join("templates")).unwrap();
+    std::fs::copy(repo().join("themes/default/templates/404.html"), s.path().join("templates/404.html")).unwrap();
+    crlf(&s.path().join("content/01-a.md"), true);
+    crlf(&s.path().join("content/02-b.md"), false);
+    crlf(&s.path().join("data/orgs.yaml"), true);
+    crlf(&s.path().join("site.toml"), true);
+    crlf(&s.path().join("templates/404.html"), true);
+    let out = build(s.path(), &[]);
+    let a = read(&out.join("01-a/index.html"));
+    assert!(a.contains("共938个。"), "{a}");
+    let b = read(&out.join("02-b/index.html"));
+    assert!(b.contains("共938个，见<a href=\"/01-a/\">甲</a>。"), "{b}");
+    assert!(b.contains(r#"<h2 id="小节">"#) && b.contains("id=\"fig-t\""), "{b}");
+    assert!(read(&out.join("index.html")).contains("错误用例"));
+    assert!(read(&out.join("404.html")).contains("页面未找到"));
+    for (path, text) in all_text(&out) {
+        assert!(!text.contains('\r') && !text.contains('\u{feff}') || path.ends_with(".csv"), "{path}");
+    }
+}
+
+/// A 100 MB chapter (and a sparse 64 GiB one, where the file system allows it) is refused at
+/// once, with the file named, without being read: reading it would take seconds or memory.
+#[test]
+fn huge_files_are_refused_without_being_read() {
+    let p = Prepared::new();
+    let big = p.path().join("content/02-big.md");
+    let f = std::fs::File::create(&big).unwrap();
+    std::io::Write::write_all(&mut &f, b"---\ntitle: big\n---\n").unwrap();
+    f.set_len(100 * 1024 * 1024).unwrap();
+    drop(f);
+    let t = std::time::Instant::now();
+    p.fails(
+        1,
+        "content/02-big.md: error: the file is 100.0 MiB (104857600 bytes); baipi reads text files of at most 8 MiB (8388608 bytes)",
+    );
+    assert!(t.elapsed() < std::time::Duration::from_secs(10), "{:?}", t.elapsed());
+    std::fs::remove_file(&big).unwrap();
+    // The same for a dataset.
+    let big = p.path().join("data/big.yaml");
+    std::fs::File::create(&big).unwrap().set_len(100 * 1024 * 1024 + 1).unwrap();
+    p.fails(1, "data/big.yaml: error: the file is 100.0 MiB (104857601 bytes)");
+    std::fs::remove_file(&big).unwrap();
+    // 64 GiB could not be read into memory at all: passing proves the size is checked first.
+    let huge = p.path().join("content/03-huge.md");
+    let f = std::fs::File::create(&huge).unwrap();
+    if f.set_len(64 << 30).is_ok() {
+        drop(f);
+        p.fails(1, "content/03-huge.md: error: the file is 65536.0 MiB (68719476736 bytes)");
+    }
+}
+
+/// The symbolic-link policy: links are never followed while walking; a link to a file inside the
+/// site is read as that file; links out of the site, broken links, loops and links to folders are
+/// errors naming the link; nothing outside the site reaches the output.
+#[cfg(unix)]
+#[test]
+fn symlinks_inside_are_read_and_outside_refused() {
+    use std::os::unix::fs::symlink;
+    let outside = TempDir::new("outside");
+    std::fs::write(outside.path().join("secret.md"), "---\ntitle: 机密\n---\nSECRET-CHAPTER\n").unwrap();
+    std::fs::write(outside.path().join("secret.yaml"), "title: SECRET-DATA\n").unwrap();
+    std::fs::write(outside.path().join("secret.png"), "SECRET-IMAGE").unwrap();
+
+    // A link to a file inside the site is read like the file.
+    let s = site(&["invalid/_base"]);
+    std::fs::create_dir_all(s.path().join("shared")).unwrap();
+    std::fs::write(s.path().join("shared/b.md"), "---\ntitle: 共用\nweight: 2\n---\n共用的一章。\n").unwrap();
+    std::fs::write(s.path().join("shared/pic.png"), b"\x89PNG").unwrap();
+    symlink("../shared/b.md", s.path().join("content/02-b.md")).unwrap();
+    symlink("../shared/pic.png", s.path().join("content/pic.png")).unwrap();
+    std::fs::write(s.path().join("content/01-a.md"), "---\ntitle: 第一章\nweight: 1\n---\n![图](pic.png)\n").unwrap();
+    let out = build(s.path(), &[]);
+    assert!(read(&out.join("02-b/index.html")).contains("共用的一章。"));
+    assert_eq!(std::fs::read(out.join("pic.png")).unwrap(), b"\x89PNG");
+
+    // Each refused link fails the build with its name, and leaves the previous output alone.
+    type Setup = fn(&Path, &Path);
+    let cases: &[(&str, Setup, &str)] = &[
+        (
+            "chapter outside",
+            |site, out| symlink(out.join("secret.md"), site.join("content/02-out.md")).unwrap(),
+            "content/02-out.md: error: symbolic link points outside the site folder (to ",
+        ),
+        (
+            "dataset outside",
+            |site, out| symlink(out.join("secret.yaml"), site.join("data/leak.yaml")).unwrap(),
+            "data/leak.yaml: error: symbolic link points outside the site folder (to ",
+        ),
+        (
+            "folder outside",
+            |site, out| symlink(out, site.join("content/ext")).unwrap(),
+            "content/ext: error: symbolic link points outside the site folder (to ",
+        ),
+        (
+            "static file outside",
+            |site, out| {
+                std::fs::create_dir_all(site.join("static")).unwrap();
+                symlink(out.join("secret.png"), site.join("static/leak.png")).unwrap()
+            },
+            "static/leak.png: error: symbolic link points outside the site folder (to ",
+        ),
+        (
+            "image outside",
+            |site, out| {
+                symlink(out.join("secret.png"), site.join("content/leak.png")).unwrap();
+                let ch = site.join("content/01-a.md");
+                std::fs::write(&ch, read(&ch) + "\n前文![图](leak.png)\n").unwrap();
+            },
+            "content/01-a.md:7:3: error: `leak.png`: symbolic link points outside the site folder (to ",
+        ),
+        (
+            "loop to its own folder",
+            |site, _| symlink(".", site.join("content/loop")).unwrap(),
+            "content/loop: error: symbolic link to a folder: baipi does not follow links to folders",
+        ),
+        (
+            "loop of two links",
+            |site, _| {
+                symlink("03-b.md", site.join("content/03-a.md")).unwrap();
+                symlink("03-a.md", site.join("content/03-b.md")).unwrap();
+            },
+            "content/03-a.md: error: symbolic link to `03-b.md` cannot be followed: ",
+        ),
+        (
+            "broken link",
+            |site, _| symlink("gone.md", site.join("content/04-gone.md")).unwrap(),
+            "content/04-gone.md: error: symbolic link to `gone.md` cannot be followed: ",
+        ),
+    ];
+    for (what, setup, first) in cases {
+        let p = Prepared::new();
+        setup(p.path(), outside.path());
+        let err = p.fails(1, first);
+        assert!(!err.contains("SECRET"), "{what}: {err}");
+    }
+}
+
+/// A pipe named like a chapter is refused (reading it would wait for ever).
+#[cfg(unix)]
+#[test]
+fn a_pipe_is_not_read() {
+    let p = Prepared::new();
+    let fifo = p.path().join("content/02-pipe.md");
+    match Command::new("mkfifo").arg(&fifo).status() {
+        Ok(st) if st.success() => {}
+        _ => {
+            eprintln!("mkfifo is not available; skipping");
+            return;
+        }
+    }
+    p.fails(1, "content/02-pipe.md: error: not a regular file (a pipe, socket or device)");
+}
+
+/// A read-only output folder (or a read-only folder inside it) is refused before anything is
+/// built: exit code 2, the folder named, the previous output unchanged.
+///
+/// Permissions do not stop root (tests run as root in CI): root could rename the folder away.
+/// baipi therefore reads the permission bits itself, so the refusal holds for root too.
+#[cfg(unix)]
+#[test]
+fn read_only_output_folder_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |d: &Path, m: u32| std::fs::set_permissions(d, std::fs::Permissions::from_mode(m)).unwrap();
+    for (folder, first) in [
+        ("public", "error: refusing to write the site to public: it is read-only (no write permission)"),
+        (
+            "public/css",
+            "error: refusing to write the site to public: its folder css is read-only (no write permission)",
+        ),
+    ] {
+        let p = Prepared::new();
+        let ro = p.path().join(folder);
+        mode(&ro, 0o555);
+        let o = Command::new(env!("CARGO_BIN_EXE_baipi"))
+            .current_dir(p.path())
+            .args(["build", "--output-dir", "public"])
+            .output()
+            .unwrap();
+        mode(&ro, 0o755);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.starts_with(first), "{err}");
+        assert!(files_of(&p.path().join("public")) == p.before, "the previous output changed");
+    }
+}
+
+/// An output folder that even root cannot replace (immutable, `chattr +i`): the write fails with
+/// exit code 2 naming the folder, and the previous output stays. Skipped where chattr is not
+/// available or not permitted (it needs CAP_LINUX_IMMUTABLE and ext4/xfs/btrfs).
+#[cfg(target_os = "linux")]
+#[test]
+fn immutable_output_folder_fails_cleanly() {
+    let p = Prepared::new();
+    let out = p.path().join("public");
+    if !Command::new("chattr").arg("+i").arg(&out).status().is_ok_and(|s| s.success()) {
+        eprintln!("chattr +i is not available here; skipping");
+        return;
+    }
+    let o = baipi(p.path(), &["build", "--output-dir", out.to_str().unwrap()]);
+    let _ = Command::new("chattr").arg("-i").arg(&out).status();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.starts_with(&format!("error: {}: ", out.display())), "{err}");
+    assert!(files_of(&out) == p.before, "the previous output changed");
+    let leftovers: Vec<_> = std::fs::read_dir(p.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("baipi-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// A parent folder that cannot be created even by root (/proc accepts no new folders): exit 2,
+/// the path named, nothing left behind.
+#[cfg(target_os = "linux")]
+#[test]
+fn unwritable_parent_fails_cleanly() {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let s = site(&["invalid/_base"]);
+    let o = baipi(s.path(), &["build", "--output-dir", "/proc/baipi-test/public"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.starts_with("error: /proc/baipi-test"), "{err}");
+    assert!(!Path::new("/proc/baipi-test").exists());
+}
+
 #[test]
 fn check_reports_every_problem_at_once() {
     let s = site(&["invalid/_base"]);
