@@ -461,6 +461,32 @@ mod tests {
     }
 
     #[test]
+    fn long_lines_are_cut_around_the_caret() {
+        let line = format!("{}错{}", "甲".repeat(5000), "乙".repeat(5000));
+        let d = Diagnostic::error("a.md", 1, 5001, "x").with_source(&line);
+        let shown = d.source_line.clone().unwrap_or_default();
+        assert!(shown.len() < 500 && shown.starts_with('…') && shown.ends_with('…'), "{shown}");
+        assert_eq!(shown.chars().nth(d.caret - 1), Some('错'));
+        assert_eq!((d.line, d.col), (1, 5001), "the location itself is not changed");
+        let short = Diagnostic::error("a.md", 1, 2, "x").with_source("ab");
+        assert_eq!((short.source_line.as_deref(), short.caret), (Some("ab"), 2));
+    }
+
+    #[test]
+    fn line_index_agrees_with_line_col() {
+        let text = "一二\nabc\n\n共938个，其中\n";
+        let idx = LineIndex::new(text);
+        for off in (0..=text.len()).filter(|o| text.is_char_boundary(*o)) {
+            let (l, c, line, byte) = idx.locate(off);
+            assert_eq!((l, c), line_col(text, off), "offset {off}");
+            assert_eq!(line, text.lines().nth(l - 1).unwrap_or(""));
+            assert!(byte <= line.len());
+        }
+        assert_eq!(idx.line(4), "共938个，其中");
+        assert_eq!(idx.line(9), "");
+    }
+
+    #[test]
     fn suggestions() {
         assert_eq!(
             suggest("unknown field `sumary`, expected one of title, summary").as_deref(),

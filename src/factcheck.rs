@@ -376,4 +376,22 @@ mod tests {
         let w = check("content/a.md", body, 1, &["7".to_string(), "83.50%".to_string()], &c);
         assert!(w.is_empty());
     }
+
+    #[test]
+    fn many_unmatched_numbers_on_one_line_stay_cheap() {
+        // Each warning used to copy the whole line: 40,000 numbers on one line took 23 GB.
+        let c = vec![Candidate { path: "data.a.total".into(), value: Dec::from_int(938), percent: false }];
+        let body: String = (0..200_000).map(|i| format!("数字{i}个 ")).collect();
+        let t = std::time::Instant::now();
+        let w = check("content/a.md", &body, 5, &[], &c);
+        assert!(t.elapsed() < std::time::Duration::from_secs(20), "{:?}", t.elapsed());
+        assert_eq!(w.len(), MAX_WARNINGS_PER_FILE + 1);
+        assert!(w.iter().all(|d| d.source_line.as_ref().is_none_or(|l| l.len() < 500)));
+        assert!(
+            w[MAX_WARNINGS_PER_FILE]
+                .message
+                .starts_with(&format!("{} more numbers", 200_000 - 1 - MAX_WARNINGS_PER_FILE))
+        );
+        assert!(w[0].message.contains("did you mean data.a.total = 938?"), "{}", w[0].message);
+    }
 }

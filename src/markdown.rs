@@ -305,4 +305,18 @@ mod tests {
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains("footnote"));
     }
+
+    #[test]
+    fn many_equal_headings_get_unique_ids_quickly() {
+        // A linear search made 4,000 equal headings take over a minute.
+        let md = "## 概况\n\n".repeat(20_000) + "## 概况-1 {#概况-3}\n";
+        let t = std::time::Instant::now();
+        let r = render(&md, &|_| None);
+        assert!(t.elapsed() < std::time::Duration::from_secs(20), "{:?}", t.elapsed());
+        let ids: std::collections::HashSet<&str> = r.toc.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids.len(), r.toc.len(), "ids are unique");
+        assert_eq!(&r.toc[0].id, "概况");
+        assert_eq!(&r.toc[1].id, "概况-1");
+        assert_eq!(&r.toc[19_999].id, "概况-19999");
+    }
 }
