@@ -12,7 +12,7 @@ use tera::Context;
 
 use crate::charts;
 use crate::content::Chapter;
-use crate::diagnostics::{Diagnostic, Error, Result, Sink, line_col};
+use crate::diagnostics::{self, Diagnostic, Error, Result, Sink};
 use crate::markdown;
 use crate::prose::Prose;
 use crate::site::Site;
@@ -44,6 +44,8 @@ struct ChapterEnv<'a> {
     /// Output paths the site will have (pages, data files, static files).
     known: &'a BTreeSet<String>,
     root: &'a Path,
+    /// The site root with links resolved: linked images must point inside it.
+    root_canon: PathBuf,
     base_path: &'a str,
     /// False when the theme failed to load: its static files are unknown, so nothing is reported missing.
     statics_known: bool,
@@ -161,6 +163,7 @@ pub fn render(site: &Site) -> Result<Output> {
         by_rel: &by_rel,
         known: &known,
         root: &site.root,
+        root_canon: crate::files::canonical_root(&site.root)?,
         base_path: bp,
         statics_known: th.is_some(),
     };
@@ -443,9 +446,29 @@ pub fn render(site: &Site) -> Result<Output> {
         format!("User-agent: *\nAllow: /\nSitemap: {}\n", cfg.absolute("sitemap.xml")).into_bytes(),
     );
 
+    // A static file where the site generates one would be silently dropped: say so instead.
+    let mut clashes = Vec::new();
     for (rel, bytes) in &th.statics {
         let name = th.fingerprints.get(rel).unwrap_or(rel);
-        out.files.entry(name.clone()).or_insert_with(|| bytes.clone());
+        if let Some(existing) = out.files.get(name) {
+            if existing == bytes {
+                continue;
+            }
+            let file = if site.root.join("static").join(rel).exists() {
+                format!("static/{rel}")
+            } else {
+                format!("themes/{}/static/{rel}", cfg.theme)
+            };
+            clashes.push(
+                Diagnostic::error(file, 0, 0, format!("the site generates /{name} itself, so this file would be lost"))
+                    .with_help("rename or move the file (or the chapter whose URL it takes)"),
+            );
+            continue;
+        }
+        out.files.insert(name.clone(), bytes.clone());
+    }
+    if !clashes.is_empty() {
+        return Err(Error::Input(clashes));
     }
     if cfg.build.precompress {
         precompress(&mut out);
@@ -516,6 +539,9 @@ fn page_context(ch: &Chapter) -> Context {
     ctx
 }
 
+/// Most errors (and, separately, warnings) reported for one chapter; the rest are counted.
+pub const MAX_REPORTS_PER_FILE: usize = 200;
+
 /// Renders one chapter's body. Broken links, missing files and stray `**` go to
 /// `sink` without stopping the chapter, so that its anchors are still checked.
 fn render_chapter(
@@ -546,38 +572,55 @@ fn render_chapter(
     let mut anchors = Vec::new();
     let mut errs = Vec::new();
     let src = source_text();
+    let same = body == ch.body;
+    let body_index = diagnostics::LineIndex::new(&body);
+    let src_index = diagnostics::LineIndex::new(&src);
     // Offsets are in the evaluated body; find the line there and the column in the source line.
     let at = |off: usize, needle: &str| -> (usize, usize) {
-        let (l, c) = line_col(&body, off);
+        let (l, c, evaluated, byte) = body_index.locate(off);
         let line = ch.body_line + l - 1;
-        if body == ch.body {
+        if same {
             return (line, c);
         }
-        let evaluated = body.lines().nth(l - 1).unwrap_or("");
-        let before: String = evaluated.chars().take(c.saturating_sub(1)).collect();
-        let k = before.matches(needle).count();
-        let original = src.lines().nth(line - 1).unwrap_or("");
+        let k = evaluated[..byte].matches(needle).count();
+        let original = src_index.line(line);
         match original.match_indices(needle).nth(k) {
             Some((b, _)) => (line, original[..b].chars().count() + 1),
             None => (line, c),
         }
     };
+    // However broken a file, at most MAX_REPORTS_PER_FILE errors (and as many warnings) are
+    // built for it; the rest are counted in one more message.
+    let (mut more_errs, mut n_warn, mut more_warns) = (0usize, 0usize, 0usize);
     for (off, dest) in &r.unresolved {
+        if errs.len() >= MAX_REPORTS_PER_FILE {
+            more_errs += 1;
+            continue;
+        }
         let (l, c) = at(*off, "[");
         let mut d = Diagnostic::error(&ch.file, l, c, format!("link to `{dest}`: no such chapter in content/"))
-            .with_source(&src);
+            .with_line(src_index.line(l));
         let wanted = dest.split('#').next().unwrap_or("");
-        if let Some(n) = crate::format::nearest(wanted, env.by_rel.keys().copied()) {
+        // Suggest the nearest chapter as a path from this chapter's folder.
+        let up = if dir.is_empty() { String::new() } else { "../".repeat(dir.split('/').count()) };
+        let from_here: Vec<String> = env.by_rel.keys().map(|k| format!("{up}{k}")).collect();
+        if let Some(n) = crate::format::nearest(wanted, from_here.iter().map(String::as_str)) {
             d = d.with_help(format!("did you mean `{n}`?"));
         }
         errs.push(d);
     }
     for (off, dest, image) in &r.missing {
+        if errs.len() >= MAX_REPORTS_PER_FILE {
+            more_errs += 1;
+            continue;
+        }
         let (l, c) = at(*off, if *image { "![" } else { "[" });
         let what = if *image { "image" } else { "link to file" };
         let shown = dest.split(['#', '?']).next().unwrap_or(dest);
         let looked = if let Some(abs) = shown.strip_prefix('/') {
             format!("no page or file /{abs} in the built site")
+        } else if normalize(&dir, shown).is_none() {
+            "it points above content/, and only files in content/ and static/ are published".to_string()
         } else {
             let mut places = vec![format!("content/{}", normalize(&dir, shown).unwrap_or_else(|| shown.to_string()))];
             if let Some(n) = normalize("", shown) {
@@ -587,30 +630,52 @@ fn render_chapter(
         };
         errs.push(
             Diagnostic::error(&ch.file, l, c, format!("{what} `{dest}` not found: {looked}"))
-                .with_source(&src)
+                .with_line(src_index.line(l))
                 .with_help("check the spelling; put the file next to the chapter in content/, or in static/"),
+        );
+    }
+    for (off, dest, why) in &r.refused {
+        if errs.len() >= MAX_REPORTS_PER_FILE {
+            more_errs += 1;
+            continue;
+        }
+        let (l, c) = at(*off, if body.get(*off..).is_some_and(|b| b.starts_with('!')) { "![" } else { "[" });
+        errs.push(
+            Diagnostic::error(&ch.file, l, c, format!("`{dest}`: {why}"))
+                .with_line(src_index.line(l))
+                .with_help("copy the file into the site folder instead of linking to it"),
         );
     }
     let mut lines_seen = BTreeSet::new();
     for (off, n) in &r.stray_asterisks {
         let needle = if *n >= 2 { "**" } else { "*" };
-        let (l, c) = at(*off, needle);
-        if !lines_seen.insert(l) {
+        // One report per line: find the line first (cheap), the column only for the first run.
+        if !lines_seen.insert(body_index.locate(*off).0) {
             continue;
         }
+        if *n >= 2 && errs.len() >= MAX_REPORTS_PER_FILE {
+            more_errs += 1;
+            continue;
+        }
+        if *n < 2 && n_warn >= MAX_REPORTS_PER_FILE {
+            more_warns += 1;
+            continue;
+        }
+        let (l, c) = at(*off, needle);
         if *n >= 2 {
             errs.push(
                 Diagnostic::error(&ch.file, l, c, "`**` is printed literally: Markdown did not read it as bold")
-                    .with_source(&src)
+                    .with_line(src_index.line(l))
                     .with_help(
                         "a closing `**` right after punctuation (：，。）) must be followed by a space or punctuation; \
                          move the punctuation outside (`**粗体**：后文`) or write `<strong>粗体：</strong>后文`",
                     ),
             );
         } else {
+            n_warn += 1;
             warnings.push(
                 Diagnostic::warning(&ch.file, l, c, "`*` is printed literally: Markdown did not read it as emphasis")
-                    .with_source(&src)
+                    .with_line(src_index.line(l))
                     .with_help("for emphasis write `*文字*` without punctuation just inside the asterisks, or `<em>…</em>`; for a literal asterisk write `\\*`"),
             );
         }
@@ -627,6 +692,22 @@ fn render_chapter(
                 anchors.push((at(range.start, "["), rel, a.to_string()));
             }
         }
+    }
+    if more_errs > 0 {
+        errs.push(Diagnostic::error(
+            &ch.file,
+            0,
+            0,
+            format!("{more_errs} more errors like the ones above in this file (only the first {MAX_REPORTS_PER_FILE} are listed)"),
+        ));
+    }
+    if more_warns > 0 {
+        warnings.push(Diagnostic::warning(
+            &ch.file,
+            0,
+            0,
+            format!("{more_warns} more lines with a literal `*` in this file (only the first {MAX_REPORTS_PER_FILE} are listed)"),
+        ));
     }
     for d in errs {
         sink.push(d);
@@ -666,10 +747,16 @@ fn resolve_asset(dest: &str, dir: &str, env: &ChapterEnv, copies: &mut Vec<(Stri
     }
     if let Some(rel) = normalize(dir, &decoded) {
         let file = env.root.join("content").join(&rel);
-        if !rel.is_empty() && file.is_file() && !rel.ends_with(".md") {
+        if !rel.is_empty() && std::fs::symlink_metadata(&file).is_ok() && !file.is_dir() && !rel.ends_with(".md") {
+            // A link (or a folder link on the way) must lead to a regular file inside the site.
+            let real = match crate::files::resolve_inside(&env.root_canon, &file, "") {
+                Ok(real) => real,
+                Err(Error::Input(ds)) => return Asset::Refused(ds.into_iter().map(|d| d.message).collect()),
+                Err(e) => return Asset::Refused(e.to_string()),
+            };
             let url = if dir.is_empty() { path.to_string() } else { format!("{dir}/{path}") };
             let url = normalize("", &url).unwrap_or(url);
-            copies.push((rel, file));
+            copies.push((rel, real));
             return Asset::Rewrite(format!("{}{url}{tail}", env.base_path));
         }
     }

@@ -104,20 +104,29 @@ pub const FILE: &str = "site.toml";
 /// Reads and validates `root/site.toml`.
 pub fn load(root: &Path) -> Result<Config> {
     let path = root.join(FILE);
-    let src = std::fs::read_to_string(&path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Error::one(Diagnostic::error(
-            FILE,
-            0,
-            0,
-            format!("no {FILE} in {}: is this a baipi site? (`baipi init DIR` creates one)", root.display()),
-        )),
-        _ => Error::io(&path, e),
-    })?;
+    if let Err(e) = std::fs::metadata(&path) {
+        return Err(match e.kind() {
+            std::io::ErrorKind::NotFound => Error::one(Diagnostic::error(
+                FILE,
+                0,
+                0,
+                format!("no {FILE} in {}: is this a baipi site? (`baipi init DIR` creates one)", root.display()),
+            )),
+            _ => Error::io(&path, e),
+        });
+    }
+    let src = crate::files::read_text(&path, FILE)?;
     parse(&src)
 }
 
 /// Parses the text of `site.toml`.
 pub fn parse(src: &str) -> Result<Config> {
+    if src.trim().is_empty() {
+        return Err(Error::one(
+            Diagnostic::error(FILE, 1, 1, "site.toml is empty; it needs at least `title` and `base_url`")
+                .with_help("write `title = \"…\"` and `base_url = \"/\"` (see README)"),
+        ));
+    }
     let raw: RawConfig = toml::from_str(src).map_err(|e| {
         let (line, col) = e.span().map(|s| line_col(src, s.start)).unwrap_or((0, 0));
         let msg = e.message().trim().to_string();

@@ -10,9 +10,6 @@ use std::path::Path;
 
 use crate::diagnostics::{self, Diagnostic, Error, Result, Sink};
 
-/// Largest chapter file read (bytes); larger files are refused.
-pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
-
 /// One entry of the cover's “数读” (key figures) block.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -77,37 +74,7 @@ impl Chapter {
     }
 }
 
-/// Reads a UTF-8 text file: strips a BOM, turns CRLF into LF, refuses huge or non-UTF-8 files.
-pub fn read_text(path: &Path, display: &str) -> Result<String> {
-    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(Error::one(Diagnostic::error(
-            display,
-            0,
-            0,
-            format!("file is {} bytes; the limit is {} bytes", meta.len(), MAX_FILE_BYTES),
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let off = e.utf8_error().valid_up_to();
-            let valid = String::from_utf8_lossy(&e.as_bytes()[..off]).into_owned();
-            let (line, col) = diagnostics::line_col(&valid, off);
-            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            return Err(Error::one(
-                Diagnostic::error(display, line, col, "the file is not valid UTF-8; save it as UTF-8")
-                    .with_source(&lossy)
-                    .with_help(
-                        "the file was probably saved as GBK/GB2312; in the editor choose “Save with encoding: UTF-8”",
-                    ),
-            ));
-        }
-    };
-    let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
-    Ok(if text.contains('\r') { text.replace("\r\n", "\n") } else { text })
-}
+pub use crate::files::read_text;
 
 /// Splits `---\nyaml\n---\nbody` into (yaml, body, body_line). The YAML starts on line 2.
 pub fn split_front_matter<'a>(file: &str, src: &'a str) -> Result<(&'a str, &'a str, usize)> {
@@ -152,14 +119,14 @@ pub fn parse(file: &str, rel: &str, src: &str) -> Result<Chapter> {
         crate::data::parse_yaml(yaml).map_err(|e| Error::one(diagnostics::from_yaml(file, src, 1, &e)))?;
     let is_index = rel == "_index.md";
     let stem = Path::new(rel).with_extension("").to_string_lossy().replace('\\', "/");
+    let slug_line = yaml.lines().position(|l| l.starts_with("slug:")).map(|i| i + 2);
     let slug = match &front.slug {
         Some(s) => {
-            if !valid_slug(s) {
-                let line = yaml.lines().position(|l| l.starts_with("slug:")).map(|i| i + 2).unwrap_or(2);
+            if !slug_chars_ok(s) {
                 return Err(Error::one(
                     Diagnostic::error(
                         file,
-                        line,
+                        slug_line.unwrap_or(2),
                         1,
                         format!("`slug` must be letters, digits, `-` and `_`, found {s:?}"),
                     )
@@ -170,6 +137,21 @@ pub fn parse(file: &str, rel: &str, src: &str) -> Result<Chapter> {
         }
         None => default_slug(&stem),
     };
+    if !is_index && let Some(taken) = reserved_slug(&slug) {
+        let d = match slug_line.filter(|_| front.slug.is_some()) {
+            Some(line) => Diagnostic::error(file, line, 7, format!("slug `{slug}` is taken: /{slug}/ is {taken}"))
+                .with_source(src)
+                .with_help("choose another `slug:`"),
+            None => Diagnostic::error(
+                file,
+                0,
+                0,
+                format!("this chapter's URL would be /{slug}/ (from the file name), which is {taken}"),
+            )
+            .with_help("rename the file or set another `slug:` in the front matter"),
+        };
+        return Err(Error::one(d));
+    }
     Ok(Chapter {
         file: file.to_string(),
         rel: rel.to_string(),
@@ -182,9 +164,28 @@ pub fn parse(file: &str, rel: &str, src: &str) -> Result<Chapter> {
     })
 }
 
-/// Whether `s` can be a chapter's URL name.
+/// Whether `s` can be a chapter's URL name (see also [`reserved_slug`]).
 pub fn valid_slug(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') && s != "data" && s != "static"
+    slug_chars_ok(s) && reserved_slug(s).is_none()
+}
+
+fn slug_chars_ok(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+}
+
+/// URL names the site itself uses (a chapter there would overwrite them or be overwritten), with what they are.
+pub const RESERVED_SLUGS: &[(&str, &str)] = &[
+    ("data", "where the open data files are published"),
+    ("figures", "where the figures' SVG and CSV files are published"),
+    ("search", "the search page"),
+    ("full", "the whole-paper page"),
+    ("static", "reserved for static files"),
+];
+
+/// What a reserved slug (or the first folder of a nested one, `search/x`) is used for.
+pub fn reserved_slug(slug: &str) -> Option<&'static str> {
+    let first = slug.split('/').next().unwrap_or(slug);
+    RESERVED_SLUGS.iter().find(|(s, _)| *s == first).map(|(_, why)| *why)
 }
 
 /// The default slug is the file's path without `.md`, as in Zola (`03-achievements.md` →
@@ -205,30 +206,17 @@ pub fn load_dir(root: &Path, drafts: bool, sink: &mut Sink) -> Result<Vec<Chapte
         )));
     }
     let mut out = Vec::new();
-    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let p = e.path().map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string()).unwrap_or_default();
-                sink.push(Diagnostic::error(p, 0, 0, format!("cannot read: {e}")));
-                continue;
-            }
-        };
-        let path = entry.path();
-        if !entry.file_type().is_file() || path.extension().and_then(|e| e.to_str()) != Some("md") {
-            continue;
-        }
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name.starts_with('.') || name.ends_with('~') {
-            continue;
-        }
-        let file = path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/");
-        let rel = path.strip_prefix(&dir).unwrap_or(path).to_string_lossy().replace('\\', "/");
-        let src = match sink.take(read_text(path, &file))? {
+    let is_md = |p: &Path| {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        p.extension().and_then(|e| e.to_str()) == Some("md") && !name.ends_with('~')
+    };
+    for f in crate::files::walk(root, &dir, &is_md, sink)? {
+        let rel = f.path.strip_prefix(&dir).unwrap_or(&f.path).to_string_lossy().replace('\\', "/");
+        let src = match sink.take(read_text(&f.real, &f.display))? {
             Some(s) => s,
             None => continue,
         };
-        if let Some(ch) = sink.take(parse(&file, &rel, &src))?
+        if let Some(ch) = sink.take(parse(&f.display, &rel, &src))?
             && (drafts || !ch.front.draft)
         {
             out.push(ch);

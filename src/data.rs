@@ -201,16 +201,40 @@ pub struct Dataset {
     pub def: DatasetFile,
 }
 
-/// Largest YAML file read (bytes).
-pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+/// Deepest nesting of YAML mappings and lists (front matter and datasets).
+pub const YAML_MAX_DEPTH: usize = 64;
+/// Most YAML values (mappings, lists and scalars, counting those an alias repeats) in one file.
+pub const YAML_MAX_NODES: usize = 250_000;
+/// Most aliases (`*name`) in one YAML file.
+pub const YAML_MAX_ALIASES: usize = 10_000;
+/// Most values that aliases may replay in one YAML file (what stops “billion laughs”).
+pub const YAML_MAX_REPLAYED: usize = 250_000;
 
-/// Parses YAML text with the limits every baipi YAML file gets.
+/// Parses YAML text with the limits every baipi YAML file gets: the depth, node, alias and
+/// replay budgets above, duplicate keys refused, NaN and infinity refused. Each limit is
+/// reported at the line where it was crossed (see `diagnostics::from_yaml`).
 pub fn parse_yaml<'a, T: Deserialize<'a>>(src: &'a str) -> std::result::Result<T, serde_saphyr::Error> {
-    serde_saphyr::from_str(src)
+    let options = serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_depth: YAML_MAX_DEPTH,
+            flow_nesting_limit: YAML_MAX_DEPTH,
+            max_nodes: YAML_MAX_NODES,
+            max_aliases: YAML_MAX_ALIASES,
+        },
+        duplicate_keys: serde_saphyr::DuplicateKeyPolicy::Error,
+        alias_limits: serde_saphyr::alias_limits! { max_total_replayed_events: YAML_MAX_REPLAYED },
+    };
+    serde_saphyr::from_str_with_options(src, options)
 }
 
 /// Parses one dataset file's text.
 pub fn parse(name: &str, file: &str, source: String) -> Result<Dataset> {
+    if source.trim().is_empty() {
+        return Err(Error::one(
+            Diagnostic::error(file, 1, 1, "the file is empty; a dataset needs at least `title:`")
+                .with_help("write `title: …` and the figures (see README, “添加一个数据集”), or delete the file"),
+        ));
+    }
     let def: DatasetFile = parse_yaml(&source).map_err(|e| Error::one(diagnostics::from_yaml(file, &source, 0, &e)))?;
     Ok(Dataset { name: name.to_string(), file: file.to_string(), source, line_offset: 0, def })
 }
@@ -222,16 +246,10 @@ pub fn load_dir(root: &Path, sink: &mut Sink) -> Result<Vec<Dataset>> {
     if !dir.is_dir() {
         return Ok(out);
     }
-    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-        let entry = entry.map_err(|e| Error::Io(format!("data/: {e}")))?;
-        let path = entry.path();
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        if !entry.file_type().is_file() || !(ext == "yaml" || ext == "yml") {
-            continue;
-        }
-        let rel = path.strip_prefix(root).unwrap_or(path);
-        let file = rel.to_string_lossy().replace('\\', "/");
-        let name_path = path.strip_prefix(&dir).unwrap_or(path).with_extension("");
+    let is_yaml = |p: &Path| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"));
+    for f in crate::files::walk(root, &dir, &is_yaml, sink)? {
+        let file = f.display.clone();
+        let name_path = f.path.strip_prefix(&dir).unwrap_or(&f.path).with_extension("");
         let name = name_path.to_string_lossy().replace(['\\', '/'], ".");
         if !name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.') {
             sink.push(Diagnostic::error(
@@ -242,7 +260,7 @@ pub fn load_dir(root: &Path, sink: &mut Sink) -> Result<Vec<Dataset>> {
             ));
             continue;
         }
-        let source = match crate::content::read_text(path, &file) {
+        let source = match crate::files::read_text(&f.real, &file) {
             Ok(s) => s,
             Err(Error::Input(d)) => {
                 sink.items.extend(d);

@@ -26,11 +26,19 @@ pub struct Diagnostic {
     /// 1-based column counted in characters; 0 when unknown.
     pub col: usize,
     pub message: String,
-    /// The offending source line, when known.
+    /// The offending source line, when known; a long line is cut to a window around the
+    /// column (with `…` at the cut ends), so a diagnostic stays small whatever the input.
     pub source_line: Option<String>,
+    /// 1-based character column of the caret within `source_line` (differs from `col` when cut).
+    pub caret: usize,
     /// A hint shown after the snippet.
     pub help: Option<String>,
 }
+
+/// Longest source line shown in full; longer lines are shown as a window around the column.
+pub const SNIPPET_MAX_CHARS: usize = 160;
+/// Bytes kept on each side of the column when a long line is cut.
+const SNIPPET_SIDE_BYTES: usize = 180;
 
 impl Diagnostic {
     pub fn error(file: impl Into<String>, line: usize, col: usize, message: impl Into<String>) -> Self {
@@ -41,6 +49,7 @@ impl Diagnostic {
             col,
             message: message.into(),
             source_line: None,
+            caret: col,
             help: None,
         }
     }
@@ -50,10 +59,37 @@ impl Diagnostic {
     }
 
     /// Attaches the source line `self.line` of `source` for the snippet.
-    pub fn with_source(mut self, source: &str) -> Self {
-        if self.line > 0 {
-            self.source_line = source.lines().nth(self.line - 1).map(|l| l.trim_end_matches('\r').to_string());
+    pub fn with_source(self, source: &str) -> Self {
+        if self.line == 0 {
+            return self;
         }
+        match source.lines().nth(self.line - 1) {
+            Some(l) => self.with_line(l),
+            None => self,
+        }
+    }
+
+    /// Attaches `line_text`, the whole line `self.line`, with the caret at column `self.col`.
+    pub fn with_line(self, line_text: &str) -> Self {
+        let byte = line_text.char_indices().nth(self.col.saturating_sub(1)).map_or(line_text.len(), |(b, _)| b);
+        self.with_snippet(line_text, byte)
+    }
+
+    /// Attaches `line_text` (the whole line `self.line`) with the caret at byte `byte_in_line`.
+    /// Costs O(window), not O(line): fast for many diagnostics on one huge line.
+    pub fn with_snippet(mut self, line_text: &str, byte_in_line: usize) -> Self {
+        let l = line_text.trim_end_matches('\r');
+        let at = floor_char_boundary(l, byte_in_line.min(l.len()));
+        if l.len() <= SNIPPET_MAX_CHARS || l.len() <= 2 * SNIPPET_SIDE_BYTES {
+            self.caret = if self.col == 0 { 0 } else { l[..at].chars().count() + 1 };
+            self.source_line = Some(l.to_string());
+            return self;
+        }
+        let from = floor_char_boundary(l, at.saturating_sub(SNIPPET_SIDE_BYTES));
+        let to = floor_char_boundary(l, (at + SNIPPET_SIDE_BYTES).min(l.len()));
+        let (pre, post) = (if from > 0 { "…" } else { "" }, if to < l.len() { "…" } else { "" });
+        self.caret = if self.col == 0 { 0 } else { pre.chars().count() + l[from..at].chars().count() + 1 };
+        self.source_line = Some(format!("{pre}{}{post}", &l[from..to]));
         self
     }
 
@@ -103,8 +139,8 @@ impl fmt::Display for Diagnostic {
             let gutter = self.line.to_string();
             let pad = " ".repeat(gutter.len());
             write!(f, "\n{pad} |\n{gutter} | {src}")?;
-            if self.col > 0 {
-                let before: String = src.chars().take(self.col - 1).collect();
+            if self.caret > 0 {
+                let before: String = src.chars().take(self.caret - 1).collect();
                 let indent: String = before.chars().map(|c| if c == '\t' { '\t' } else { ' ' }).collect::<String>();
                 let spaces = if indent.contains('\t') { indent } else { " ".repeat(display_width(&before)) };
                 write!(f, "\n{pad} | {spaces}^")?;
@@ -222,6 +258,50 @@ pub fn suggest(message: &str) -> Option<String> {
     crate::format::nearest(wrong, options.iter().copied()).map(|n| format!("did you mean `{n}`?"))
 }
 
+/// Line starts of a text, for locating many byte offsets in it: a line is found by binary
+/// search, and columns of increasing offsets on one line are counted on from the last one,
+/// so locating every number or asterisk of a huge one-line file stays linear.
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+    /// (byte offset, 1-based column) of the last lookup.
+    last: std::cell::Cell<(usize, usize)>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        LineIndex { text, starts, last: std::cell::Cell::new((0, 1)) }
+    }
+
+    /// 1-based line, 1-based character column, the line's text and the byte offset in that line.
+    pub fn locate(&self, offset: usize) -> (usize, usize, &'a str, usize) {
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
+        let i = self.starts.partition_point(|s| *s <= offset).saturating_sub(1);
+        let start = self.starts[i];
+        let end = self.starts.get(i + 1).map_or(self.text.len(), |e| e - 1);
+        let (last_off, last_col) = self.last.get();
+        let col = if last_off >= start && last_off <= offset {
+            last_col + self.text[last_off..offset].chars().count()
+        } else {
+            self.text[start..offset].chars().count() + 1
+        };
+        self.last.set((offset, col));
+        (i + 1, col, &self.text[start..end.max(start)], offset - start)
+    }
+
+    /// The text of 1-based line `n` (empty if there is no such line).
+    pub fn line(&self, n: usize) -> &'a str {
+        match self.starts.get(n.wrapping_sub(1)) {
+            Some(&s) => {
+                let e = self.starts.get(n).map_or(self.text.len(), |e| e - 1);
+                &self.text[s..e.max(s)]
+            }
+            None => "",
+        }
+    }
+}
+
 /// Line and 1-based character column of a byte offset in `src`.
 pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(src.len());
@@ -247,17 +327,22 @@ pub fn from_yaml(file: &str, full_source: &str, line_offset: usize, e: &serde_sa
         Some(l) if l.line() > 0 => (l.line() as usize + line_offset, l.column() as usize),
         _ => (0, 0),
     };
-    let mut msg = inner.to_string();
-    // serde-saphyr appends its own " at line X, column Y"; ours is in front.
-    if let Some(i) = msg.find(" at line ") {
-        msg.truncate(i);
-    }
-    let msg = friendly_yaml_message(msg.trim().trim_end_matches('.'));
+    let msg = match yaml_limit_message(inner) {
+        Some(m) => m,
+        None => {
+            let mut msg = inner.to_string();
+            // serde-saphyr appends its own " at line X, column Y"; ours is in front.
+            if let Some(i) = msg.find(" at line ") {
+                msg.truncate(i);
+            }
+            friendly_yaml_message(msg.trim().trim_end_matches('.'))
+        }
+    };
     let found = (line > 0).then(|| full_source.lines().nth(line - 1)).flatten().unwrap_or("");
     let help = suggest(&msg);
     let msg = match field_at(found, col) {
         Some((field, value)) if !msg.contains(&format!("`{field}`")) => {
-            if value.is_empty() {
+            if value.is_empty() || msg.contains("found") || msg.contains(value.as_str()) {
                 format!("field `{field}`: {msg}")
             } else {
                 format!("field `{field}`: {msg}, found `{value}`")
@@ -265,18 +350,74 @@ pub fn from_yaml(file: &str, full_source: &str, line_offset: usize, e: &serde_sa
         }
         _ => msg,
     };
-    let d = Diagnostic::error(file, line, col, msg).with_source(full_source);
+    let d = Diagnostic::error(file, line, col, msg).with_line(found);
     match help {
         Some(h) => d.with_help(h),
         None => d,
     }
 }
 
+/// Clear words for YAML errors that are baipi's limits or rules rather than typing slips.
+fn yaml_limit_message(e: &serde_saphyr::Error) -> Option<String> {
+    use crate::data::{YAML_MAX_ALIASES, YAML_MAX_DEPTH, YAML_MAX_NODES, YAML_MAX_REPLAYED};
+    use serde_saphyr::budget::BudgetBreach as B;
+    let expand = "aliases (`*name`) repeat what their anchor (`&name`) holds, so a few lines can expand enormously";
+    let mut e = e;
+    while let serde_saphyr::Error::AliasError { error, .. } | serde_saphyr::Error::WithSnippet { error, .. } = e {
+        e = error;
+    }
+    Some(match e {
+        serde_saphyr::Error::Budget { breach, .. } => match breach {
+            B::Depth { .. } => {
+                format!("YAML nested more than {YAML_MAX_DEPTH} levels deep; the limit is {YAML_MAX_DEPTH}")
+            }
+            B::Nodes { .. } | B::Events { .. } => format!(
+                "YAML has more than {YAML_MAX_NODES} values (counting every value an alias repeats); \
+                 the limit is {YAML_MAX_NODES}: {expand}"
+            ),
+            B::Aliases { .. } => {
+                format!("YAML uses more than {YAML_MAX_ALIASES} aliases (`*name`); the limit is {YAML_MAX_ALIASES}")
+            }
+            B::AliasAnchorRatio { aliases, anchors } => format!(
+                "YAML uses {aliases} aliases for {anchors} anchors: more than 10 aliases per anchor are refused, \
+                 because {expand}"
+            ),
+            B::ScalarBytes { .. } | B::RecordedAnchorBytes { .. } | B::RecordedAnchorEvents { .. } => {
+                format!("YAML text expands beyond baipi's limits: {expand}")
+            }
+            other => format!("YAML exceeds baipi's limits ({other:?})"),
+        },
+        serde_saphyr::Error::AliasReplayLimitExceeded { .. }
+        | serde_saphyr::Error::AliasExpansionLimitExceeded { .. } => {
+            format!(
+                "aliases expand to more than {YAML_MAX_REPLAYED} values; the limit is {YAML_MAX_REPLAYED}: {expand}"
+            )
+        }
+        serde_saphyr::Error::AliasReplayStackDepthExceeded { .. } => {
+            format!("aliases nest more than {YAML_MAX_DEPTH} levels deep; the limit is {YAML_MAX_DEPTH}")
+        }
+        serde_saphyr::Error::DuplicateMappingKey { key, .. } => match key {
+            Some(k) => format!("duplicate key `{k}`: each key may appear only once"),
+            None => "duplicate key: each key may appear only once".into(),
+        },
+        serde_saphyr::Error::NonFiniteFloat { value, .. } => {
+            format!("`{value}` is not a finite number: NaN and infinity are refused")
+        }
+        _ => return None,
+    })
+}
+
 fn friendly_yaml_message(m: &str) -> String {
     match m {
         "invalid i64" | "invalid u64" | "invalid i32" | "invalid u32" => "expected a whole number".into(),
         "invalid f64" => "expected a number".into(),
-        "invalid bool" => "expected true or false".into(),
+        "invalid bool" | "invalid boolean" => "expected true or false".into(),
+        "expected sequence start" => "expected a list (`- …` lines, or `[…]`)".into(),
+        "recursion limit exceeded" => {
+            format!("YAML nested too deeply; the limit is {} levels", crate::data::YAML_MAX_DEPTH)
+        }
+        "expected mapping start" => "expected `key: value` lines (a mapping) here".into(),
+        "unexpected end of input" => "unexpected end of the YAML text".into(),
         _ => m.to_string(),
     }
 }
@@ -317,6 +458,32 @@ mod tests {
         assert_eq!(lines[2], "1 | 共计：**粗");
         assert_eq!(lines[3], "  |       ^");
         assert_eq!(display_width(&lines[2][4..lines[2].find("**").unwrap()]), 6);
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_caret() {
+        let line = format!("{}错{}", "甲".repeat(5000), "乙".repeat(5000));
+        let d = Diagnostic::error("a.md", 1, 5001, "x").with_source(&line);
+        let shown = d.source_line.clone().unwrap_or_default();
+        assert!(shown.len() < 500 && shown.starts_with('…') && shown.ends_with('…'), "{shown}");
+        assert_eq!(shown.chars().nth(d.caret - 1), Some('错'));
+        assert_eq!((d.line, d.col), (1, 5001), "the location itself is not changed");
+        let short = Diagnostic::error("a.md", 1, 2, "x").with_source("ab");
+        assert_eq!((short.source_line.as_deref(), short.caret), (Some("ab"), 2));
+    }
+
+    #[test]
+    fn line_index_agrees_with_line_col() {
+        let text = "一二\nabc\n\n共938个，其中\n";
+        let idx = LineIndex::new(text);
+        for off in (0..=text.len()).filter(|o| text.is_char_boundary(*o)) {
+            let (l, c, line, byte) = idx.locate(off);
+            assert_eq!((l, c), line_col(text, off), "offset {off}");
+            assert_eq!(line, text.lines().nth(l - 1).unwrap_or(""));
+            assert!(byte <= line.len());
+        }
+        assert_eq!(idx.line(4), "共938个，其中");
+        assert_eq!(idx.line(9), "");
     }
 
     #[test]

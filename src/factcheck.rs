@@ -12,7 +12,7 @@
 
 use serde_json::Value;
 
-use crate::diagnostics::{Diagnostic, line_col};
+use crate::diagnostics::{Diagnostic, LineIndex};
 use crate::number::Dec;
 
 /// A number found in prose.
@@ -227,24 +227,31 @@ pub fn scan(text: &str) -> Vec<Token> {
 
 /// Checks one chapter body; returns warnings located in `file`.
 ///
-/// `body` is the raw body (before evaluation) starting at `body_line`;
-/// `source` is the whole file, for snippets.
-pub fn check(
-    file: &str,
-    source: &str,
-    body: &str,
-    body_line: usize,
-    free: &[String],
-    cands: &[Candidate],
-) -> Vec<Diagnostic> {
+/// `body` is the raw body (before evaluation) starting at `body_line` of the file.
+/// Linear in the body's size, however many numbers it holds and however long its lines.
+pub fn check(file: &str, body: &str, body_line: usize, free: &[String], cands: &[Candidate]) -> Vec<Diagnostic> {
     let masked = mask(body);
+    let index = LineIndex::new(body);
+    // Candidates sorted by value (then the preferred name), all and percentages only:
+    // a token is looked up by binary search, not compared with every value of the data.
+    let order = |a: &&Candidate, b: &&Candidate| {
+        a.value.cmp(&b.value).then_with(|| pref(&a.path).cmp(&pref(&b.path))).then_with(|| a.path.cmp(&b.path))
+    };
+    let mut all: Vec<&Candidate> = cands.iter().collect();
+    all.sort_by(order);
+    let mut percents: Vec<&Candidate> = cands.iter().filter(|c| c.percent).collect();
+    percents.sort_by(order);
+    let has = |v: Dec| all.binary_search_by(|c| c.value.cmp(&v)).is_ok();
     let mut out = Vec::new();
+    let mut unlisted = 0usize;
     for t in scan(&masked) {
         let end = t.offset + t.text.len();
-        if body[end..].trim_start_matches(' ').starts_with("{#") {
-            let c = &body[end..];
-            if let Some(close) = c.find("#}")
-                && c[..close].contains("free")
+        let after = body[end..].trim_start_matches(' ');
+        if after.starts_with("{#") {
+            // Only a short comment right after the number can mark it free (bounded look-ahead).
+            let near = &after[..floor_boundary(after, 100)];
+            if let Some(close) = near.find("#}")
+                && near[..close].contains("free")
             {
                 continue;
             }
@@ -252,30 +259,64 @@ pub fn check(
         if free.iter().any(|f| f == &t.text) {
             continue;
         }
-        let matches = |c: &Candidate| {
-            c.value == t.value
-                || (t.text.ends_with('万') || t.text.ends_with('亿'))
-                    && c.value == Dec::parse(t.text.trim_end_matches(['万', '亿'])).unwrap_or(Dec::ZERO)
-        };
-        if cands.iter().any(matches) {
+        let bare = (t.text.ends_with('万') || t.text.ends_with('亿'))
+            .then(|| Dec::parse(t.text.trim_end_matches(['万', '亿'])))
+            .flatten();
+        if has(t.value) || bare.is_some_and(has) {
             continue;
         }
-        let (l, c) = line_col(body, t.offset);
-        let pool: Vec<&Candidate> = cands.iter().filter(|c| !t.percent || c.percent).collect();
-        let nearest = pool.iter().min_by(|a, b| {
-            let da = a.value.checked_sub(t.value).map(|d| d.to_f64().abs()).unwrap_or(f64::MAX);
-            let db = b.value.checked_sub(t.value).map(|d| d.to_f64().abs()).unwrap_or(f64::MAX);
-            da.total_cmp(&db).then_with(|| pref(&a.path).cmp(&pref(&b.path))).then_with(|| a.path.cmp(&b.path))
-        });
+        if out.len() >= MAX_WARNINGS_PER_FILE {
+            unlisted += 1;
+            continue;
+        }
+        let (l, c, line_text, byte) = index.locate(t.offset);
+        let pool = if t.percent { &percents } else { &all };
         let mut msg = format!("\"{}\" matches no data", t.text);
-        if let Some(n) = nearest {
+        if let Some(n) = nearest_value(pool, t.value) {
             msg.push_str(&format!("; did you mean {} = {}{}?", n.path, n.value, if n.percent { "%" } else { "" }));
         }
-        out.push(Diagnostic::warning(file, body_line + l - 1, c, msg).with_source(source).with_help(
+        out.push(Diagnostic::warning(file, body_line + l - 1, c, msg).with_snippet(line_text, byte).with_help(
             "take the number from the data with an expression, or mark intentional free text as 3{# free #}",
         ));
     }
+    if unlisted > 0 {
+        out.push(Diagnostic::warning(
+            file,
+            0,
+            0,
+            format!(
+                "{unlisted} more numbers in this file match no data (only the first {MAX_WARNINGS_PER_FILE} are listed)"
+            ),
+        ));
+    }
     out
+}
+
+/// Most fact-check warnings listed for one file; the rest are counted in one more warning.
+pub const MAX_WARNINGS_PER_FILE: usize = 200;
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The candidate nearest to `v` in `sorted` (by value, then [`pref`], then path): the closest
+/// value below or above, the plainer name among equals, below before above on a tie.
+fn nearest_value<'a>(sorted: &[&'a Candidate], v: Dec) -> Option<&'a Candidate> {
+    let i = sorted.partition_point(|c| c.value < v);
+    let dist = |c: &Candidate| c.value.checked_sub(v).map(|d| d.to_f64().abs()).unwrap_or(f64::MAX);
+    // Below: the first candidate of the run of the largest value under v.
+    let below = i.checked_sub(1).map(|j| {
+        let val = sorted[j].value;
+        sorted.partition_point(|c| c.value < val)
+    });
+    let candidates = [below.map(|j| sorted[j]), sorted.get(i).copied()];
+    candidates.into_iter().flatten().min_by(|a, b| {
+        dist(a).total_cmp(&dist(b)).then_with(|| pref(&a.path).cmp(&pref(&b.path))).then_with(|| a.path.cmp(&b.path))
+    })
 }
 
 /// Among equal values, name the plainest field: a share before a cumulative share.
@@ -294,8 +335,7 @@ pub fn check_site(site: &crate::site::Site) -> Vec<Diagnostic> {
     let cands = candidates(&site.data);
     let mut out = Vec::new();
     for ch in site.index.iter().chain(&site.chapters) {
-        let source = format!("{}{}", "\n".repeat(ch.body_line - 1), ch.body);
-        out.extend(check(&ch.file, &source, &ch.body, ch.body_line, &ch.front.free_numbers, &cands));
+        out.extend(check(&ch.file, &ch.body, ch.body_line, &ch.front.free_numbers, &cands));
     }
     out
 }
@@ -325,7 +365,7 @@ mod tests {
         let data = serde_json::json!({"orgs": {"unit": "个", "total": 938, "by_type": {"nonpublic": {"value": 779, "share": 83.05, "rank": 1}}}});
         let c = candidates(&data);
         let body = "甲\n占83.50%，共938个，另有5{# free #}个，7个。\n";
-        let w = check("content/a.md", body, body, 1, &[], &c);
+        let w = check("content/a.md", body, 1, &[], &c);
         assert_eq!(w.len(), 2, "{w:?}");
         assert_eq!((w[0].line, w[0].col), (2, 2));
         assert_eq!(
@@ -333,7 +373,25 @@ mod tests {
             "\"83.50%\" matches no data; did you mean data.orgs.by_type.nonpublic.share = 83.05%?"
         );
         assert!(w[1].message.starts_with("\"7\" matches no data"));
-        let w = check("content/a.md", body, body, 1, &["7".to_string(), "83.50%".to_string()], &c);
+        let w = check("content/a.md", body, 1, &["7".to_string(), "83.50%".to_string()], &c);
         assert!(w.is_empty());
+    }
+
+    #[test]
+    fn many_unmatched_numbers_on_one_line_stay_cheap() {
+        // Each warning used to copy the whole line: 40,000 numbers on one line took 23 GB.
+        let c = vec![Candidate { path: "data.a.total".into(), value: Dec::from_int(938), percent: false }];
+        let body: String = (0..200_000).map(|i| format!("数字{i}个 ")).collect();
+        let t = std::time::Instant::now();
+        let w = check("content/a.md", &body, 5, &[], &c);
+        assert!(t.elapsed() < std::time::Duration::from_secs(20), "{:?}", t.elapsed());
+        assert_eq!(w.len(), MAX_WARNINGS_PER_FILE + 1);
+        assert!(w.iter().all(|d| d.source_line.as_ref().is_none_or(|l| l.len() < 500)));
+        assert!(
+            w[MAX_WARNINGS_PER_FILE]
+                .message
+                .starts_with(&format!("{} more numbers", 200_000 - 1 - MAX_WARNINGS_PER_FILE))
+        );
+        assert!(w[0].message.contains("did you mean data.a.total = 938?"), "{}", w[0].message);
     }
 }

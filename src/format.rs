@@ -162,8 +162,14 @@ pub const TERA_FILTERS: &[&str] = &[
 
 /// The nearest candidate by edit distance, if reasonably close.
 pub fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    // The distance table is |word| × |candidate|: no suggestions for absurdly long names
+    // (an 8 MiB anchor would otherwise need gigabytes).
+    const LONGEST: usize = 200;
+    if word.len() > LONGEST {
+        return None;
+    }
     let mut best: Option<(usize, &str)> = None;
-    for c in candidates {
+    for c in candidates.filter(|c| c.len() <= LONGEST) {
         let d = edit_distance(word, c);
         if best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c));

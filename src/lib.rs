@@ -22,6 +22,7 @@ pub mod content;
 pub mod data;
 pub mod diagnostics;
 pub mod factcheck;
+pub mod files;
 pub mod format;
 pub mod init;
 pub mod markdown;

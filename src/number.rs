@@ -240,7 +240,21 @@ impl<'de> Deserialize<'de> for Dec {
                 Ok(Dec { units: v as i128, scale: 0 })
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Dec, E> {
-                Dec::from_f64(v).ok_or_else(|| E::custom(format!("expected a finite number, found {v}")))
+                if !v.is_finite() {
+                    return Err(E::custom(format!("`{v}` is not a finite number: NaN and infinity are refused")));
+                }
+                // YAML reads a long whole number as a float: beyond 2^53 its digits are no longer exact.
+                if v.fract() == 0.0 && v.abs() >= 9_007_199_254_740_992.0 {
+                    return Err(E::custom(
+                        "whole number too large to read exactly (the limit is 9,007,199,254,740,992); \
+                         write it in smaller units, e.g. 万 or 亿",
+                    ));
+                }
+                Dec::from_f64(v).ok_or_else(|| {
+                    E::custom(format!(
+                        "number out of range: at most 30 significant digits and {MAX_SCALE} decimal places"
+                    ))
+                })
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Dec, E> {
                 Dec::parse(v).ok_or_else(|| E::custom(format!("expected a number, found {v:?}")))

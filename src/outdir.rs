@@ -78,6 +78,34 @@ pub fn validate(root: &Path, dir: &Path, explicit: bool, label: &str) -> Result<
     if out.exists() && !out.is_dir() {
         return refuse("it exists and is not a folder".into(), "remove the file or choose another folder");
     }
+    // A file where a parent folder should be: nothing could be written (not even by root).
+    if let Some(file) = out.ancestors().skip(1).find(|a| a.exists()).filter(|a| !a.is_dir()) {
+        let file = file.strip_prefix(&root_abs).unwrap_or(file);
+        return refuse(
+            format!("{} is a file, not a folder, so no folder can be created in it", file.display()),
+            "remove the file or choose another folder",
+        );
+    }
+    // A folder marked read-only (no write permission for anyone) is respected even by root,
+    // who could otherwise replace it: the editor asked for it not to change.
+    if out.is_dir() {
+        let read_only = walkdir::WalkDir::new(&out)
+            .follow_links(false)
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_dir())
+            .find(|e| e.metadata().is_ok_and(|m| m.permissions().readonly()));
+        if let Some(e) = read_only {
+            let which = match e.path().strip_prefix(&out) {
+                Ok(rel) if !rel.as_os_str().is_empty() => format!("its folder {} is", rel.display()),
+                _ => "it is".to_string(),
+            };
+            return refuse(
+                format!("{which} read-only (no write permission), and building replaces the whole folder"),
+                "make it writable (chmod -R u+w) or choose another folder",
+            );
+        }
+    }
     if !explicit && !out.starts_with(&root_abs) {
         return refuse(
             "it is outside the site folder".into(),

@@ -157,20 +157,21 @@ pub fn load(root: &Path, name: &str) -> Result<Theme> {
         }
         return Err(Error::one(d));
     }
+    let mut sink = crate::diagnostics::Sink::default();
     let mut templates: BTreeMap<String, (String, String)> = BTreeMap::new();
-    for (base, label) in
-        [(dir.join("templates"), format!("themes/{name}/templates")), (root.join("templates"), "templates".to_string())]
-    {
-        for (rel, bytes) in read_tree(&base)? {
-            if !rel.ends_with(".html") && !rel.ends_with(".xml") && !rel.ends_with(".txt") {
-                continue;
+    let is_template = |p: &Path| {
+        let n = p.to_string_lossy();
+        n.ends_with(".html") || n.ends_with(".xml") || n.ends_with(".txt")
+    };
+    for base in [dir.join("templates"), root.join("templates")] {
+        for f in crate::files::walk(root, &base, &is_template, &mut sink)? {
+            let rel = f.path.strip_prefix(&base).unwrap_or(&f.path).to_string_lossy().replace('\\', "/");
+            if let Some(text) = sink.take(crate::files::read_text(&f.real, &f.display))? {
+                templates.insert(rel, (f.display, text));
             }
-            let file = format!("{label}/{rel}");
-            let text = String::from_utf8(bytes)
-                .map_err(|_| Error::one(Diagnostic::error(&file, 0, 0, "template is not valid UTF-8")))?;
-            templates.insert(rel, (file, text));
         }
     }
+    sink.finish()?;
     for req in REQUIRED {
         if !templates.contains_key(*req) {
             return Err(Error::one(
@@ -184,19 +185,42 @@ pub fn load(root: &Path, name: &str) -> Result<Theme> {
             ));
         }
     }
-    let mut statics = read_tree(&dir.join("static"))?;
-    statics.extend(read_tree(&root.join("static"))?);
+    let mut statics = read_tree(root, &dir.join("static"), &mut sink)?;
+    statics.extend(read_tree(root, &root.join("static"), &mut sink)?);
+    sink.finish()?;
     let toml_path = dir.join("theme.toml");
-    let chart_style = match std::fs::read_to_string(&toml_path) {
-        Ok(src) => {
+    let toml_file = format!("themes/{name}/theme.toml");
+    let chart_style = match std::fs::symlink_metadata(&toml_path) {
+        Ok(_) => {
+            let src = crate::files::read_text(&toml_path, &toml_file)?;
             let t: ThemeToml = toml::from_str(&src).map_err(|e| {
                 let (line, col) = e.span().map(|s| crate::diagnostics::line_col(&src, s.start)).unwrap_or((0, 0));
-                Error::one(
-                    Diagnostic::error(format!("themes/{name}/theme.toml"), line, col, e.message().trim().to_string())
-                        .with_source(&src),
-                )
+                Error::one(Diagnostic::error(&toml_file, line, col, e.message().trim().to_string()).with_source(&src))
             })?;
-            t.charts.unwrap_or_default()
+            let style = t.charts.unwrap_or_default();
+            // The chart font must exist: say so at its line of theme.toml, not when the first chart is drawn.
+            let root_canon = crate::files::canonical_root(root)?;
+            if let Some(font) = &style.font
+                && crate::files::resolve_inside(&root_canon, &dir.join(font), "").is_err()
+            {
+                let (line, col) = src
+                    .lines()
+                    .enumerate()
+                    .find(|(_, l)| l.trim_start().starts_with("font") && l.contains(font.as_str()))
+                    .map(|(i, l)| (i + 1, l.find(['"', '\'']).map_or(1, |b| l[..b].chars().count() + 1)))
+                    .unwrap_or((0, 0));
+                return Err(Error::one(
+                    Diagnostic::error(
+                        &toml_file,
+                        line,
+                        col,
+                        format!("chart font `{font}` not found: no file themes/{name}/{font} inside the site folder"),
+                    )
+                    .with_source(&src)
+                    .with_help("the path is relative to the theme folder; fix it or remove the `font` line"),
+                ));
+            }
+            style
         }
         Err(_) => crate::charts::Style::default(),
     };
@@ -217,22 +241,14 @@ pub fn load(root: &Path, name: &str) -> Result<Theme> {
     })
 }
 
-/// All files under `dir` (relative `/` paths → bytes); empty if `dir` is missing.
-pub fn read_tree(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>> {
+/// All files under `dir` (relative `/` paths → bytes); empty if `dir` is missing. Links follow
+/// [`crate::files`]' rules; refusals go to `sink`. Static files have no size limit (a report
+/// in PDF may well be large); they are copied as they are.
+pub fn read_tree(root: &Path, dir: &Path, sink: &mut crate::diagnostics::Sink) -> Result<BTreeMap<String, Vec<u8>>> {
     let mut out = BTreeMap::new();
-    if !dir.is_dir() {
-        return Ok(out);
-    }
-    for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let e = e.map_err(|e| Error::Io(format!("{}: {e}", dir.display())))?;
-        if !e.file_type().is_file() {
-            continue;
-        }
-        let rel = e.path().strip_prefix(dir).unwrap_or(e.path()).to_string_lossy().replace('\\', "/");
-        if rel.split('/').any(|s| s.starts_with('.')) {
-            continue;
-        }
-        let bytes = std::fs::read(e.path()).map_err(|err| Error::io(e.path(), err))?;
+    for f in crate::files::walk(root, dir, &|_| true, sink)? {
+        let rel = f.path.strip_prefix(dir).unwrap_or(&f.path).to_string_lossy().replace('\\', "/");
+        let bytes = std::fs::read(&f.real).map_err(|err| Error::io(&f.path, err))?;
         out.insert(rel, bytes);
     }
     Ok(out)
@@ -285,7 +301,28 @@ pub fn template_error(theme: &Theme, e: &tera::Error) -> Diagnostic {
     {
         return Diagnostic::error(file, l, c, msg).with_source(src);
     }
-    // Errors without a span (missing parent, circular extends …) still say which theme.
+    // A missing parent names the child template: point at its `extends` line.
+    if let Some(rest) = text.split("Template '").nth(1)
+        && let Some((child, rest)) = rest.split_once('\'')
+        && let Some(parent) = rest.split("inheriting from '").nth(1).and_then(|r| r.split('\'').next())
+        && let Some((_, file, src)) = theme.templates.iter().find(|(n, _, _)| n == child)
+    {
+        let (line, col) = src
+            .lines()
+            .enumerate()
+            .find(|(_, l)| l.contains("extends") && l.contains(parent))
+            .map(|(i, l)| (i + 1, l.find(parent).map_or(1, |b| l[..b].chars().count() + 1)))
+            .unwrap_or((0, 0));
+        return Diagnostic::error(
+            file,
+            line,
+            col,
+            format!("`{child}` extends `{parent}`, which is not a template of the theme or of templates/"),
+        )
+        .with_source(src)
+        .with_help("check the name in `{% extends \"…\" %}`");
+    }
+    // Errors without a span (circular extends …) still say which theme.
     let mut msg = text;
     let mut src = std::error::Error::source(e);
     while let Some(s) = src {

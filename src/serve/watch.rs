@@ -40,10 +40,9 @@ pub fn scan(root: &Path) -> Snapshot {
             .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()))
             .flatten()
         {
-            if !e.file_type().is_file() {
-                continue;
-            }
-            if let Ok(m) = e.metadata() {
+            // A link to a file is read as that file (see `files`), so watch the target's time and size.
+            let meta = if e.file_type().is_symlink() { std::fs::metadata(e.path()).ok() } else { e.metadata().ok() };
+            if let Some(m) = meta.filter(|m| m.is_file()) {
                 map.insert(e.path().to_path_buf(), (m.modified().ok(), m.len()));
             }
         }

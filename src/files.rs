@@ -1,0 +1,261 @@
+//! Reading the site's source files: the size limit and the symbolic-link policy.
+//!
+//! Every file baipi reads from a site (chapters, datasets, `site.toml`, templates,
+//! `theme.toml`, static files and images) comes through here, so one set of rules
+//! holds everywhere:
+//!
+//! - **Size**: a text file (Markdown, YAML, TOML, template) may be at most
+//!   [`MAX_FILE_BYTES`]. The size is checked on the open file before reading, and the
+//!   read itself stops one byte past the limit, so a huge (or growing) file is refused
+//!   without being read into memory.
+//! - **Only regular files**: a pipe, socket or device with a source file's name is an
+//!   error (reading a pipe would block for ever).
+//! - **Symbolic links are never followed while walking a folder**, so a link loop cannot
+//!   make the walk run for ever. A link found in a source folder is resolved once:
+//!   to a regular file inside the site folder, it is read like that file; pointing
+//!   outside the site folder, it is refused (nothing outside the site can be published
+//!   through a link); broken or looping, it is an error; to a folder, it is refused,
+//!   because its files would otherwise be silently left out. Each refusal names the link.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::{self, Diagnostic, Error, Result, Sink};
+
+/// Largest text file read (chapters, datasets, `site.toml`, templates): 8 MiB.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// A file found in a source folder.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Where the walk found it (a link keeps its own path): names, URLs and messages use this.
+    pub path: PathBuf,
+    /// What to read: `path` itself, or the target of a link.
+    pub real: PathBuf,
+    /// `path` relative to the site root, `/`-separated (`content/01-a.md`).
+    pub display: String,
+}
+
+/// `path` relative to `root` with `/` separators, for messages.
+pub fn display(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/")
+}
+
+fn mib(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+fn too_big(display: &str, len: Option<u64>) -> Error {
+    let size = match len {
+        Some(n) => format!("{} ({n} bytes)", mib(n)),
+        None => "larger than that".into(),
+    };
+    Error::one(
+        Diagnostic::error(
+            display,
+            0,
+            0,
+            format!("the file is {size}; baipi reads text files of at most 8 MiB ({MAX_FILE_BYTES} bytes)"),
+        )
+        .with_help("split a long chapter into several files, or a large dataset into several datasets"),
+    )
+}
+
+/// Reads a file's bytes, refusing files over [`MAX_FILE_BYTES`] and anything that is not a
+/// regular file, without reading more than the limit.
+pub fn read_limited(path: &Path, display: &str) -> Result<Vec<u8>> {
+    let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let meta = f.metadata().map_err(|e| Error::io(path, e))?;
+    if !meta.is_file() {
+        return Err(Error::one(Diagnostic::error(
+            display,
+            0,
+            0,
+            "not a regular file (a folder, pipe or device): baipi reads only regular files",
+        )));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_big(display, Some(meta.len())));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| Error::io(path, e))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_big(display, None)); // It grew while being read.
+    }
+    Ok(bytes)
+}
+
+/// Reads a UTF-8 text file: strips a BOM, turns CRLF into LF, refuses huge or non-UTF-8 files
+/// (the latter located at the first bad byte).
+pub fn read_text(path: &Path, display: &str) -> Result<String> {
+    text_of(read_limited(path, display)?, display)
+}
+
+/// The text of a file's bytes, as [`read_text`] gives it.
+pub fn text_of(bytes: Vec<u8>, display: &str) -> Result<String> {
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let off = e.utf8_error().valid_up_to();
+            let valid = String::from_utf8_lossy(&e.as_bytes()[..off]).into_owned();
+            let (line, col) = diagnostics::line_col(&valid, off);
+            let line_start = valid.rfind('\n').map_or(0, |i| i + 1);
+            let line_end = e.as_bytes()[off..].iter().position(|b| *b == b'\n').map_or(e.as_bytes().len(), |p| off + p);
+            let lossy = String::from_utf8_lossy(&e.as_bytes()[line_start..line_end]).into_owned();
+            return Err(Error::one(
+                Diagnostic::error(display, line, col, "the file is not valid UTF-8; save it as UTF-8")
+                    .with_snippet(&lossy, off - line_start)
+                    .with_help(
+                        "the file was probably saved as GBK/GB2312; in the editor choose “Save with encoding: UTF-8”",
+                    ),
+            ));
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+    Ok(if text.contains('\r') { text.replace("\r\n", "\n") } else { text })
+}
+
+/// The site root with links resolved, against which link targets are checked.
+pub fn canonical_root(root: &Path) -> Result<PathBuf> {
+    root.canonicalize().map_err(|e| Error::io(root, e))
+}
+
+/// Checks a path that may be (or pass through) a symbolic link: Ok(real path) when it names a
+/// regular file inside `root_canon`, else an input error naming `display`.
+pub fn resolve_inside(root_canon: &Path, path: &Path, display: &str) -> Result<PathBuf> {
+    let refuse = |msg: String, help: &str| Err(Error::one(Diagnostic::error(display, 0, 0, msg).with_help(help)));
+    let target = match path.canonicalize() {
+        Ok(t) => t,
+        Err(e) => {
+            let to = std::fs::read_link(path).map(|t| t.display().to_string()).unwrap_or_default();
+            return refuse(
+                format!("symbolic link to `{to}` cannot be followed: {e}"),
+                "the link is broken or loops; fix or delete it",
+            );
+        }
+    };
+    if !target.starts_with(root_canon) {
+        return refuse(
+            format!(
+                "symbolic link points outside the site folder (to {}); baipi reads only files inside the site",
+                target.display()
+            ),
+            if target.is_dir() {
+                "copy the folder into the site folder instead of linking to it"
+            } else {
+                "copy the file into the site folder instead of linking to it"
+            },
+        );
+    }
+    if target.is_dir() {
+        return refuse(
+            "symbolic link to a folder: baipi does not follow links to folders (a link back up would loop, \
+             and the files in it would be left out)"
+                .into(),
+            "move or copy the folder here, or link its files one by one",
+        );
+    }
+    if !target.is_file() {
+        return refuse("symbolic link to something that is not a regular file".into(), "link to a regular file");
+    }
+    Ok(target)
+}
+
+/// Walks `dir` (a source folder of the site at `root`) in file-name order without following
+/// symbolic links. Returns the files for which `wanted` holds (regular files, and links that
+/// resolve to a regular file inside the site). Every refused link or unreadable entry is a
+/// located error in `sink`; links and special files that `wanted` rejects are ignored, except
+/// links to folders, which could hold wanted files. Hidden entries (`.name`) are skipped.
+pub fn walk(root: &Path, dir: &Path, wanted: &dyn Fn(&Path) -> bool, sink: &mut Sink) -> Result<Vec<SourceFile>> {
+    let mut out = Vec::new();
+    if std::fs::symlink_metadata(dir).is_err() {
+        return Ok(out);
+    }
+    let root_canon = canonical_root(root)?;
+    // The folder itself (content/, themes/x/ …) may be a link: the same rules apply to it.
+    if std::fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
+        match dir.canonicalize() {
+            Ok(t) if t.starts_with(&root_canon) && t.is_dir() => {}
+            Ok(t) if t.is_dir() => {
+                sink.push(
+                    Diagnostic::error(
+                        display(root, dir),
+                        0,
+                        0,
+                        format!(
+                            "symbolic link points outside the site folder (to {}); baipi reads only files inside the site",
+                            t.display()
+                        ),
+                    )
+                    .with_help("copy the folder into the site folder instead of linking to it"),
+                );
+                return Ok(out);
+            }
+            Ok(_) => return Ok(out),
+            Err(e) => {
+                sink.push(Diagnostic::error(
+                    display(root, dir),
+                    0,
+                    0,
+                    format!("symbolic link cannot be followed: {e}"),
+                ));
+                return Ok(out);
+            }
+        }
+    }
+    let walker = walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name().into_iter();
+    for entry in walker.filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')) {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let p = e.path().map(|p| display(root, p)).unwrap_or_else(|| display(root, dir));
+                let why = e.io_error().map(|io| io.to_string()).unwrap_or_else(|| e.to_string());
+                sink.push(Diagnostic::error(p, 0, 0, format!("cannot read: {why}")));
+                continue;
+            }
+        };
+        let path = entry.path();
+        let ft = entry.file_type();
+        if ft.is_dir() {
+            continue;
+        }
+        let shown = display(root, path);
+        if ft.is_symlink() {
+            let is_dir = path.is_dir();
+            if !is_dir && !wanted(path) {
+                continue;
+            }
+            if let Some(real) = sink.take(resolve_inside(&root_canon, path, &shown))? {
+                out.push(SourceFile { path: path.to_path_buf(), real, display: shown });
+            }
+            continue;
+        }
+        if !wanted(path) {
+            continue;
+        }
+        if !ft.is_file() {
+            sink.push(Diagnostic::error(
+                shown,
+                0,
+                0,
+                "not a regular file (a pipe, socket or device): baipi reads only regular files",
+            ));
+            continue;
+        }
+        out.push(SourceFile { path: path.to_path_buf(), real: path.to_path_buf(), display: shown });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bom_crlf_and_limits() {
+        assert_eq!(text_of(b"\xEF\xBB\xBFa\r\nb\r\n".to_vec(), "x").unwrap_or_default(), "a\nb\n");
+        let Err(Error::Input(d)) = text_of(b"ok\nab\xB5\xB3c\n".to_vec(), "x") else { panic!() };
+        assert_eq!((d[0].line, d[0].col), (2, 3));
+        assert_eq!(d[0].source_line.as_deref(), Some("ab\u{fffd}\u{fffd}c"));
+    }
+}
