@@ -120,10 +120,12 @@ pub fn shard_of(token: &str, shards: u32) -> u32 {
 
 /// Builds the index files: relative path → JSON text.
 pub fn build(docs: &[Doc]) -> BTreeMap<String, String> {
-    let mut postings: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    // Hashed while collecting, sorted once per shard when written: the output is the same
+    // bytes as with an ordered map, at a fraction of the comparisons on large sites.
+    let mut postings: std::collections::HashMap<String, Vec<u32>> = std::collections::HashMap::new();
     for (i, d) in docs.iter().enumerate() {
         let mut toks = index_tokens(&format!("{} {}", d.title, d.text));
-        toks.sort();
+        toks.sort_unstable();
         toks.dedup();
         for t in toks {
             postings.entry(t).or_default().push(i as u32);
@@ -132,19 +134,35 @@ pub fn build(docs: &[Doc]) -> BTreeMap<String, String> {
     let total: usize = postings.values().map(Vec::len).sum();
     // About 8,000 postings a shard, a power of two between 1 and 256.
     let shards = (total / 8000).clamp(1, 256).next_power_of_two() as u32;
-    let mut shard_maps: Vec<BTreeMap<&str, Value>> = vec![BTreeMap::new(); shards as usize];
+    let mut buckets: Vec<Vec<(&str, &Vec<u32>)>> = vec![Vec::new(); shards as usize];
     for (tok, ids) in &postings {
-        let mut prev = 0;
-        let deltas: Vec<u32> = ids
-            .iter()
-            .map(|&id| {
-                let d = id - prev;
-                prev = id;
-                d
-            })
-            .collect();
-        shard_maps[shard_of(tok, shards) as usize].insert(tok.as_str(), json!(deltas));
+        buckets[shard_of(tok, shards) as usize].push((tok.as_str(), ids));
     }
+    let shard_json: Vec<String> = buckets
+        .iter_mut()
+        .map(|b| {
+            b.sort_unstable_by(|x, y| x.0.cmp(y.0));
+            let mut js = String::from("{");
+            for (k, (tok, ids)) in b.iter().enumerate() {
+                if k > 0 {
+                    js.push(',');
+                }
+                js.push_str(&serde_json::to_string(tok).unwrap_or_default());
+                js.push_str(":[");
+                let mut prev = 0;
+                for (j, &id) in ids.iter().enumerate() {
+                    if j > 0 {
+                        js.push(',');
+                    }
+                    js.push_str(&(id - prev).to_string());
+                    prev = id;
+                }
+                js.push(']');
+            }
+            js.push('}');
+            js
+        })
+        .collect();
     let mut out = BTreeMap::new();
     // Each doc: [url, chapter title, section title, page, index of its text in t<page>.json].
     let mut seen: BTreeMap<usize, usize> = BTreeMap::new();
@@ -159,8 +177,8 @@ pub fn build(docs: &[Doc]) -> BTreeMap<String, String> {
         .collect();
     let meta = json!({ "v": 1, "shards": shards, "docs": entries });
     out.insert("search/meta.json".to_string(), inert(meta.to_string()));
-    for (i, m) in shard_maps.iter().enumerate() {
-        out.insert(format!("search/s{i}.json"), inert(serde_json::to_string(m).unwrap_or_default()));
+    for (i, js) in shard_json.into_iter().enumerate() {
+        out.insert(format!("search/s{i}.json"), inert(js));
     }
     let mut pages: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
     for d in docs {
