@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use tera::Context;
 
 use crate::charts;
@@ -171,28 +172,42 @@ pub fn render(site: &Site) -> Result<Output> {
     let all: Vec<&Chapter> = site.index.iter().chain(site.chapters.iter()).collect();
     let mut rendered: Vec<Option<RenderedChapter>> = Vec::new();
     let mut warnings = Vec::new();
-    for ch in &all {
-        let r = render_chapter(ch, &env, &mut warnings, &mut sink).map(|mut r| {
-            // Charts declared but not placed with figure() go at the end of their chapter.
-            for spec in &ch.front.charts {
-                let marker = format!("id=\"fig-{}\"", spec.id.value);
-                if !r.html.contains(&marker)
-                    && let Some((html, _)) = fig_html.get(&spec.id.value)
-                {
-                    r.html.push_str(html);
-                    r.html.push('\n');
+    // Chapters in parallel; results, warnings and errors are gathered in chapter order, so the
+    // output and the messages are the same on any number of threads.
+    let results: Vec<(Result<RenderedChapter>, Vec<Diagnostic>, Vec<Diagnostic>)> = all
+        .par_iter()
+        .map(|ch| {
+            let mut w = Vec::new();
+            let mut local = Sink::default();
+            let r = render_chapter(ch, &env, &mut w, &mut local).map(|mut r| {
+                // Charts declared but not placed with figure() go at the end of their chapter.
+                for spec in &ch.front.charts {
+                    let marker = format!("id=\"fig-{}\"", spec.id.value);
+                    if !r.html.contains(&marker)
+                        && let Some((html, _)) = fig_html.get(&spec.id.value)
+                    {
+                        r.html.push_str(html);
+                        r.html.push('\n');
+                    }
                 }
-            }
-            r
-        });
+                r
+            });
+            (r, w, local.items)
+        })
+        .collect();
+    for (r, w, items) in results {
+        warnings.extend(w);
+        sink.items.extend(items);
         rendered.push(sink.take(r)?);
     }
     // Anchors must name a heading that exists in the target chapter.
     let src_of = |c: &Chapter| std::fs::read_to_string(site.root.join(&c.file)).unwrap_or_default();
+    let by_file: BTreeMap<&str, (&&Chapter, &Option<RenderedChapter>)> =
+        all.iter().zip(&rendered).map(|(c, r)| (c.rel.as_str(), (c, r))).collect();
     for (ch, r) in all.iter().zip(&rendered) {
         let Some(r) = r else { continue };
         for ((line, col), target_rel, anchor) in &r.anchors {
-            let target = all.iter().zip(&rendered).find(|(c, _)| &c.rel == target_rel);
+            let target = by_file.get(target_rel.as_str()).copied();
             if let Some((tc, Some(tr))) = target
                 && !tr.toc.iter().any(|t| &t.id == anchor)
                 && !tr.html.contains(&format!("id=\"{anchor}\""))
@@ -301,27 +316,35 @@ pub fn render(site: &Site) -> Result<Output> {
     }
 
     let offset = usize::from(site.index.is_some());
-    for (i, ch) in site.chapters.iter().enumerate() {
-        let Some(Some(r)) = rendered.get(i + offset) else { continue };
-        let page = PageView {
-            title: ch.front.title.clone(),
-            summary: ch.front.summary.clone(),
-            url: links[i].url.clone(),
-            permalink: cfg.absolute(&format!("{}/", ch.slug)),
-            slug: ch.slug.clone(),
-            number: i + 1,
-            content: r.html.clone(),
-            toc: r.toc.clone(),
-            prev: if i > 0 { Some(links[i - 1].clone()) } else { None },
-            next: links.get(i + 1).cloned(),
-            key_figures: Vec::new(),
-            data: ch.front.data.clone().map(serde_json::Value::Object).unwrap_or_default(),
-            description: describe(&ch.front.summary, &r.text),
-            chapters: Vec::new(),
-        };
-        let tpl = ch.front.template.clone().unwrap_or_else(|| "chapter.html".into());
-        if let Some(html) = sink.take(render_page(&tpl, &page))? {
-            out.files.insert(format!("{}/index.html", ch.slug), html);
+    let pages: Vec<(String, Result<Vec<u8>>)> = site
+        .chapters
+        .par_iter()
+        .enumerate()
+        .filter_map(|(i, ch)| {
+            let Some(Some(r)) = rendered.get(i + offset) else { return None };
+            let page = PageView {
+                title: ch.front.title.clone(),
+                summary: ch.front.summary.clone(),
+                url: links[i].url.clone(),
+                permalink: cfg.absolute(&format!("{}/", ch.slug)),
+                slug: ch.slug.clone(),
+                number: i + 1,
+                content: r.html.clone(),
+                toc: r.toc.clone(),
+                prev: if i > 0 { Some(links[i - 1].clone()) } else { None },
+                next: links.get(i + 1).cloned(),
+                key_figures: Vec::new(),
+                data: ch.front.data.clone().map(serde_json::Value::Object).unwrap_or_default(),
+                description: describe(&ch.front.summary, &r.text),
+                chapters: Vec::new(),
+            };
+            let tpl = ch.front.template.as_deref().unwrap_or("chapter.html");
+            Some((format!("{}/index.html", ch.slug), render_page(tpl, &page)))
+        })
+        .collect();
+    for (path, page) in pages {
+        if let Some(html) = sink.take(page)? {
+            out.files.insert(path, html);
         }
     }
 

@@ -222,6 +222,34 @@ fn output_does_not_depend_on_path_or_file_order() {
     assert_eq!(hash(&out_a), hash(&out_b));
 }
 
+/// Chapters render in parallel; the bytes must not depend on the number of threads.
+#[test]
+fn output_does_not_depend_on_thread_count() {
+    let outs: Vec<Vec<(String, Vec<u8>)>> = ["1", "2", "4"]
+        .iter()
+        .map(|n| {
+            let t = TempDir::new(&format!("threads{n}"));
+            let out = t.path().join("public");
+            let o = Command::new(env!("CARGO_BIN_EXE_baipi"))
+                .env("RAYON_NUM_THREADS", n)
+                .arg("--root")
+                .arg(repo())
+                .args(["build", "--output-dir", out.to_str().unwrap()])
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "{}", stderr(&o));
+            walkdir::WalkDir::new(&out)
+                .sort_by_file_name()
+                .into_iter()
+                .map(|e| e.unwrap())
+                .filter(|e| e.file_type().is_file())
+                .map(|e| (e.path().strip_prefix(&out).unwrap().display().to_string(), std::fs::read(e.path()).unwrap()))
+                .collect()
+        })
+        .collect();
+    assert!(outs[0] == outs[1] && outs[1] == outs[2], "output differs between thread counts");
+}
+
 #[test]
 fn failed_build_leaves_previous_output_intact() {
     let s = site(&["basic"]);
