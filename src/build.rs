@@ -201,7 +201,7 @@ pub fn render(site: &Site) -> Result<Output> {
         rendered.push(sink.take(r)?);
     }
     // Anchors must name a heading that exists in the target chapter.
-    let src_of = |c: &Chapter| std::fs::read_to_string(site.root.join(&c.file)).unwrap_or_default();
+    let src_of = |c: &Chapter| c.source();
     let by_file: BTreeMap<&str, (&&Chapter, &Option<RenderedChapter>)> =
         all.iter().zip(&rendered).map(|(c, r)| (c.rel.as_str(), (c, r))).collect();
     for (ch, r) in all.iter().zip(&rendered) {
@@ -515,7 +515,10 @@ fn build_figures(site: &Site, th: &theme::Theme, links: &[ChapterLink]) -> Resul
         .map(|c| (c, site.config.base_path.clone()))
         .chain(site.chapters.iter().zip(links).map(|(c, l)| (c, l.url.clone())));
     for (ch, url) in pages {
-        let src = std::fs::read_to_string(site.root.join(&ch.file)).unwrap_or_default();
+        if ch.front.charts.is_empty() {
+            continue;
+        }
+        let src = ch.source();
         for spec in &ch.front.charts {
             let mut err = |pos: crate::data::Pos, msg: String| {
                 sink.push(Diagnostic::error(&ch.file, pos.line + 1, pos.col, msg).with_source(&src));

@@ -68,6 +68,12 @@ pub struct Chapter {
 }
 
 impl Chapter {
+    /// The file's text as read (BOM removed, CRLF as LF), rebuilt from its parts for snippets:
+    /// line numbers match the file, and nothing is read from disk again.
+    pub fn source(&self) -> String {
+        format!("---\n{}---\n{}", self.front_source, self.body)
+    }
+
     /// The file's lines up to the end of the front matter, for snippets of front-matter errors.
     pub fn source_head(&self) -> String {
         format!("---\n{}---\n", self.front_source)
