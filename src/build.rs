@@ -350,28 +350,32 @@ pub fn render(site: &Site) -> Result<Output> {
 
     // Search: the index and its page.
     if tera.contains_template("search.html") {
-        let mut docs = Vec::new();
-        let pages = site
+        let pages: Vec<(&Chapter, &str)> = site
             .index
             .iter()
-            .map(|c| (c, bp.clone()))
-            .chain(site.chapters.iter().zip(&links).map(|(c, l)| (c, l.url.clone())));
-        for (pi, ((ch, url), r)) in pages.zip(&rendered).enumerate() {
-            let Some(r) = r else { continue };
-            for sec in &r.sections {
-                let text = sec.text.split_whitespace().collect::<Vec<_>>().join(" ");
-                if text.is_empty() && sec.title.is_empty() {
-                    continue;
-                }
-                docs.push(crate::search::Doc {
-                    url: if sec.id.is_empty() { url.clone() } else { format!("{url}#{}", sec.id) },
-                    chapter: ch.front.title.clone(),
-                    title: sec.title.trim().to_string(),
-                    text,
-                    page: pi,
-                });
-            }
-        }
+            .map(|c| (c, bp.as_str()))
+            .chain(site.chapters.iter().zip(&links).map(|(c, l)| (c, l.url.as_str())))
+            .collect();
+        let docs: Vec<crate::search::Doc> = pages
+            .par_iter()
+            .zip(&rendered)
+            .enumerate()
+            .flat_map_iter(|(pi, ((ch, url), r))| {
+                r.iter().flat_map(|r| &r.sections).filter_map(move |sec| {
+                    let text = collapse_whitespace(&sec.text);
+                    if text.is_empty() && sec.title.is_empty() {
+                        return None;
+                    }
+                    Some(crate::search::Doc {
+                        url: if sec.id.is_empty() { url.to_string() } else { format!("{url}#{}", sec.id) },
+                        chapter: ch.front.title.clone(),
+                        title: sec.title.trim().to_string(),
+                        text,
+                        page: pi,
+                    })
+                })
+            })
+            .collect();
         for (path, json) in crate::search::build(&docs) {
             out.files.insert(path, json.into_bytes());
         }
@@ -878,12 +882,32 @@ fn describe(summary: &str, text: &str) -> String {
     if !summary.is_empty() {
         return summary.to_string();
     }
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut s: String = flat.chars().take(120).collect();
-    if flat.chars().count() > 120 {
-        s.push('…');
+    let mut words = text.split_whitespace();
+    let mut s = String::new();
+    let mut n = 0;
+    for (i, w) in words.by_ref().enumerate() {
+        for c in (i > 0).then_some(' ').into_iter().chain(w.chars()) {
+            if n == 120 {
+                s.push('…');
+                return s;
+            }
+            s.push(c);
+            n += 1;
+        }
     }
     s
+}
+
+/// Runs of whitespace as one space, without leading or trailing space.
+fn collapse_whitespace(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for w in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 fn sitemap(urls: &[String]) -> String {
@@ -916,13 +940,22 @@ pub fn write(out: &Output, dir: &Path) -> Result<()> {
     let _ = std::fs::remove_dir_all(&tmp);
     let result = (|| -> Result<()> {
         std::fs::create_dir_all(&tmp).map_err(|e| Error::io(&tmp, e))?;
-        for (rel, bytes) in &out.files {
-            let p = tmp.join(rel);
-            if let Some(d) = p.parent() {
-                std::fs::create_dir_all(d).map_err(|e| Error::io(d, e))?;
-            }
-            std::fs::write(&p, bytes).map_err(|e| Error::io(&p, e))?;
+        // Folders first (each once, parents before children), then the files in parallel; the
+        // first error in path order is the one reported.
+        let dirs: BTreeSet<&str> = out.files.keys().filter_map(|rel| rel.rsplit_once('/').map(|(d, _)| d)).collect();
+        for d in dirs {
+            let p = tmp.join(d);
+            std::fs::create_dir_all(&p).map_err(|e| Error::io(&p, e))?;
         }
+        let files: Vec<(&String, &Vec<u8>)> = out.files.iter().collect();
+        let written: Vec<Result<()>> = files
+            .par_iter()
+            .map(|(rel, bytes)| {
+                let p = tmp.join(rel);
+                std::fs::write(&p, bytes).map_err(|e| Error::io(&p, e))
+            })
+            .collect();
+        written.into_iter().collect::<Result<()>>()?;
         let had_old = dir.exists();
         if had_old {
             std::fs::rename(dir, &old).map_err(|e| Error::io(dir, e))?;

@@ -5,6 +5,7 @@
 //! of front-matter errors are absolute in the `.md` file. `_index.md` is the
 //! cover page. Chapters are ordered by `weight`, then by path.
 
+use rayon::prelude::*;
 use serde::Deserialize;
 use std::path::Path;
 
@@ -216,13 +217,18 @@ pub fn load_dir(root: &Path, drafts: bool, sink: &mut Sink) -> Result<Vec<Chapte
         let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
         p.extension().and_then(|e| e.to_str()) == Some("md") && !name.ends_with('~')
     };
-    for f in crate::files::walk(root, &dir, &is_md, sink)? {
-        let rel = f.path.strip_prefix(&dir).unwrap_or(&f.path).to_string_lossy().replace('\\', "/");
-        let src = match sink.take(read_text(&f.real, &f.display))? {
-            Some(s) => s,
-            None => continue,
-        };
-        if let Some(ch) = sink.take(parse(&f.display, &rel, &src))?
+    // The walk is one thread (it applies the symlink policy in order); reading and parsing run in
+    // parallel, and their results are taken in file order, so messages do not depend on threads.
+    let files = crate::files::walk(root, &dir, &is_md, sink)?;
+    let parsed: Vec<Result<Chapter>> = files
+        .par_iter()
+        .map(|f| {
+            let rel = f.path.strip_prefix(&dir).unwrap_or(&f.path).to_string_lossy().replace('\\', "/");
+            parse(&f.display, &rel, &read_text(&f.real, &f.display)?)
+        })
+        .collect();
+    for r in parsed {
+        if let Some(ch) = sink.take(r)?
             && (drafts || !ch.front.draft)
         {
             out.push(ch);

@@ -14,7 +14,6 @@
 //! lazily on the search page. The same tokenizer runs in
 //! `themes/default/static/js/search.js`; keep the two in step.
 
-use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 /// One searchable section.
@@ -24,7 +23,7 @@ pub struct Doc {
     pub chapter: String,
     pub title: String,
     pub text: String,
-    /// Index of the chapter (for the text file).
+    /// Index of the chapter (for the text file). A chapter's sections are consecutive.
     pub page: usize,
 }
 
@@ -118,45 +117,230 @@ pub fn shard_of(token: &str, shards: u32) -> u32 {
     h % shards
 }
 
-/// Builds the index files: relative path → JSON text.
-pub fn build(docs: &[Doc]) -> BTreeMap<String, String> {
-    // Hashed while collecting, sorted once per shard when written: the output is the same
-    // bytes as with an ordered map, at a fraction of the comparisons on large sites.
-    let mut postings: std::collections::HashMap<String, Vec<u32>> = std::collections::HashMap::new();
-    for (i, d) in docs.iter().enumerate() {
-        let mut toks = index_tokens(&format!("{} {}", d.title, d.text));
-        toks.sort_unstable();
-        toks.dedup();
-        for t in toks {
-            postings.entry(t).or_default().push(i as u32);
+/// A token as a number: a CJK character (`c << 21`), a CJK pair (`c1 << 21 | c2`), or a word of up
+/// to 8 ASCII bytes (tag bit 63, the bytes packed 7 bits each, the length in bits 56..60). Longer
+/// or non-ASCII words are kept as strings. Keys only group postings; the output is ordered by the
+/// token's text, so it does not depend on this encoding.
+const WORD: u64 = 1 << 63;
+
+fn word_key(w: &[u8]) -> Option<u64> {
+    if w.len() > 8 || !w.is_ascii() {
+        return None;
+    }
+    let mut k = WORD | (w.len() as u64) << 56;
+    for (i, b) in w.iter().enumerate() {
+        k |= (*b as u64) << (7 * i);
+    }
+    Some(k)
+}
+
+fn key_text(k: u64, out: &mut String) {
+    out.clear();
+    if k & WORD != 0 {
+        let len = ((k >> 56) & 0xF) as usize;
+        for i in 0..len {
+            out.push(((k >> (7 * i)) & 0x7F) as u8 as char);
+        }
+    } else {
+        out.extend(
+            [(k >> 21) as u32, (k & 0x1F_FFFF) as u32].into_iter().filter(|&c| c != 0).filter_map(char::from_u32),
+        );
+    }
+}
+
+/// Calls `key` with every index token of `parts` (joined by spaces) as a key, or `rare` with it as
+/// a string when it has no key: the same tokens as [`index_tokens`], without building strings.
+fn for_each_token(parts: &[&str], mut key: impl FnMut(u64), mut rare: impl FnMut(&str)) {
+    struct State {
+        word: String,
+        ascii_only: bool,
+        prev_cjk: u64,
+    }
+    fn flush(st: &mut State, key: &mut impl FnMut(u64), rare: &mut impl FnMut(&str)) {
+        if !st.word.is_empty() {
+            match word_key(st.word.as_bytes()) {
+                Some(k) if st.ascii_only => key(k),
+                _ => rare(&st.word),
+            }
+            st.word.clear();
+            st.ascii_only = true;
         }
     }
-    let total: usize = postings.values().map(Vec::len).sum();
+    // One character of normalized text (full-width forms mapped, lowercased).
+    fn step(c: char, st: &mut State, key: &mut impl FnMut(u64), rare: &mut impl FnMut(&str)) {
+        if c.is_ascii() {
+            st.prev_cjk = 0;
+            if c.is_ascii_alphanumeric() {
+                st.word.push(c.to_ascii_lowercase());
+            } else {
+                flush(st, key, rare);
+            }
+        } else if is_cjk(c) {
+            flush(st, key, rare);
+            let k = (c as u64) << 21;
+            key(k);
+            if st.prev_cjk != 0 {
+                key((st.prev_cjk << 21) | c as u64);
+            }
+            st.prev_cjk = c as u64;
+        } else {
+            st.prev_cjk = 0;
+            if c.is_alphanumeric() {
+                st.ascii_only = false;
+                st.word.push(c);
+            } else {
+                flush(st, key, rare);
+            }
+        }
+    }
+    let mut st = State { word: String::new(), ascii_only: true, prev_cjk: 0 };
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            step(' ', &mut st, &mut key, &mut rare);
+        }
+        for c in part.chars() {
+            match c as u32 {
+                0..=0x7F => step(c, &mut st, &mut key, &mut rare),
+                0xFF01..=0xFF5E => step(char::from_u32(c as u32 - 0xFEE0).unwrap_or(c), &mut st, &mut key, &mut rare),
+                _ if is_cjk(c) => step(c, &mut st, &mut key, &mut rare),
+                _ => {
+                    for l in c.to_lowercase() {
+                        step(l, &mut st, &mut key, &mut rare);
+                    }
+                }
+            }
+        }
+    }
+    flush(&mut st, &mut key, &mut rare);
+}
+
+type FastMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<Mix>>;
+
+/// A multiplicative hash for integer keys (the std SipHash is several times slower here).
+#[derive(Default)]
+struct Mix(u64);
+
+impl std::hash::Hasher for Mix {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ *b as u64).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+/// Postings of a run of consecutive documents: token → ascending document ids.
+#[derive(Default)]
+struct Postings {
+    keys: FastMap<u64, Vec<u32>>,
+    words: FastMap<String, Vec<u32>>,
+}
+
+fn push(ids: &mut Vec<u32>, id: u32) {
+    if ids.last() != Some(&id) {
+        ids.push(id);
+    }
+}
+
+fn postings(docs: &[Doc], first: usize) -> Postings {
+    let mut p = Postings::default();
+    for (i, d) in docs.iter().enumerate() {
+        let id = (first + i) as u32;
+        for_each_token(
+            &[&d.title, &d.text],
+            |k| push(p.keys.entry(k).or_default(), id),
+            |w| match p.words.get_mut(w) {
+                Some(ids) => push(ids, id),
+                None => {
+                    p.words.insert(w.to_string(), vec![id]);
+                }
+            },
+        );
+    }
+    p
+}
+
+fn push_num(js: &mut String, n: u32) {
+    let mut buf = [0u8; 10];
+    let mut i = buf.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    js.extend(buf[i..].iter().map(|&b| b as char));
+}
+
+/// Builds the index files: relative path → JSON text.
+///
+/// Documents are tokenized in parallel, in fixed runs, each run into its own hashed postings;
+/// the runs' lists are joined in document order and each shard sorts its tokens by text. So the
+/// bytes do not depend on the number of threads.
+pub fn build(docs: &[Doc]) -> BTreeMap<String, String> {
+    use rayon::prelude::*;
+    // Runs of at least 512 documents, about eight per thread.
+    let run_len = (docs.len() / (8 * rayon::current_num_threads())).max(512);
+    let runs: Vec<Postings> =
+        docs.par_chunks(run_len).enumerate().map(|(r, chunk)| postings(chunk, r * run_len)).collect();
+    let total: usize = runs.iter().flat_map(|r| r.keys.values().chain(r.words.values())).map(Vec::len).sum();
     // About 8,000 postings a shard, a power of two between 1 and 256.
     let shards = (total / 8000).clamp(1, 256).next_power_of_two() as u32;
-    let mut buckets: Vec<Vec<(&str, &Vec<u32>)>> = vec![Vec::new(); shards as usize];
-    for (tok, ids) in &postings {
-        buckets[shard_of(tok, shards) as usize].push((tok.as_str(), ids));
+    // Every (token, run, ids) goes to its shard; the token text decides both the shard and the order.
+    let mut buckets: Vec<Vec<(String, usize, &Vec<u32>)>> = vec![Vec::new(); shards as usize];
+    let mut text = String::new();
+    for (r, run) in runs.iter().enumerate() {
+        for (k, ids) in &run.keys {
+            key_text(*k, &mut text);
+            buckets[shard_of(&text, shards) as usize].push((text.clone(), r, ids));
+        }
+        for (w, ids) in &run.words {
+            buckets[shard_of(w, shards) as usize].push((w.clone(), r, ids));
+        }
     }
     let shard_json: Vec<String> = buckets
-        .iter_mut()
-        .map(|b| {
-            b.sort_unstable_by(|x, y| x.0.cmp(y.0));
-            let mut js = String::from("{");
-            for (k, (tok, ids)) in b.iter().enumerate() {
-                if k > 0 {
-                    js.push(',');
-                }
-                js.push_str(&serde_json::to_string(tok).unwrap_or_default());
-                js.push_str(":[");
-                let mut prev = 0;
-                for (j, &id) in ids.iter().enumerate() {
-                    if j > 0 {
-                        js.push(',');
+        .into_par_iter()
+        .map(|mut b| {
+            b.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(x.1.cmp(&y.1)));
+            let mut js = String::with_capacity(b.iter().map(|e| e.0.len() + 4 + 4 * e.2.len()).sum::<usize>() + 2);
+            js.push('{');
+            let mut prev_tok: Option<&str> = None;
+            let mut prev = 0;
+            for (tok, _, ids) in &b {
+                if prev_tok != Some(tok.as_str()) {
+                    if prev_tok.is_some() {
+                        js.push_str("],");
                     }
-                    js.push_str(&(id - prev).to_string());
-                    prev = id;
+                    // Tokens are letters, digits and CJK characters: nothing to escape.
+                    js.push('"');
+                    js.push_str(tok);
+                    js.push_str("\":[");
+                    prev_tok = Some(tok);
+                    prev = 0;
+                    for (j, &id) in ids.iter().enumerate() {
+                        if j > 0 {
+                            js.push(',');
+                        }
+                        push_num(&mut js, id - prev);
+                        prev = id;
+                    }
+                } else {
+                    for &id in ids.iter() {
+                        js.push(',');
+                        push_num(&mut js, id - prev);
+                        prev = id;
+                    }
                 }
+            }
+            if prev_tok.is_some() {
                 js.push(']');
             }
             js.push('}');
@@ -165,28 +349,47 @@ pub fn build(docs: &[Doc]) -> BTreeMap<String, String> {
         .collect();
     let mut out = BTreeMap::new();
     // Each doc: [url, chapter title, section title, page, index of its text in t<page>.json].
-    let mut seen: BTreeMap<usize, usize> = BTreeMap::new();
-    let entries: Vec<Value> = docs
-        .iter()
-        .map(|d| {
-            let n = seen.entry(d.page).or_insert(0);
-            let e = json!([d.url, d.chapter, d.title, d.page, *n]);
-            *n += 1;
-            e
+    // A page's documents are consecutive: its text file is their texts in order.
+    let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
+    for (i, d) in docs.iter().enumerate() {
+        match groups.last_mut() {
+            Some(g) if docs[g.start].page == d.page => g.end = i + 1,
+            _ => groups.push(i..i + 1),
+        }
+    }
+    let parts: Vec<(String, (String, String))> = groups
+        .par_iter()
+        .map(|g| {
+            let mut meta = String::new();
+            for (n, d) in docs[g.clone()].iter().enumerate() {
+                meta.push_str(",[");
+                for s in [&d.url, &d.chapter, &d.title] {
+                    meta.push_str(&serde_json::to_string(s).unwrap_or_default());
+                    meta.push(',');
+                }
+                push_num(&mut meta, d.page as u32);
+                meta.push(',');
+                push_num(&mut meta, n as u32);
+                meta.push(']');
+            }
+            let texts: Vec<&str> = docs[g.clone()].iter().map(|d| d.text.as_str()).collect();
+            let page = docs[g.start].page;
+            (meta, (format!("search/t{page}.json"), inert(serde_json::to_string(&texts).unwrap_or_default())))
         })
         .collect();
-    let meta = json!({ "v": 1, "shards": shards, "docs": entries });
-    out.insert("search/meta.json".to_string(), inert(meta.to_string()));
+    let mut meta = String::with_capacity(parts.iter().map(|p| p.0.len()).sum::<usize>() + 40);
+    meta.push_str("{\"v\":1,\"shards\":");
+    push_num(&mut meta, shards);
+    meta.push_str(",\"docs\":[");
+    for (k, (m, _)) in parts.iter().enumerate() {
+        meta.push_str(if k == 0 { &m[1..] } else { m });
+    }
+    meta.push_str("]}");
+    out.insert("search/meta.json".to_string(), inert(meta));
     for (i, js) in shard_json.into_iter().enumerate() {
         out.insert(format!("search/s{i}.json"), inert(js));
     }
-    let mut pages: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
-    for d in docs {
-        pages.entry(d.page).or_default().push(d.text.as_str());
-    }
-    for (p, texts) in pages {
-        out.insert(format!("search/t{p}.json"), inert(serde_json::to_string(&texts).unwrap_or_default()));
-    }
+    out.extend(parts.into_iter().map(|p| p.1));
     out
 }
 
@@ -221,6 +424,66 @@ mod tests {
                 assert!(idx.contains(&t), "{q}: {t} not indexed");
             }
         }
+    }
+
+    /// The keyed tokenizer finds exactly the tokens of the reference one, including words that
+    /// are long, non-ASCII, full-width or change length when lowercased.
+    #[test]
+    fn keyed_tokens_match_the_reference() {
+        let text = "天河区ＷｅｂＶｉｓｉｏｎ竞赛 2021年6月 İstanbul ÆØÅ straße ΣΟΦΙΑ abcdefgh abcdefghi x1 党 ";
+        let mut got = Vec::new();
+        let mut words = Vec::new();
+        let mut s = String::new();
+        for_each_token(
+            &[text],
+            |k| {
+                key_text(k, &mut s);
+                got.push(s.clone());
+            },
+            |w| words.push(w.to_string()),
+        );
+        assert!(words.iter().any(|w| w == "abcdefghi") && words.iter().any(|w| w == "straße"));
+        got.extend(words);
+        got.sort();
+        got.dedup();
+        let mut want = index_tokens(text);
+        want.sort();
+        want.dedup();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn postings_do_not_depend_on_runs() {
+        let docs: Vec<Doc> = (0..1300)
+            .map(|i| Doc {
+                url: format!("/p{}/", i / 3),
+                chapter: "章".into(),
+                title: format!("第{}节", i % 7),
+                text: format!("猎德街 党员 {} word{} 街道", i % 11, i % 5),
+                page: i / 3,
+            })
+            .collect();
+        let files = build(&docs);
+        let meta: serde_json::Value = serde_json::from_str(&files["search/meta.json"]).unwrap();
+        let shards = meta["shards"].as_u64().unwrap() as u32;
+        assert!(shards > 1, "{shards}");
+        let ids = |t: &str| {
+            let idx: serde_json::Value =
+                serde_json::from_str(&files[&format!("search/s{}.json", shard_of(t, shards))]).unwrap();
+            let mut id = 0;
+            idx[t]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| {
+                    id += d.as_u64().unwrap();
+                    id
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids("猎德").len(), 1300);
+        assert_eq!(ids("word3"), (0..1300).filter(|i| i % 5 == 3).collect::<Vec<u64>>());
+        assert_eq!(ids("10"), (0..1300).filter(|i| i % 11 == 10).collect::<Vec<u64>>());
     }
 
     #[test]
