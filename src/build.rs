@@ -2,10 +2,11 @@
 //!
 //! Everything is rendered into memory first; nothing touches the output
 //! folder until the whole site has rendered without error. Writing then
-//! swaps the new folder in with a rename, so a failed build leaves the
-//! previous output exactly as it was.
+//! replaces only the files whose bytes changed, each through a temporary
+//! file and a rename (see [`write`]), so a failed build leaves the previous
+//! output exactly as it was.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -802,9 +803,9 @@ fn resolve_asset(dest: &str, dir: &str, env: &ChapterEnv, copies: &mut Vec<(Stri
 fn precompress(out: &mut Output) {
     use std::io::Write;
     let text = [".html", ".css", ".js", ".svg", ".json", ".csv", ".xml", ".txt"];
-    let gz: Vec<(String, Vec<u8>)> = out
-        .files
-        .iter()
+    let files: Vec<(&String, &Vec<u8>)> = out.files.iter().collect();
+    let gz: Vec<(String, Vec<u8>)> = files
+        .par_iter()
         .filter(|(p, b)| b.len() > 512 && text.iter().any(|e| p.ends_with(e)))
         .filter_map(|(p, b)| {
             let mut e = flate2::GzBuilder::new().mtime(0).write(Vec::new(), flate2::Compression::default());
@@ -925,65 +926,319 @@ pub fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
 }
 
-/// Writes `out` to `dir`, replacing its previous contents in one step.
+/// What [`write`] did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct WriteStats {
+    /// Files created or replaced.
+    pub written: usize,
+    /// Files left alone because their bytes were already right.
+    pub unchanged: usize,
+    /// Files (and folders) of the previous output that the site no longer produces.
+    pub removed: usize,
+}
+
+/// Writes `out` to `dir`, changing only what differs from what is there.
 ///
-/// The new site is written to a sibling temporary folder, then renamed into
-/// place; the old folder is renamed aside and removed only after that. If
-/// anything fails, `dir` is left as it was.
-pub fn write(out: &Output, dir: &Path) -> Result<()> {
-    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
-    let pid = std::process::id();
-    let tmp: PathBuf = parent.join(format!(".{name}.baipi-new-{pid}"));
-    let old: PathBuf = parent.join(format!(".{name}.baipi-old-{pid}"));
-    let _ = std::fs::remove_dir_all(&tmp);
-    let result = (|| -> Result<()> {
-        std::fs::create_dir_all(&tmp).map_err(|e| Error::io(&tmp, e))?;
-        // Folders first (each once, parents before children), then the files in parallel; the
-        // first error in path order is the one reported.
-        let dirs: BTreeSet<&str> = out.files.keys().filter_map(|rel| rel.rsplit_once('/').map(|(d, _)| d)).collect();
-        for d in dirs {
-            let p = tmp.join(d);
-            std::fs::create_dir_all(&p).map_err(|e| Error::io(&p, e))?;
+/// 1. Every file whose bytes differ is written to a temporary file beside its target
+///    (`.NAME.PID.baipi-tmp`), and every new file in place, in parallel. If anything fails
+///    here, the files and folders just created are removed, and `dir` is exactly as it was.
+/// 2. The temporary files are renamed over their targets: a reader never sees half a file.
+/// 3. Files and folders that the site no longer produces are removed.
+///
+/// Unchanged files are not touched (their times stay as they were). This also avoids a slow
+/// path of some file systems (ext4), where creating many files in a just-deleted folder is slow.
+pub fn write(out: &Output, dir: &Path) -> Result<WriteStats> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::Io(format!("{}: the output folder exists and is not a folder", dir.display())));
+    }
+    let old = OldTree::read(dir)?;
+    // Folders the new output needs.
+    let mut needed: HashSet<&str> = HashSet::with_capacity(out.files.len());
+    for rel in out.files.keys() {
+        let mut p = rel.as_str();
+        while let Some(i) = p.rfind('/') {
+            p = &p[..i];
+            if !needed.insert(p) {
+                break;
+            }
         }
-        let files: Vec<(&String, &Vec<u8>)> = out.files.iter().collect();
-        let written: Vec<Result<()>> = files
+    }
+    // Rare: the new output puts a file where a folder was, or a folder where a file was. Such
+    // paths cannot be staged beside the old ones; they are written after the old are removed.
+    let blocked =
+        |rel: &str| old.dirs.contains(rel) || rel.match_indices('/').any(|(i, _)| old.files.contains(&rel[..i]));
+    let mut created: Vec<PathBuf> = Vec::new();
+    let staged = stage(out, dir, &old, &needed, &blocked, &mut created);
+    let staged = match staged {
+        Ok(s) => s,
+        Err(e) => {
+            // Every folder this write may have made, deepest first; one that was never made,
+            // or is not empty, stays.
+            let mut made: Vec<PathBuf> =
+                needed.iter().filter(|d| !old.dirs.contains(**d)).map(|d| dir.join(d)).chain(created).collect();
+            made.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+            for d in &made {
+                let _ = std::fs::remove_dir(d);
+            }
+            return Err(e);
+        }
+    };
+    let renamed: Vec<Result<()>> = staged
+        .par_iter()
+        .filter_map(|st| {
+            st.tmp.as_ref().map(|tmp| std::fs::rename(tmp, &st.target).map_err(|e| Error::io(&st.target, e)))
+        })
+        .collect();
+    if let Some(Err(e)) = renamed.into_iter().find(Result::is_err) {
+        for tmp in staged.iter().filter_map(|st| st.tmp.as_ref()) {
+            let _ = std::fs::remove_file(tmp);
+        }
+        return Err(e);
+    }
+    let mut stats = WriteStats { written: staged.len(), unchanged: 0, removed: 0 };
+    // Stale files, then stale folders (deepest first).
+    for f in old.files.iter().filter(|f| !out.files.contains_key(f.as_str())) {
+        let p = dir.join(f);
+        std::fs::remove_file(&p).map_err(|e| Error::io(&p, e))?;
+        stats.removed += 1;
+    }
+    let mut stale_dirs: Vec<&String> = old.dirs.iter().filter(|d| !needed.contains(d.as_str())).collect();
+    stale_dirs.sort_by_key(|d| std::cmp::Reverse(d.matches('/').count()));
+    for d in stale_dirs {
+        let p = dir.join(d);
+        if p.is_dir() {
+            std::fs::remove_dir_all(&p).map_err(|e| Error::io(&p, e))?;
+            stats.removed += 1;
+        }
+    }
+    // The blocked paths, now that nothing is in their way.
+    for (rel, bytes) in out.files.iter().filter(|(rel, _)| blocked(rel)) {
+        let target = dir.join(rel);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        let tmp = temp_path(&target);
+        std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+        std::fs::rename(&tmp, &target).map_err(|e| Error::io(&target, e))?;
+        stats.written += 1;
+    }
+    stats.unchanged = out.files.len() - stats.written;
+    Ok(stats)
+}
+
+/// Step 1 of [`write`]: creates the missing folders (the output folder's own missing
+/// ancestors are recorded in `created`) and writes every
+/// changed file to a temporary file; returns (temporary, target) pairs. On error, the
+/// temporary files are already removed.
+fn stage(
+    out: &Output,
+    dir: &Path,
+    old: &OldTree,
+    needed: &HashSet<&str>,
+    blocked: &(dyn Fn(&str) -> bool + Sync),
+    created: &mut Vec<PathBuf>,
+) -> Result<Vec<Staged>> {
+    if !dir.exists() {
+        let mut missing = Vec::new();
+        let mut p = dir;
+        while !p.as_os_str().is_empty() && !p.exists() {
+            missing.push(p.to_path_buf());
+            p = p.parent().unwrap_or(Path::new(""));
+        }
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        created.extend(missing.into_iter().rev());
+    }
+    // Missing folders. A folder holding one file and nothing else (a chapter's `slug/`) is made
+    // just before its file, in the parallel loop below: folders made in one parent contend for
+    // that parent's lock in the kernel, and this way the writing of files overlaps with it.
+    // The others are made first, one depth at a time, so that parents exist before children.
+    let mut files_in: HashMap<&str, usize> = HashMap::new();
+    for rel in out.files.keys() {
+        *files_in.entry(rel.rsplit_once('/').map_or("", |(d, _)| d)).or_default() += 1;
+    }
+    let has_subdirs: HashSet<&str> = needed.iter().filter_map(|d| d.rsplit_once('/').map(|(p, _)| p)).collect();
+    let in_loop = |d: &str| files_in.get(d) == Some(&1) && !has_subdirs.contains(d);
+    let missing = |d: &str| !old.dirs.contains(d) && !blocked(d);
+    let mut first: Vec<&str> = needed.iter().copied().filter(|d| missing(d) && !in_loop(d)).collect();
+    first.sort_by_key(|d| (d.matches('/').count(), *d));
+    for level in first.chunk_by(|a, b| a.matches('/').count() == b.matches('/').count()) {
+        let made: Vec<Result<()>> = level
             .par_iter()
-            .map(|(rel, bytes)| {
-                let p = tmp.join(rel);
-                std::fs::write(&p, bytes).map_err(|e| Error::io(&p, e))
+            .map(|d| {
+                let p = dir.join(d);
+                std::fs::create_dir(&p).map_err(|e| Error::io(&p, e))
             })
             .collect();
-        written.into_iter().collect::<Result<()>>()?;
-        let had_old = dir.exists();
-        if had_old {
-            std::fs::rename(dir, &old).map_err(|e| Error::io(dir, e))?;
-        }
-        if let Err(e) = std::fs::rename(&tmp, dir) {
-            if had_old {
-                let _ = std::fs::rename(&old, dir);
-            }
-            return Err(Error::io(dir, e));
-        }
-        if had_old {
-            let _ = std::fs::remove_dir_all(&old);
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&tmp);
+        made.into_iter().collect::<Result<()>>()?;
     }
-    result
+    let results: Vec<Result<Option<Staged>>> = out
+        .files
+        .par_iter()
+        .map(|(rel, bytes)| {
+            if blocked(rel) {
+                return Ok(None);
+            }
+            let target = dir.join(rel);
+            if let Some((parent, _)) = rel.rsplit_once('/')
+                && in_loop(parent)
+                && missing(parent)
+            {
+                let p = dir.join(parent);
+                std::fs::create_dir(&p).map_err(|e| Error::io(&p, e))?;
+            }
+            if !old.files.contains(rel.as_str()) {
+                // A new file replaces nothing: written in place (and removed again on failure).
+                return match std::fs::write(&target, bytes) {
+                    Ok(()) => Ok(Some(Staged { tmp: None, target })),
+                    Err(e) => {
+                        let _ = std::fs::remove_file(&target);
+                        Err(Error::io(&target, e))
+                    }
+                };
+            }
+            if same_bytes(&target, bytes) {
+                return Ok(None);
+            }
+            let tmp = temp_path(&target);
+            if let Err(e) = std::fs::write(&tmp, bytes) {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(Error::io(&tmp, e));
+            }
+            Ok(Some(Staged { tmp: Some(tmp), target }))
+        })
+        .collect();
+    let mut staged = Vec::new();
+    let mut first_err = None;
+    for r in results {
+        match r {
+            Ok(Some(st)) => staged.push(st),
+            Ok(None) => {}
+            Err(e) => {
+                first_err.get_or_insert(e);
+            }
+        }
+    }
+    if let Some(e) = first_err {
+        for st in &staged {
+            let _ = std::fs::remove_file(st.tmp.as_ref().unwrap_or(&st.target));
+        }
+        return Err(e);
+    }
+    Ok(staged)
+}
+
+/// A file written by [`stage`]: a new file is written in place (`tmp` is None); a changed
+/// one is written to `tmp`, to be renamed over `target`.
+struct Staged {
+    tmp: Option<PathBuf>,
+    target: PathBuf,
+}
+
+/// `dir/a/index.html` → `dir/a/.index.html.PID.baipi-tmp`.
+fn temp_path(target: &Path) -> PathBuf {
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    target.with_file_name(format!(".{name}.{}.baipi-tmp", std::process::id()))
+}
+
+/// The previous output: its files (anything not a folder) and folders, relative, `/`-separated.
+#[derive(Default)]
+struct OldTree {
+    files: HashSet<String>,
+    dirs: HashSet<String>,
+}
+
+impl OldTree {
+    fn read(dir: &Path) -> Result<OldTree> {
+        let mut t = OldTree::default();
+        if !dir.is_dir() {
+            return Ok(t);
+        }
+        for e in walkdir::WalkDir::new(dir).min_depth(1) {
+            let e = e.map_err(|e| Error::Io(format!("{}: {e}", dir.display())))?;
+            let rel = e.path().strip_prefix(dir).unwrap_or(e.path()).to_string_lossy().replace('\\', "/");
+            if e.file_type().is_dir() {
+                t.dirs.insert(rel);
+            } else {
+                t.files.insert(rel);
+            }
+        }
+        Ok(t)
+    }
+}
+
+/// Whether the file at `path` holds exactly `bytes` (the size is compared first).
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => std::fs::read(path).is_ok_and(|b| b == bytes),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn out(files: &[(&str, &str)]) -> Output {
+        Output {
+            files: files.iter().map(|(p, b)| (p.to_string(), b.as_bytes().to_vec())).collect(),
+            ..Default::default()
+        }
+    }
+
+    fn tree(dir: &Path) -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .into_iter()
+            .flatten()
+            .map(|e| {
+                let rel = e.path().strip_prefix(dir).unwrap_or(e.path()).to_string_lossy().replace('\\', "/");
+                let body = if e.file_type().is_dir() {
+                    "/".into()
+                } else {
+                    std::fs::read_to_string(e.path()).unwrap_or_default()
+                };
+                (rel, body)
+            })
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn write_replaces_changed_removes_stale_and_handles_shape_changes() {
+        let dir = std::env::temp_dir().join(format!("baipi-write-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let site = dir.join("a/b/public");
+        // First build into folders that do not exist yet.
+        let s =
+            write(&out(&[("index.html", "1"), ("x/index.html", "x"), ("f", "file"), ("d/e.txt", "e")]), &site).unwrap();
+        assert_eq!((s.written, s.unchanged, s.removed), (4, 0, 0));
+        // Same bytes: nothing written. Changed, new and stale files; `f` becomes a folder and
+        // `d` a file.
+        let s = write(&out(&[("index.html", "1"), ("x/index.html", "x")]), &site).unwrap();
+        assert_eq!((s.written, s.unchanged), (0, 2));
+        let s =
+            write(&out(&[("index.html", "2"), ("f/index.html", "now a folder"), ("d", "now a file")]), &site).unwrap();
+        assert_eq!(s.written, 3);
+        assert_eq!(
+            tree(&site),
+            [
+                ("d".to_string(), "now a file".to_string()),
+                ("f".into(), "/".into()),
+                ("f/index.html".into(), "now a folder".into()),
+                ("index.html".into(), "2".into()),
+            ]
+        );
+        // The output folder must be a folder.
+        std::fs::write(dir.join("plain"), "x").unwrap();
+        assert!(write(&out(&[("index.html", "1")]), &dir.join("plain")).is_err());
+        assert_eq!(std::fs::read_to_string(dir.join("plain")).unwrap(), "x");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     #[test]
     fn failed_write_leaves_the_previous_output() {
-        let base = std::env::temp_dir().join(format!("baipi-write-{}", std::process::id()));
+        let base = std::env::temp_dir().join(format!("baipi-write-fail-{}", std::process::id()));
         let dir = base.join("public");
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("index.html"), "previous").unwrap();

@@ -221,7 +221,7 @@ fn build(root: &Path, output_dir: Option<&Path>, base_url: Option<String>, draft
     };
     let mut built = render_site(root, &Options { drafts, base_url, live_reload: None })?;
     let t = Instant::now();
-    crate::build::write(&built.out, &dir)?;
+    let written = crate::build::write(&built.out, &dir)?;
     built.timings.write = t.elapsed();
     print_warnings(&built.warnings);
     if !built.facts.is_empty() {
@@ -249,6 +249,7 @@ fn build(root: &Path, output_dir: Option<&Path>, base_url: Option<String>, draft
     }
     if v == Verbosity::Verbose {
         built.timings.print();
+        println!("  {} files written, {} unchanged, {} removed", written.written, written.unchanged, written.removed);
         for (path, bytes) in &built.out.files {
             println!("  {path} ({} bytes)", bytes.len());
         }

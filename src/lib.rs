@@ -8,7 +8,7 @@
 //! data/**/*.yaml ─► data::load_dir ─► Dataset ─► stats::compute ─► Computed (+ checks)
 //! Chapter body ─► prose (tera expressions over data) ─► markdown ─► HTML
 //! Site ─► build::render (theme templates, open data) ─► Output { path → bytes }
-//! Output ─► build::write (atomic swap of public/)   |   Output ─► serve (memory)
+//! Output ─► build::write (changed files only, by rename)   |   Output ─► serve (memory)
 //! ```
 //!
 //! Only `build::write` touches the output folder.

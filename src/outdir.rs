@@ -1,7 +1,7 @@
 //! Where `build` may write: validating the output folder before anything is written.
 //!
-//! Writing replaces the output folder wholesale (see [`crate::build::write`]),
-//! so a wrong folder would delete an editor's work. This module refuses every
+//! Writing makes the output folder hold exactly the site (see [`crate::build::write`]):
+//! anything else in it is removed, so a wrong folder would delete an editor's work. This module refuses every
 //! folder whose replacement could destroy sources: the site root itself, any
 //! ancestor of it (which contains `content/`), anything inside `content/`,
 //! `data/`, `themes/`, `templates/` or `static/`, and any folder that looks like

@@ -598,14 +598,18 @@ fn read_only_output_folder_is_refused() {
     }
 }
 
-/// An output folder that even root cannot replace (immutable, `chattr +i`): the write fails with
-/// exit code 2 naming the folder, and the previous output stays. Skipped where chattr is not
-/// available or not permitted (it needs CAP_LINUX_IMMUTABLE and ext4/xfs/btrfs).
+/// An output folder whose files even root cannot replace (immutable, `chattr +i`): a rebuild
+/// that changes the pages fails with exit code 2 naming a file in the folder, and the previous
+/// output stays, with no temporary file left. Skipped where chattr is not available or not
+/// permitted (it needs CAP_LINUX_IMMUTABLE and ext4/xfs/btrfs).
 #[cfg(target_os = "linux")]
 #[test]
 fn immutable_output_folder_fails_cleanly() {
     let p = Prepared::new();
     let out = p.path().join("public");
+    // A new title changes every page, so the rebuild must write in the immutable folder.
+    let toml = std::fs::read_to_string(p.path().join("site.toml")).unwrap();
+    std::fs::write(p.path().join("site.toml"), toml.replace("错误用例", "错误用例（改）")).unwrap();
     if !Command::new("chattr").arg("+i").arg(&out).status().is_ok_and(|s| s.success()) {
         eprintln!("chattr +i is not available here; skipping");
         return;
@@ -614,7 +618,8 @@ fn immutable_output_folder_fails_cleanly() {
     let _ = Command::new("chattr").arg("-i").arg(&out).status();
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(err.starts_with(&format!("error: {}: ", out.display())), "{err}");
+    assert!(err.starts_with(&format!("error: {}/", out.display())), "{err}");
+    assert!(!files_of(&out).iter().any(|(f, _)| f.contains("baipi-tmp")), "a temporary file was left");
     assert!(files_of(&out) == p.before, "the previous output changed");
     let leftovers: Vec<_> = std::fs::read_dir(p.path())
         .unwrap()
@@ -1664,4 +1669,57 @@ fn locations_after_expressions_point_into_the_source() {
     let e = stderr(&baipi(s.path(), &["check"]));
     assert!(e.contains("content/01-a.md:5:32: error: link to `02-b.md#无此节`"), "{e}");
     assert!(e.contains("content/01-a.md:5:49: error: image `无.png` not found"), "{e}");
+}
+
+/// A rebuild writes only what changed: unchanged pages keep their inode and modification time,
+/// a changed chapter's page is replaced, a removed chapter's page and folder disappear, and no
+/// temporary file is left. The result is the same bytes as a build into an empty folder.
+#[test]
+fn rebuild_writes_only_changed_files() {
+    let s = site(&["basic"]);
+    let out = build(s.path(), &[]);
+    let meta = |p: &str| std::fs::metadata(out.join(p)).unwrap();
+    let (sitemap_before, robots_before) = (meta("sitemap.xml"), meta("robots.txt"));
+    let chapters: Vec<PathBuf> = std::fs::read_dir(s.path().join("content"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| !p.ends_with("_index.md"))
+        .collect();
+    assert!(chapters.len() >= 2);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let o = baipi(s.path(), &["build", "--output-dir", out.to_str().unwrap(), "--verbose"]);
+    assert!(o.status.success());
+    let stdout = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(stdout.contains(" 0 files written, "), "{stdout}");
+    assert_eq!(meta("robots.txt").modified().unwrap(), robots_before.modified().unwrap());
+    // Change one chapter's text, remove another.
+    let (changed, removed) = (&chapters[0], &chapters[1]);
+    let text = std::fs::read_to_string(changed).unwrap();
+    std::fs::write(changed, format!("{text}\n追加的一段文字。\n")).unwrap();
+    std::fs::remove_file(removed).unwrap();
+    let o = baipi(s.path(), &["build", "--output-dir", out.to_str().unwrap(), "--verbose"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(!stdout.contains(" 0 files written, ") && !stdout.contains(" 0 removed"), "{stdout}");
+    assert_eq!(meta("robots.txt").modified().unwrap(), robots_before.modified().unwrap(), "robots.txt was rewritten");
+    assert_ne!(meta("sitemap.xml").modified().unwrap(), sitemap_before.modified().unwrap());
+    let all = files_of(&out);
+    assert!(!all.iter().any(|(f, _)| f.contains("baipi-tmp")));
+    // Same bytes as a fresh build.
+    let fresh = s.path().join("fresh");
+    let o = baipi(s.path(), &["build", "--output-dir", fresh.to_str().unwrap()]);
+    assert!(o.status.success());
+    assert!(all == files_of(&fresh), "incremental and fresh builds differ");
+    let dirs = |d: &Path| -> Vec<String> {
+        let mut v: Vec<String> = walkdir::WalkDir::new(d)
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_dir())
+            .map(|e| e.path().strip_prefix(d).unwrap().display().to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(dirs(&out), dirs(&fresh), "a stale folder was left");
+    assert!(all.iter().any(|(_, b)| String::from_utf8_lossy(b).contains("追加的一段文字")));
 }
