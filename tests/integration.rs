@@ -1608,12 +1608,28 @@ fn init_creates_a_site_that_builds_and_checks_clean() {
 /// event (what the page's script listens to), then fetches the page as the
 /// reloading browser would. Not a pass/fail test; run it with
 /// `cargo test --release --test integration -- --ignored reload_latency --nocapture`.
+/// With `BAIPI_LATENCY_SITE=DIR` it measures a copy of that site instead (e.g. a
+/// 1,000-chapter corpus from `../shared/bench/gen_corpus.py`), editing its first chapter.
 #[test]
 #[ignore]
 fn reload_latency() {
     use std::io::{BufRead, Write};
     use std::time::{Duration, Instant};
-    let t = paper_copy();
+    let (t, chapter_rel, url, anchor) = match std::env::var_os("BAIPI_LATENCY_SITE") {
+        Some(dir) => {
+            let t = TempDir::new("latency-site");
+            copy_dir(Path::new(&dir), t.path());
+            let mut mds: Vec<String> = std::fs::read_dir(t.path().join("content"))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".md") && !n.starts_with('_'))
+                .collect();
+            mds.sort();
+            let stem = mds[0].trim_end_matches(".md").to_string();
+            (t, format!("content/{}", mds[0]), format!("/{stem}/"), "\n---\n".to_string())
+        }
+        None => (paper_copy(), "content/01-overview.md".into(), "/overview/".into(), "## 总体规模".into()),
+    };
     let srv = Server::start(t.path());
     let mut conn = std::net::TcpStream::connect(&srv.addr).unwrap();
     conn.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
@@ -1627,17 +1643,18 @@ fn reload_latency() {
         }
     };
     next_event();
-    let chapter = t.path().join("content/01-overview.md");
+    let chapter = t.path().join(&chapter_rel);
     let original = read(&chapter);
+    assert!(original.contains(&anchor));
     let mut samples = Vec::new();
     for i in 0..30 {
         std::thread::sleep(Duration::from_millis(150));
         let marker = format!("测量标记{i}号");
-        let text = original.replacen("## 总体规模", &format!("## 总体规模\n\n{marker}"), 1);
+        let text = original.replacen(&anchor, &format!("{anchor}\n\n{marker}\n\n"), 1);
         let t0 = Instant::now();
         std::fs::write(&chapter, text).unwrap();
         next_event();
-        let (status, _, body) = srv.get("/overview/");
+        let (status, _, body) = srv.get(&url);
         let dt = t0.elapsed();
         assert_eq!(status, 200);
         assert!(body.contains(&marker), "the reloaded page has the edit");
