@@ -26,6 +26,8 @@ pub struct Output {
     pub files: BTreeMap<String, Vec<u8>>,
     /// Problems found while rendering that do not stop the build.
     pub warnings: Vec<Diagnostic>,
+    /// Time spent in each part of rendering, in order (shown by `build --verbose`).
+    pub stages: Vec<(&'static str, std::time::Duration)>,
 }
 
 struct RenderedChapter {
@@ -67,6 +69,13 @@ pub const FULL_PAGE_MAX_CHAPTERS: usize = 300;
 
 /// Renders the whole site into memory.
 pub fn render(site: &Site) -> Result<Output> {
+    let mut stages = Vec::new();
+    let mut clock = std::time::Instant::now();
+    let mut lap = |name: &'static str| {
+        let now = std::time::Instant::now();
+        stages.push((name, now - clock));
+        clock = now;
+    };
     let cfg = &site.config;
     let bp = &cfg.base_path;
     let links: Vec<ChapterLink> = site
@@ -170,6 +179,7 @@ pub fn render(site: &Site) -> Result<Output> {
         statics_known: th.is_some(),
     };
 
+    lap("setup, theme, figures");
     let all: Vec<&Chapter> = site.index.iter().chain(site.chapters.iter()).collect();
     let mut rendered: Vec<Option<RenderedChapter>> = Vec::new();
     let mut warnings = Vec::new();
@@ -201,6 +211,7 @@ pub fn render(site: &Site) -> Result<Output> {
         sink.items.extend(items);
         rendered.push(sink.take(r)?);
     }
+    lap("chapters");
     // Anchors must name a heading that exists in the target chapter.
     let src_of = |c: &Chapter| c.source();
     let by_file: BTreeMap<&str, (&&Chapter, &Option<RenderedChapter>)> =
@@ -316,6 +327,7 @@ pub fn render(site: &Site) -> Result<Output> {
         out.files.insert("index.html".into(), page);
     }
 
+    lap("templates, cover");
     let offset = usize::from(site.index.is_some());
     let pages: Vec<(String, Result<Vec<u8>>)> = site
         .chapters
@@ -349,6 +361,7 @@ pub fn render(site: &Site) -> Result<Output> {
         }
     }
 
+    lap("pages");
     // Search: the index and its page.
     if tera.contains_template("search.html") {
         let pages: Vec<(&Chapter, &str)> = site
@@ -390,6 +403,7 @@ pub fn render(site: &Site) -> Result<Output> {
         out.files.insert("search/index.html".into(), render_page("search.html", &p)?);
     }
 
+    lap("search");
     // The whole paper on one page, for reading offline and printing (not for huge sites).
     if tera.contains_template("full.html") && site.chapters.len() <= FULL_PAGE_MAX_CHAPTERS {
         let anchors: BTreeMap<&str, String> =
@@ -474,6 +488,7 @@ pub fn render(site: &Site) -> Result<Output> {
         format!("User-agent: *\nAllow: /\nSitemap: {}\n", cfg.absolute("sitemap.xml")).into_bytes(),
     );
 
+    lap("other files");
     // A static file where the site generates one would be silently dropped: say so instead.
     let mut clashes = Vec::new();
     for (rel, bytes) in &th.statics {
@@ -501,6 +516,8 @@ pub fn render(site: &Site) -> Result<Output> {
     if cfg.build.precompress {
         precompress(&mut out);
     }
+    lap("statics, precompress");
+    out.stages = stages;
     Ok(out)
 }
 

@@ -249,6 +249,9 @@ fn build(root: &Path, output_dir: Option<&Path>, base_url: Option<String>, draft
     }
     if v == Verbosity::Verbose {
         built.timings.print();
+        let stages: Vec<String> =
+            built.out.stages.iter().map(|(n, d)| format!("{n} {:.1} ms", d.as_secs_f64() * 1000.0)).collect();
+        println!("  render: {}", stages.join(" · "));
         println!("  {} files written, {} unchanged, {} removed", written.written, written.unchanged, written.removed);
         for (path, bytes) in &built.out.files {
             println!("  {path} ({} bytes)", bytes.len());

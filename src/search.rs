@@ -222,7 +222,8 @@ struct Mix(u64);
 
 impl std::hash::Hasher for Mix {
     fn finish(&self) -> u64 {
-        self.0
+        // The product's high bits are the well-mixed ones; the table indexes by the low bits.
+        self.0.rotate_left(26)
     }
     fn write(&mut self, bytes: &[u8]) {
         for b in bytes {
@@ -277,7 +278,7 @@ fn push_num(js: &mut String, n: u32) {
             break;
         }
     }
-    js.extend(buf[i..].iter().map(|&b| b as char));
+    js.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
 }
 
 /// Builds the index files: relative path → JSON text.
@@ -396,7 +397,7 @@ pub fn build(docs: &[Doc]) -> BTreeMap<String, String> {
 /// JSON with `<`, `>` and `&` written as `\u003c` … : the same data, but inert even if a
 /// file is ever pasted into a page or served with the wrong type. (They only occur inside strings.)
 pub fn inert(json: String) -> String {
-    if !json.contains(['<', '>', '&']) {
+    if !json.bytes().any(|b| matches!(b, b'<' | b'>' | b'&')) {
         return json;
     }
     json.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
