@@ -122,8 +122,20 @@ pub fn parse(file: &str, rel: &str, src: &str) -> Result<Chapter> {
             Diagnostic::error(file, 2, 1, "front matter is empty; `title` is required").with_source(src),
         ));
     }
-    let front: FrontMatter =
-        crate::data::parse_yaml(yaml).map_err(|e| Error::one(diagnostics::from_yaml(file, src, 1, &e)))?;
+    // Most front matter is a few `key: value` lines: read by a fast path, checked against the
+    // YAML parser in debug builds (so every test run compares the two).
+    let front: FrontMatter = match crate::frontmatter::parse(yaml) {
+        Some(front) => {
+            #[cfg(debug_assertions)]
+            {
+                let full: std::result::Result<FrontMatter, _> = crate::data::parse_yaml(yaml);
+                let full = full.map(|f| format!("{f:?}")).unwrap_or_else(|e| e.to_string());
+                assert_eq!(format!("{front:?}"), full, "front-matter fast path disagrees with YAML in {file}");
+            }
+            front
+        }
+        None => crate::data::parse_yaml(yaml).map_err(|e| Error::one(diagnostics::from_yaml(file, src, 1, &e)))?,
+    };
     let is_index = rel == "_index.md";
     let stem = Path::new(rel).with_extension("").to_string_lossy().replace('\\', "/");
     let slug_line = yaml.lines().position(|l| l.starts_with("slug:")).map(|i| i + 2);

@@ -24,6 +24,7 @@ pub mod diagnostics;
 pub mod factcheck;
 pub mod files;
 pub mod format;
+pub mod frontmatter;
 pub mod init;
 pub mod markdown;
 pub mod number;
