@@ -599,10 +599,10 @@ fn render_chapter(
     sink: &mut Sink,
 ) -> Result<RenderedChapter> {
     let source_text = || format!("{}{}", "\n".repeat(ch.body_line - 1), ch.body);
-    let body = if Prose::has_expressions(&ch.body) {
-        env.prose.eval(&ch.body, &page_context(ch), &ch.file, &source_text(), ch.body_line, 1)?
+    let body: std::borrow::Cow<str> = if Prose::has_expressions(&ch.body) {
+        env.prose.eval(&ch.body, &page_context(ch), &ch.file, &source_text(), ch.body_line, 1)?.into()
     } else {
-        ch.body.clone()
+        ch.body.as_str().into()
     };
     let dir = Path::new(&ch.rel).parent().map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_default();
     let resolve = |dest: &str| -> Option<String> {
@@ -619,19 +619,22 @@ fn render_chapter(
     let r = markdown::render_with(&body, &resolve, &asset);
     let mut anchors = Vec::new();
     let mut errs = Vec::new();
-    let src = source_text();
-    let same = body == ch.body;
-    let body_index = diagnostics::LineIndex::new(&body);
-    let src_index = diagnostics::LineIndex::new(&src);
+    // The source text and line tables are only needed to locate a problem: made on first use.
+    let src = std::cell::OnceCell::new();
+    let same = matches!(body, std::borrow::Cow::Borrowed(_));
+    let body_index = std::cell::OnceCell::new();
+    let body_index = || body_index.get_or_init(|| diagnostics::LineIndex::new(&body));
+    let src_index = std::cell::OnceCell::new();
+    let src_index = || src_index.get_or_init(|| diagnostics::LineIndex::new(src.get_or_init(source_text)));
     // Offsets are in the evaluated body; find the line there and the column in the source line.
     let at = |off: usize, needle: &str| -> (usize, usize) {
-        let (l, c, evaluated, byte) = body_index.locate(off);
+        let (l, c, evaluated, byte) = body_index().locate(off);
         let line = ch.body_line + l - 1;
         if same {
             return (line, c);
         }
         let k = evaluated[..byte].matches(needle).count();
-        let original = src_index.line(line);
+        let original = src_index().line(line);
         match original.match_indices(needle).nth(k) {
             Some((b, _)) => (line, original[..b].chars().count() + 1),
             None => (line, c),
@@ -647,7 +650,7 @@ fn render_chapter(
         }
         let (l, c) = at(*off, "[");
         let mut d = Diagnostic::error(&ch.file, l, c, format!("link to `{dest}`: no such chapter in content/"))
-            .with_line(src_index.line(l));
+            .with_line(src_index().line(l));
         let wanted = dest.split('#').next().unwrap_or("");
         // Suggest the nearest chapter as a path from this chapter's folder.
         let up = if dir.is_empty() { String::new() } else { "../".repeat(dir.split('/').count()) };
@@ -678,7 +681,7 @@ fn render_chapter(
         };
         errs.push(
             Diagnostic::error(&ch.file, l, c, format!("{what} `{dest}` not found: {looked}"))
-                .with_line(src_index.line(l))
+                .with_line(src_index().line(l))
                 .with_help("check the spelling; put the file next to the chapter in content/, or in static/"),
         );
     }
@@ -690,7 +693,7 @@ fn render_chapter(
         let (l, c) = at(*off, if body.get(*off..).is_some_and(|b| b.starts_with('!')) { "![" } else { "[" });
         errs.push(
             Diagnostic::error(&ch.file, l, c, format!("`{dest}`: {why}"))
-                .with_line(src_index.line(l))
+                .with_line(src_index().line(l))
                 .with_help("copy the file into the site folder instead of linking to it"),
         );
     }
@@ -698,7 +701,7 @@ fn render_chapter(
     for (off, n) in &r.stray_asterisks {
         let needle = if *n >= 2 { "**" } else { "*" };
         // One report per line: find the line first (cheap), the column only for the first run.
-        if !lines_seen.insert(body_index.locate(*off).0) {
+        if !lines_seen.insert(body_index().locate(*off).0) {
             continue;
         }
         if *n >= 2 && errs.len() >= MAX_REPORTS_PER_FILE {
@@ -713,7 +716,7 @@ fn render_chapter(
         if *n >= 2 {
             errs.push(
                 Diagnostic::error(&ch.file, l, c, "`**` is printed literally: Markdown did not read it as bold")
-                    .with_line(src_index.line(l))
+                    .with_line(src_index().line(l))
                     .with_help(
                         "a closing `**` right after punctuation (：，。）) must be followed by a space or punctuation; \
                          move the punctuation outside (`**粗体**：后文`) or write `<strong>粗体：</strong>后文`",
@@ -723,7 +726,7 @@ fn render_chapter(
             n_warn += 1;
             warnings.push(
                 Diagnostic::warning(&ch.file, l, c, "`*` is printed literally: Markdown did not read it as emphasis")
-                    .with_line(src_index.line(l))
+                    .with_line(src_index().line(l))
                     .with_help("for emphasis write `*文字*` without punctuation just inside the asterisks, or `<em>…</em>`; for a literal asterisk write `\\*`"),
             );
         }
