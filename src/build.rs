@@ -33,7 +33,8 @@ pub struct Output {
 struct RenderedChapter {
     html: String,
     toc: Vec<markdown::TocEntry>,
-    text: String,
+    /// The first ~120 characters of the text (a description when there is no summary).
+    excerpt: String,
     sections: Vec<markdown::Section>,
     /// ((line, column) in the chapter file, target chapter rel path, anchor) for anchor checks.
     anchors: Vec<((usize, usize), String, String)>,
@@ -320,7 +321,7 @@ pub fn render(site: &Site) -> Result<Output> {
         if let Some(Some(r)) = rendered.first() {
             index_view.content = r.html.clone();
             index_view.toc = r.toc.clone();
-            index_view.description = describe(&index_view.summary, &r.text);
+            index_view.description = describe(&index_view.summary, &r.excerpt);
         }
     }
     if let Some(page) = sink.take(render_page("index.html", &index_view))? {
@@ -329,12 +330,17 @@ pub fn render(site: &Site) -> Result<Output> {
 
     lap("templates, cover");
     let offset = usize::from(site.index.is_some());
+    // A chapter's HTML is needed after its page only for the whole-paper page; otherwise the
+    // page takes it, and large sites do not hold every chapter twice.
+    let full_page = tera.contains_template("full.html") && site.chapters.len() <= FULL_PAGE_MAX_CHAPTERS;
     let pages: Vec<(String, Result<Vec<u8>>)> = site
         .chapters
         .par_iter()
+        .zip(rendered[offset..].par_iter_mut())
         .enumerate()
-        .filter_map(|(i, ch)| {
-            let Some(Some(r)) = rendered.get(i + offset) else { return None };
+        .filter_map(|(i, (ch, r))| {
+            let r = r.as_mut()?;
+            let content = if full_page { r.html.clone() } else { std::mem::take(&mut r.html) };
             let page = PageView {
                 title: ch.front.title.clone(),
                 summary: ch.front.summary.clone(),
@@ -342,13 +348,13 @@ pub fn render(site: &Site) -> Result<Output> {
                 permalink: cfg.absolute(&format!("{}/", ch.slug)),
                 slug: ch.slug.clone(),
                 number: i + 1,
-                content: r.html.clone(),
+                content,
                 toc: r.toc.clone(),
                 prev: if i > 0 { Some(links[i - 1].clone()) } else { None },
                 next: links.get(i + 1).cloned(),
                 key_figures: Vec::new(),
                 data: ch.front.data.clone().map(serde_json::Value::Object).unwrap_or_default(),
-                description: describe(&ch.front.summary, &r.text),
+                description: describe(&ch.front.summary, &r.excerpt),
                 chapters: Vec::new(),
             };
             let tpl = ch.front.template.as_deref().unwrap_or("chapter.html");
@@ -372,10 +378,12 @@ pub fn render(site: &Site) -> Result<Output> {
             .collect();
         let docs: Vec<crate::search::Doc> = pages
             .par_iter()
-            .zip(&rendered)
+            .zip(rendered.par_iter_mut())
             .enumerate()
             .flat_map_iter(|(pi, ((ch, url), r))| {
-                r.iter().flat_map(|r| &r.sections).filter_map(move |sec| {
+                // The sections are not needed after this: taken, not copied.
+                let sections = r.as_mut().map(|r| std::mem::take(&mut r.sections)).unwrap_or_default();
+                sections.into_iter().filter_map(move |sec| {
                     let text = collapse_whitespace(&sec.text);
                     if text.is_empty() && sec.title.is_empty() {
                         return None;
@@ -405,7 +413,7 @@ pub fn render(site: &Site) -> Result<Output> {
 
     lap("search");
     // The whole paper on one page, for reading offline and printing (not for huge sites).
-    if tera.contains_template("full.html") && site.chapters.len() <= FULL_PAGE_MAX_CHAPTERS {
+    if full_page {
         let anchors: BTreeMap<&str, String> =
             links.iter().map(|l| (l.url.as_str(), l.slug.replace('/', "-"))).collect();
         let chapters: Vec<theme::FullChapter> = site
@@ -766,7 +774,7 @@ fn render_chapter(
     Ok(RenderedChapter {
         html: r.html,
         toc: r.toc,
-        text: r.text,
+        excerpt: describe("", &r.text),
         sections: r.sections,
         anchors,
         assets: assets.into_inner(),

@@ -332,12 +332,13 @@ fn pref(path: &str) -> u8 {
 
 /// Fact-checks every chapter of a loaded site.
 pub fn check_site(site: &crate::site::Site) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
     let cands = candidates(&site.data);
-    let mut out = Vec::new();
-    for ch in site.index.iter().chain(&site.chapters) {
-        out.extend(check(&ch.file, &ch.body, ch.body_line, &ch.front.free_numbers, &cands));
-    }
-    out
+    // Chapters in parallel, reports gathered in chapter order.
+    let chapters: Vec<&crate::content::Chapter> = site.index.iter().chain(&site.chapters).collect();
+    let found: Vec<Vec<Diagnostic>> =
+        chapters.par_iter().map(|ch| check(&ch.file, &ch.body, ch.body_line, &ch.front.free_numbers, &cands)).collect();
+    found.into_iter().flatten().collect()
 }
 
 #[cfg(test)]

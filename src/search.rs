@@ -10,7 +10,7 @@
 //! The index is sharded by token hash so that the browser fetches only the
 //! shards its query needs: `search/meta.json` (the sections), one
 //! `search/s<N>.json` per shard (token → delta-encoded section ids) and
-//! `search/t<N>.json` per chapter (section texts for snippets), all loaded
+//! `search/t<N>.json` per block of whole chapters (section texts for snippets), all loaded
 //! lazily on the search page. The same tokenizer runs in
 //! `themes/default/static/js/search.js`; keep the two in step.
 
@@ -23,7 +23,7 @@ pub struct Doc {
     pub chapter: String,
     pub title: String,
     pub text: String,
-    /// Index of the chapter (for the text file). A chapter's sections are consecutive.
+    /// Index of the chapter. A chapter's sections are consecutive, and kept in one text file.
     pub page: usize,
 }
 
@@ -281,6 +281,9 @@ fn push_num(js: &mut String, n: u32) {
     js.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
 }
 
+/// Bytes of section text after which a text file ends (at the end of a chapter).
+const TEXT_BLOCK: usize = 48 * 1024;
+
 /// Builds the index files: relative path → JSON text.
 ///
 /// Documents are tokenized in parallel, in fixed runs, each run into its own hashed postings;
@@ -349,18 +352,27 @@ pub fn build(docs: &[Doc]) -> BTreeMap<String, String> {
         })
         .collect();
     let mut out = BTreeMap::new();
-    // Each doc: [url, chapter title, section title, page, index of its text in t<page>.json].
-    // A page's documents are consecutive: its text file is their texts in order.
+    // Each doc: [url, chapter title, section title, block, index of its text in t<block>.json].
+    // A block is a run of whole chapters with at least TEXT_BLOCK bytes of text (the last may
+    // have less): one file per chapter would be 10,000 files on a large site, most of them tiny.
+    // The postings are all in the shard files now.
+    drop(runs);
     let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut size = 0;
     for (i, d) in docs.iter().enumerate() {
         match groups.last_mut() {
-            Some(g) if docs[g.start].page == d.page => g.end = i + 1,
-            _ => groups.push(i..i + 1),
+            Some(g) if docs[g.end - 1].page == d.page || size < TEXT_BLOCK => g.end = i + 1,
+            _ => {
+                groups.push(i..i + 1);
+                size = 0;
+            }
         }
+        size += d.text.len();
     }
     let parts: Vec<(String, (String, String))> = groups
         .par_iter()
-        .map(|g| {
+        .enumerate()
+        .map(|(block, g)| {
             let mut meta = String::new();
             for (n, d) in docs[g.clone()].iter().enumerate() {
                 meta.push_str(",[");
@@ -368,14 +380,13 @@ pub fn build(docs: &[Doc]) -> BTreeMap<String, String> {
                     meta.push_str(&serde_json::to_string(s).unwrap_or_default());
                     meta.push(',');
                 }
-                push_num(&mut meta, d.page as u32);
+                push_num(&mut meta, block as u32);
                 meta.push(',');
                 push_num(&mut meta, n as u32);
                 meta.push(']');
             }
             let texts: Vec<&str> = docs[g.clone()].iter().map(|d| d.text.as_str()).collect();
-            let page = docs[g.start].page;
-            (meta, (format!("search/t{page}.json"), inert(serde_json::to_string(&texts).unwrap_or_default())))
+            (meta, (format!("search/t{block}.json"), inert(serde_json::to_string(&texts).unwrap_or_default())))
         })
         .collect();
     let mut meta = String::with_capacity(parts.iter().map(|p| p.0.len()).sum::<usize>() + 40);
@@ -485,6 +496,35 @@ mod tests {
         assert_eq!(ids("猎德").len(), 1300);
         assert_eq!(ids("word3"), (0..1300).filter(|i| i % 5 == 3).collect::<Vec<u64>>());
         assert_eq!(ids("10"), (0..1300).filter(|i| i % 11 == 10).collect::<Vec<u64>>());
+    }
+
+    /// Text files hold whole chapters, about TEXT_BLOCK bytes each, and every document's entry
+    /// points at its own text.
+    #[test]
+    fn text_blocks_keep_chapters_whole() {
+        let docs: Vec<Doc> = (0..300)
+            .map(|i| Doc {
+                url: format!("/p{}/#s{i}", i / 3),
+                chapter: format!("第{}章", i / 3),
+                title: format!("节{i}"),
+                text: format!("{i}号文本").repeat(100 + i % 7),
+                page: i / 3,
+            })
+            .collect();
+        let files = build(&docs);
+        let meta: serde_json::Value = serde_json::from_str(&files["search/meta.json"]).unwrap();
+        let entries = meta["docs"].as_array().unwrap();
+        assert_eq!(entries.len(), docs.len());
+        let mut block_of_page = BTreeMap::new();
+        for (d, e) in docs.iter().zip(entries) {
+            let (block, n) = (e[3].as_u64().unwrap(), e[4].as_u64().unwrap() as usize);
+            let texts: Vec<String> = serde_json::from_str(&files[&format!("search/t{block}.json")]).unwrap();
+            assert_eq!(texts[n], d.text);
+            assert_eq!(*block_of_page.entry(d.page).or_insert(block), block, "chapter {} split", d.page);
+        }
+        let blocks = files.keys().filter(|k| k.starts_with("search/t")).count();
+        let total: usize = docs.iter().map(|d| d.text.len()).sum();
+        assert!(blocks > 1 && blocks <= total / TEXT_BLOCK + 1, "{blocks} blocks for {total} bytes");
     }
 
     #[test]
