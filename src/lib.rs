@@ -36,3 +36,4 @@ pub mod serve;
 pub mod site;
 pub mod stats;
 pub mod theme;
+pub mod write;

@@ -1,0 +1,393 @@
+//! Writing: the rendered site into the output folder, changing only what differs.
+//!
+//! A [`Stager`] takes files one at a time, from any thread, while the site is still
+//! rendering (so a large site is never held in memory whole):
+//!
+//! 1. A file whose bytes differ from what is there is written to a temporary file beside its
+//!    target (`.NAME.PID.baipi-tmp`); a new file is written in place; an unchanged file is not
+//!    touched (its time stays as it was). Missing folders are made as needed.
+//! 2. [`Stager::commit`] renames the temporary files over their targets (a reader never sees
+//!    half a file), then removes the files and folders that the site no longer produces.
+//! 3. If the build fails before that — bad input, a template error, a file that cannot be
+//!    written — the stager is dropped without commit: the temporary files, the new files and
+//!    the folders it made are removed, and the folder is exactly as it was.
+//!
+//! Writing only what changed also avoids a slow path of some file systems (ext4), where
+//! creating many files in a just-deleted folder is slow.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+
+use crate::build::Output;
+use crate::diagnostics::{Error, Result};
+
+/// What a write did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct WriteStats {
+    /// Files created or replaced.
+    pub written: usize,
+    /// Files left alone because their bytes were already right.
+    pub unchanged: usize,
+    /// Files (and folders) of the previous output that the site no longer produces.
+    pub removed: usize,
+}
+
+/// Writes `out` to `dir` (all at once: see [`Stager`] for writing while rendering).
+pub fn write(out: &Output, dir: &Path) -> Result<WriteStats> {
+    let stager = Stager::new(dir)?;
+    stager.commit(out)
+}
+
+/// Files being written into an output folder; see the module documentation.
+pub struct Stager {
+    dir: PathBuf,
+    old: OldTree,
+    state: Mutex<State>,
+    committed: bool,
+}
+
+#[derive(Default)]
+struct State {
+    /// Folders that exist now: the old ones and the ones made.
+    dirs: HashSet<String>,
+    /// Folders made by this write, in the order made (parents first).
+    made: Vec<PathBuf>,
+    /// Every path of the new output handed in, with what became of it.
+    files: BTreeMap<String, Fate>,
+    /// Paths that take the place of an old file's folder or an old folder's file: written
+    /// after the old are removed.
+    blocked: Vec<(String, Vec<u8>)>,
+    /// The output folder and its ancestors that this write made.
+    made_root: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fate {
+    Unchanged,
+    /// Written in place (it did not exist).
+    New,
+    /// Written to its temporary file.
+    Replaced,
+    Blocked,
+}
+
+impl Stager {
+    /// Starts a write into `dir` (made if missing), reading what is there now.
+    pub fn new(dir: &Path) -> Result<Stager> {
+        if dir.exists() && !dir.is_dir() {
+            return Err(Error::Io(format!("{}: the output folder exists and is not a folder", dir.display())));
+        }
+        let old = OldTree::read(dir)?;
+        let mut state = State { dirs: old.dirs.iter().cloned().collect(), ..State::default() };
+        state.dirs.insert(String::new());
+        let stager = Stager { dir: dir.to_path_buf(), old, state: Mutex::new(State::default()), committed: false };
+        if !dir.exists() {
+            let mut missing = Vec::new();
+            let mut p = dir;
+            while !p.as_os_str().is_empty() && !p.exists() {
+                missing.push(p.to_path_buf());
+                p = p.parent().unwrap_or(Path::new(""));
+            }
+            std::fs::create_dir_all(dir).map_err(|e| {
+                // Whatever part of the path was made goes again.
+                for m in &missing {
+                    let _ = std::fs::remove_dir(m);
+                }
+                Error::io(dir, e)
+            })?;
+            state.made_root = missing;
+        }
+        *stager.lock() = state;
+        Ok(stager)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        // A panic while holding the lock cannot leave the state half-changed in a way that
+        // matters for cleanup, so a poisoned lock is used as it is.
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Whether `rel` was handed in already.
+    pub fn has(&self, rel: &str) -> bool {
+        self.lock().files.contains_key(rel)
+    }
+
+    /// Stages one file (`rel` is `/`-separated, relative to the output folder). Safe to call
+    /// from many threads; each path once.
+    pub fn stage(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let old = &self.old;
+        if old.dirs.contains(rel) || rel.match_indices('/').any(|(i, _)| old.files.contains(&rel[..i])) {
+            let mut st = self.lock();
+            st.files.insert(rel.to_string(), Fate::Blocked);
+            st.blocked.push((rel.to_string(), bytes.to_vec()));
+            return Ok(());
+        }
+        let target = self.dir.join(rel);
+        let fate = if old.files.contains(rel) {
+            if same_bytes(&target, bytes) {
+                Fate::Unchanged
+            } else {
+                let tmp = temp_path(&target);
+                if let Err(e) = std::fs::write(&tmp, bytes) {
+                    let _ = std::fs::remove_file(&tmp);
+                    return Err(Error::io(&tmp, e));
+                }
+                Fate::Replaced
+            }
+        } else {
+            if let Some((parent, _)) = rel.rsplit_once('/') {
+                self.make_dirs(parent)?;
+            }
+            // Recorded before writing, so that a half-written file is removed on failure.
+            self.lock().files.insert(rel.to_string(), Fate::New);
+            std::fs::write(&target, bytes).map_err(|e| Error::io(&target, e))?;
+            return Ok(());
+        };
+        self.lock().files.insert(rel.to_string(), fate);
+        Ok(())
+    }
+
+    /// Makes `rel` and its missing ancestors, recording them.
+    fn make_dirs(&self, rel: &str) -> Result<()> {
+        let mut st = self.lock();
+        if st.dirs.contains(rel) {
+            return Ok(());
+        }
+        let mut missing = vec![rel];
+        let mut p = rel;
+        while let Some((parent, _)) = p.rsplit_once('/') {
+            if st.dirs.contains(parent) {
+                break;
+            }
+            missing.push(parent);
+            p = parent;
+        }
+        for d in missing.into_iter().rev() {
+            let path = self.dir.join(d);
+            std::fs::create_dir(&path).map_err(|e| Error::io(&path, e))?;
+            st.dirs.insert(d.to_string());
+            st.made.push(path);
+        }
+        Ok(())
+    }
+
+    /// Stages the files of `out` (in parallel), puts every staged file in place and removes
+    /// what the site no longer produces.
+    pub fn commit(mut self, out: &Output) -> Result<WriteStats> {
+        let results: Vec<Result<()>> = out.files.par_iter().map(|(rel, bytes)| self.stage(rel, bytes)).collect();
+        results.into_iter().collect::<Result<()>>()?;
+        let st = std::mem::take(&mut *self.lock());
+        // Past this point the new site is being put in place: no rollback.
+        self.committed = true;
+        let replaced: Vec<&String> = st.files.iter().filter(|(_, f)| **f == Fate::Replaced).map(|(r, _)| r).collect();
+        let renamed: Vec<Result<()>> = replaced
+            .par_iter()
+            .map(|rel| {
+                let target = self.dir.join(rel);
+                std::fs::rename(temp_path(&target), &target).map_err(|e| Error::io(&target, e))
+            })
+            .collect();
+        if let Some(Err(e)) = renamed.into_iter().find(Result::is_err) {
+            for rel in &replaced {
+                let _ = std::fs::remove_file(temp_path(&self.dir.join(rel)));
+            }
+            return Err(e);
+        }
+        let count = |f: Fate| st.files.values().filter(|x| **x == f).count();
+        let mut stats = WriteStats {
+            written: count(Fate::New) + count(Fate::Replaced),
+            unchanged: count(Fate::Unchanged),
+            removed: 0,
+        };
+        // Folders the new output needs.
+        let mut needed: HashSet<&str> = HashSet::with_capacity(st.files.len());
+        for rel in st.files.keys() {
+            let mut p = rel.as_str();
+            while let Some(i) = p.rfind('/') {
+                p = &p[..i];
+                if !needed.insert(p) {
+                    break;
+                }
+            }
+        }
+        // Stale files, then stale folders (deepest first).
+        for f in self.old.files.iter().filter(|f| !st.files.contains_key(f.as_str())) {
+            let p = self.dir.join(f);
+            std::fs::remove_file(&p).map_err(|e| Error::io(&p, e))?;
+            stats.removed += 1;
+        }
+        let mut stale_dirs: Vec<&String> = self.old.dirs.iter().filter(|d| !needed.contains(d.as_str())).collect();
+        stale_dirs.sort_by_key(|d| std::cmp::Reverse(d.matches('/').count()));
+        for d in stale_dirs {
+            let p = self.dir.join(d);
+            if p.is_dir() {
+                std::fs::remove_dir_all(&p).map_err(|e| Error::io(&p, e))?;
+                stats.removed += 1;
+            }
+        }
+        // The blocked paths, now that nothing is in their way.
+        for (rel, bytes) in &st.blocked {
+            let target = self.dir.join(rel);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            }
+            let tmp = temp_path(&target);
+            std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+            std::fs::rename(&tmp, &target).map_err(|e| Error::io(&target, e))?;
+            stats.written += 1;
+        }
+        Ok(stats)
+    }
+
+    /// Removes everything this write made: temporary files, new files, new folders.
+    fn rollback(&mut self) {
+        let st = std::mem::take(&mut *self.lock());
+        for (rel, fate) in &st.files {
+            let target = self.dir.join(rel);
+            match fate {
+                Fate::New => {
+                    let _ = std::fs::remove_file(&target);
+                }
+                Fate::Replaced => {
+                    let _ = std::fs::remove_file(temp_path(&target));
+                }
+                Fate::Unchanged | Fate::Blocked => {}
+            }
+        }
+        // Deepest first; a folder that is not empty (something else was put there) stays.
+        for d in st.made.iter().rev().chain(st.made_root.iter()) {
+            let _ = std::fs::remove_dir(d);
+        }
+    }
+}
+
+impl Drop for Stager {
+    fn drop(&mut self) {
+        if !self.committed {
+            self.rollback();
+        }
+    }
+}
+
+/// `dir/a/index.html` → `dir/a/.index.html.PID.baipi-tmp`.
+fn temp_path(target: &Path) -> PathBuf {
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    target.with_file_name(format!(".{name}.{}.baipi-tmp", std::process::id()))
+}
+
+/// The previous output: its files (anything not a folder) and folders, relative, `/`-separated.
+#[derive(Default)]
+struct OldTree {
+    files: BTreeSet<String>,
+    dirs: BTreeSet<String>,
+}
+
+impl OldTree {
+    fn read(dir: &Path) -> Result<OldTree> {
+        let mut t = OldTree::default();
+        if !dir.is_dir() {
+            return Ok(t);
+        }
+        for e in walkdir::WalkDir::new(dir).min_depth(1) {
+            let e = e.map_err(|e| Error::Io(format!("{}: {e}", dir.display())))?;
+            let rel = e.path().strip_prefix(dir).unwrap_or(e.path()).to_string_lossy().replace('\\', "/");
+            if e.file_type().is_dir() {
+                t.dirs.insert(rel);
+            } else {
+                t.files.insert(rel);
+            }
+        }
+        Ok(t)
+    }
+}
+
+/// Whether the file at `path` holds exactly `bytes` (the size is compared first).
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => std::fs::read(path).is_ok_and(|b| b == bytes),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn out(files: &[(&str, &str)]) -> Output {
+        Output {
+            files: files.iter().map(|(p, b)| (p.to_string(), b.as_bytes().to_vec())).collect(),
+            ..Default::default()
+        }
+    }
+
+    fn tree(dir: &Path) -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .into_iter()
+            .flatten()
+            .map(|e| {
+                let rel = e.path().strip_prefix(dir).unwrap_or(e.path()).to_string_lossy().replace('\\', "/");
+                let body = if e.file_type().is_dir() {
+                    "/".into()
+                } else {
+                    std::fs::read_to_string(e.path()).unwrap_or_default()
+                };
+                (rel, body)
+            })
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn write_replaces_changed_removes_stale_and_handles_shape_changes() {
+        let dir = std::env::temp_dir().join(format!("baipi-write-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let site = dir.join("a/b/public");
+        // First build into folders that do not exist yet.
+        let s =
+            write(&out(&[("index.html", "1"), ("x/index.html", "x"), ("f", "file"), ("d/e.txt", "e")]), &site).unwrap();
+        assert_eq!((s.written, s.unchanged, s.removed), (4, 0, 0));
+        // Same bytes: nothing written. Changed, new and stale files; `f` becomes a folder and
+        // `d` a file.
+        let s = write(&out(&[("index.html", "1"), ("x/index.html", "x")]), &site).unwrap();
+        assert_eq!((s.written, s.unchanged), (0, 2));
+        let s =
+            write(&out(&[("index.html", "2"), ("f/index.html", "now a folder"), ("d", "now a file")]), &site).unwrap();
+        assert_eq!(s.written, 3);
+        assert_eq!(
+            tree(&site),
+            [
+                ("d".to_string(), "now a file".to_string()),
+                ("f".into(), "/".into()),
+                ("f/index.html".into(), "now a folder".into()),
+                ("index.html".into(), "2".into()),
+            ]
+        );
+        // The output folder must be a folder.
+        std::fs::write(dir.join("plain"), "x").unwrap();
+        assert!(write(&out(&[("index.html", "1")]), &dir.join("plain")).is_err());
+        assert_eq!(std::fs::read_to_string(dir.join("plain")).unwrap(), "x");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn failed_write_leaves_the_previous_output() {
+        let base = std::env::temp_dir().join(format!("baipi-write-fail-{}", std::process::id()));
+        let dir = base.join("public");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("index.html"), "previous").unwrap();
+        // `a` as a file and as a folder: the second write fails half-way.
+        let mut out = Output::default();
+        out.files.insert("a".into(), b"x".to_vec());
+        out.files.insert("a/b.html".into(), b"y".to_vec());
+        assert!(write(&out, &dir).is_err());
+        assert_eq!(std::fs::read_to_string(dir.join("index.html")).unwrap(), "previous");
+        let names: Vec<_> = std::fs::read_dir(&base).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["public"], "no temporary folder is left");
+        std::fs::remove_dir_all(&base).unwrap();
+    }
+}
