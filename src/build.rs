@@ -28,6 +28,36 @@ pub struct Output {
     pub warnings: Vec<Diagnostic>,
     /// Time spent in each part of rendering, in order (shown by `build --verbose`).
     pub stages: Vec<(&'static str, std::time::Duration)>,
+    /// Files already handed to the [`Stager`] while rendering (path → size): not in `files`.
+    pub staged: BTreeMap<String, usize>,
+}
+
+/// A file rendered: kept in memory, or staged (its size, and its `.gz` copy's).
+enum Emitted {
+    Kept(Vec<u8>),
+    Staged((usize, Option<usize>)),
+}
+use Emitted::{Kept, Staged};
+
+impl Output {
+    fn note_staged(&mut self, path: String, size: usize, gz: Option<usize>) {
+        if let Some(n) = gz {
+            self.staged.insert(format!("{path}.gz"), n);
+        }
+        self.staged.insert(path, size);
+    }
+
+    /// Every output path with its size, in order (`files` and `staged` together).
+    pub fn sizes(&self) -> Vec<(&str, usize)> {
+        let mut v: Vec<(&str, usize)> = self
+            .files
+            .iter()
+            .map(|(p, b)| (p.as_str(), b.len()))
+            .chain(self.staged.iter().map(|(p, n)| (p.as_str(), *n)))
+            .collect();
+        v.sort_unstable();
+        v
+    }
 }
 
 struct RenderedChapter {
@@ -70,6 +100,13 @@ pub const FULL_PAGE_MAX_CHAPTERS: usize = 300;
 
 /// Renders the whole site into memory.
 pub fn render(site: &Site) -> Result<Output> {
+    render_into(site, None)
+}
+
+/// Renders the site; with a stager, the bulk of it (chapter pages, search index) is written
+/// while rendering instead of being held in memory, and only the rest is left in `files`.
+/// Nothing is final until the caller commits the stager.
+pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
     let mut stages = Vec::new();
     let mut clock = std::time::Instant::now();
     let mut lap = |name: &'static str| {
@@ -333,7 +370,23 @@ pub fn render(site: &Site) -> Result<Output> {
     // A chapter's HTML is needed after its page only for the whole-paper page; otherwise the
     // page takes it, and large sites do not hold every chapter twice.
     let full_page = tera.contains_template("full.html") && site.chapters.len() <= FULL_PAGE_MAX_CHAPTERS;
-    let pages: Vec<(String, Result<Vec<u8>>)> = site
+    // A build that has already failed only renders on for its messages: nothing is staged.
+    let stager = stager.filter(|_| !sink.has_errors());
+    let precompress_on = cfg.build.precompress;
+    // Hands a file to the stager (with its `.gz` copy), or gives it back to keep in memory.
+    let emit = |path: &str, bytes: Vec<u8>| -> Result<Emitted> {
+        let Some(st) = stager else { return Ok(Kept(bytes)) };
+        st.stage(path, &bytes)?;
+        let gz = match precompress_on.then(|| gzip(path, &bytes)).flatten() {
+            Some(gz) => {
+                st.stage(&format!("{path}.gz"), &gz)?;
+                Some(gz.len())
+            }
+            None => None,
+        };
+        Ok(Staged((bytes.len(), gz)))
+    };
+    let pages: Vec<(String, Result<Emitted>)> = site
         .chapters
         .par_iter()
         .zip(rendered[offset..].par_iter_mut())
@@ -358,12 +411,18 @@ pub fn render(site: &Site) -> Result<Output> {
                 chapters: Vec::new(),
             };
             let tpl = ch.front.template.as_deref().unwrap_or("chapter.html");
-            Some((format!("{}/index.html", ch.slug), render_page(tpl, &page)))
+            let path = format!("{}/index.html", ch.slug);
+            let page = render_page(tpl, &page).and_then(|html| emit(&path, html));
+            Some((path, page))
         })
         .collect();
     for (path, page) in pages {
-        if let Some(html) = sink.take(page)? {
-            out.files.insert(path, html);
+        match sink.take(page)? {
+            Some(Kept(html)) => {
+                out.files.insert(path, html);
+            }
+            Some(Staged((n, gz))) => out.note_staged(path, n, gz),
+            None => {}
         }
     }
 
@@ -398,8 +457,22 @@ pub fn render(site: &Site) -> Result<Output> {
                 })
             })
             .collect();
-        for (path, json) in crate::search::build(&docs) {
-            out.files.insert(path, json.into_bytes());
+        let files: Vec<(String, String)> = crate::search::build(&docs).into_iter().collect();
+        drop(docs);
+        let emitted: Vec<(String, Result<Emitted>)> = files
+            .into_par_iter()
+            .map(|(path, json)| {
+                let r = emit(&path, json.into_bytes());
+                (path, r)
+            })
+            .collect();
+        for (path, r) in emitted {
+            match r? {
+                Kept(bytes) => {
+                    out.files.insert(path, bytes);
+                }
+                Staged((n, gz)) => out.note_staged(path, n, gz),
+            }
         }
         let mut p = index_view.clone();
         p.title = "搜索".into();
@@ -501,10 +574,8 @@ pub fn render(site: &Site) -> Result<Output> {
     let mut clashes = Vec::new();
     for (rel, bytes) in &th.statics {
         let name = th.fingerprints.get(rel).unwrap_or(rel);
-        if let Some(existing) = out.files.get(name) {
-            if existing == bytes {
-                continue;
-            }
+        // A staged file (a chapter page, the search index) is never the same as a static file.
+        if out.staged.contains_key(name) || out.files.get(name).is_some_and(|existing| existing != bytes) {
             let file = if site.root.join("static").join(rel).exists() {
                 format!("static/{rel}")
             } else {
@@ -829,19 +900,22 @@ fn resolve_asset(dest: &str, dir: &str, env: &ChapterEnv, copies: &mut Vec<(Stri
 /// Adds a `.gz` copy of every text file over 512 bytes, for nginx `gzip_static` or a CDN.
 /// Deterministic: no file name or time in the gzip header.
 fn precompress(out: &mut Output) {
+    let files: Vec<(&String, &Vec<u8>)> = out.files.iter().collect();
+    let gz: Vec<(String, Vec<u8>)> =
+        files.par_iter().filter_map(|(p, b)| Some((format!("{p}.gz"), gzip(p, b)?))).collect();
+    out.files.extend(gz);
+}
+
+/// The `.gz` copy of a text file over 512 bytes (None for other files).
+fn gzip(path: &str, bytes: &[u8]) -> Option<Vec<u8>> {
     use std::io::Write;
     let text = [".html", ".css", ".js", ".svg", ".json", ".csv", ".xml", ".txt"];
-    let files: Vec<(&String, &Vec<u8>)> = out.files.iter().collect();
-    let gz: Vec<(String, Vec<u8>)> = files
-        .par_iter()
-        .filter(|(p, b)| b.len() > 512 && text.iter().any(|e| p.ends_with(e)))
-        .filter_map(|(p, b)| {
-            let mut e = flate2::GzBuilder::new().mtime(0).write(Vec::new(), flate2::Compression::default());
-            e.write_all(b).ok()?;
-            Some((format!("{p}.gz"), e.finish().ok()?))
-        })
-        .collect();
-    out.files.extend(gz);
+    if bytes.len() <= 512 || !text.iter().any(|e| path.ends_with(e)) {
+        return None;
+    }
+    let mut e = flate2::GzBuilder::new().mtime(0).write(Vec::new(), flate2::Compression::default());
+    e.write_all(bytes).ok()?;
+    e.finish().ok()
 }
 
 /// Rewrites a chapter's HTML for the whole-paper page: ids get the chapter's prefix
@@ -954,7 +1028,7 @@ pub fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
 }
 
-pub use crate::write::{WriteStats, write};
+pub use crate::write::{Stager, WriteStats, write};
 
 #[cfg(test)]
 mod tests {

@@ -197,12 +197,17 @@ pub fn load(root: &Path, opts: &Options, timings: &mut Timings) -> Result<(site:
 
 /// Loads, fact-checks and renders the site into memory (shared by `build` and `serve`).
 pub fn render_site(root: &Path, opts: &Options) -> Result<Built> {
+    render_site_into(root, opts, None)
+}
+
+/// As [`render_site`], writing the bulk of the site through `stager` while rendering.
+pub fn render_site_into(root: &Path, opts: &Options, stager: Option<&crate::build::Stager>) -> Result<Built> {
     let mut timings = Timings::default();
     let (site, loaded) = load(root, opts, &mut timings)?;
     let (facts, mut warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
         loaded.into_iter().partition(|d| d.message.contains("matches no data"));
     let t = Instant::now();
-    let out = crate::build::render(&site)?;
+    let out = crate::build::render_into(&site, stager)?;
     timings.render = t.elapsed();
     warnings.extend(out.warnings.iter().cloned());
     Ok(Built { site, out, warnings, facts, timings })
@@ -219,9 +224,12 @@ fn build(root: &Path, output_dir: Option<&Path>, base_url: Option<String>, draft
         }
         (None, None) => crate::outdir::validate(root, &root.join("public"), false, "public/")?,
     };
-    let mut built = render_site(root, &Options { drafts, base_url, live_reload: None })?;
+    // Pages are written as they are rendered; nothing is final until the commit, and a failed
+    // build removes what it wrote (the stager's drop), leaving the previous output as it was.
+    let stager = crate::build::Stager::new(&dir)?;
+    let mut built = render_site_into(root, &Options { drafts, base_url, live_reload: None }, Some(&stager))?;
     let t = Instant::now();
-    let written = crate::build::write(&built.out, &dir)?;
+    let written = stager.commit(&built.out)?;
     built.timings.write = t.elapsed();
     print_warnings(&built.warnings);
     if !built.facts.is_empty() {
@@ -241,7 +249,7 @@ fn build(root: &Path, output_dir: Option<&Path>, base_url: Option<String>, draft
             "{} chapters, {} datasets, {} files in {} ms → {}{}",
             built.site.chapters.len(),
             built.site.datasets.len(),
-            built.out.files.len(),
+            built.out.files.len() + built.out.staged.len(),
             t0.elapsed().as_millis(),
             shown.display(),
             if shown.to_string_lossy().ends_with('/') { "" } else { "/" }
@@ -253,8 +261,8 @@ fn build(root: &Path, output_dir: Option<&Path>, base_url: Option<String>, draft
             built.out.stages.iter().map(|(n, d)| format!("{n} {:.1} ms", d.as_secs_f64() * 1000.0)).collect();
         println!("  render: {}", stages.join(" · "));
         println!("  {} files written, {} unchanged, {} removed", written.written, written.unchanged, written.removed);
-        for (path, bytes) in &built.out.files {
-            println!("  {path} ({} bytes)", bytes.len());
+        for (path, size) in built.out.sizes() {
+            println!("  {path} ({size} bytes)");
         }
     }
     Ok(0)

@@ -1740,3 +1740,52 @@ fn rebuild_writes_only_changed_files() {
     assert_eq!(dirs(&out), dirs(&fresh), "a stale folder was left");
     assert!(all.iter().any(|(_, b)| String::from_utf8_lossy(b).contains("追加的一段文字")));
 }
+
+/// `build` writes chapter pages and the search index while rendering (staged); what lands on
+/// disk is exactly what the in-memory render (`serve`, `check`) produces, for the bundled
+/// paper and a site with enough chapters for several search text blocks.
+#[test]
+fn staged_build_matches_the_in_memory_render() {
+    let paper = paper_copy();
+    let big = site(&["basic"]);
+    let body = "## 第一节\n\n天河区两新组织党建工作稳步推进，党员队伍不断壮大。\n".repeat(40);
+    for i in 0..40 {
+        std::fs::write(big.path().join(format!("content/x{i:02}.md")), format!("---\ntitle: 第{i}章\n---\n{body}"))
+            .unwrap();
+    }
+    for root in [paper.path(), big.path()] {
+        let out = build(root, &[]);
+        let mem = baipi::cli::render_site(root, &baipi::site::Options::default()).unwrap().out;
+        assert!(mem.staged.is_empty());
+        let disk = files_of(&out);
+        let want: Vec<(String, Vec<u8>)> = mem.files.into_iter().collect();
+        assert_eq!(disk.len(), want.len(), "{}", root.display());
+        assert!(disk == want, "{}: the staged build differs from the in-memory render", root.display());
+    }
+    assert!(files_of(&big.path().join("public")).iter().filter(|(f, _)| f.starts_with("search/t")).count() > 1);
+}
+
+/// A template error on the second chapter's page, after the first page was already written
+/// (staged): the build fails, and the previous output is exactly as it was — no new page, no
+/// new folder, no temporary file.
+#[test]
+fn error_after_staging_leaves_previous_output() {
+    let p = Prepared::new();
+    let chapter = read(&repo().join("themes/default/templates/chapter.html"));
+    let broken = chapter.replacen("{% block", "{% if page.number == 2 %}{{ page.titel }}{% endif %}{% block", 1);
+    assert_ne!(chapter, broken);
+    std::fs::create_dir_all(p.path().join("templates")).unwrap();
+    std::fs::write(p.path().join("templates/chapter.html"), broken).unwrap();
+    std::fs::write(p.path().join("content/02-b.md"), "---\ntitle: 乙\nweight: 9\n---\n正文。\n").unwrap();
+    let out = p.path().join("public");
+    let dirs_before: Vec<String> =
+        std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let o = baipi(p.path(), &["build", "--output-dir", out.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("titel"), "{err}");
+    assert!(files_of(&out) == p.before, "the previous output changed");
+    let dirs_after: Vec<String> =
+        std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(dirs_before, dirs_after);
+}
