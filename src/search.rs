@@ -109,8 +109,12 @@ fn for_runs(s: &str, mut f: impl FnMut(&str, bool)) {
 
 /// FNV-1a over the UTF-8 bytes; the browser computes the same.
 pub fn shard_of(token: &str, shards: u32) -> u32 {
+    shard_of_bytes(token.as_bytes(), shards)
+}
+
+fn shard_of_bytes(token: &[u8], shards: u32) -> u32 {
     let mut h: u32 = 0x811c_9dc5;
-    for b in token.as_bytes() {
+    for b in token {
         h ^= *b as u32;
         h = h.wrapping_mul(0x0100_0193);
     }
@@ -134,6 +138,7 @@ fn word_key(w: &[u8]) -> Option<u64> {
     Some(k)
 }
 
+#[cfg(test)]
 fn key_text(k: u64, out: &mut String) {
     out.clear();
     if k & WORD != 0 {
@@ -145,6 +150,40 @@ fn key_text(k: u64, out: &mut String) {
         out.extend(
             [(k >> 21) as u32, (k & 0x1F_FFFF) as u32].into_iter().filter(|&c| c != 0).filter_map(char::from_u32),
         );
+    }
+}
+
+/// A token's text without allocating: up to 8 bytes inline (every keyed token), else borrowed.
+#[derive(Clone, Copy)]
+enum Tok<'a> {
+    Inline([u8; 8], u8),
+    Rare(&'a str),
+}
+
+impl<'a> Tok<'a> {
+    fn of_key(k: u64) -> Tok<'a> {
+        let mut buf = [0u8; 8];
+        let mut n = 0;
+        if k & WORD != 0 {
+            n = ((k >> 56) & 0xF) as usize;
+            for (i, b) in buf.iter_mut().enumerate().take(n) {
+                *b = ((k >> (7 * i)) & 0x7F) as u8;
+            }
+        } else {
+            for c in
+                [(k >> 21) as u32, (k & 0x1F_FFFF) as u32].into_iter().filter(|&c| c != 0).filter_map(char::from_u32)
+            {
+                n += c.encode_utf8(&mut buf[n..]).len();
+            }
+        }
+        Tok::Inline(buf, n as u8)
+    }
+
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Tok::Inline(b, n) => &b[..*n as usize],
+            Tok::Rare(s) => s.as_bytes(),
+        }
     }
 }
 
@@ -236,7 +275,6 @@ impl std::hash::Hasher for Mix {
 }
 
 /// Postings of a run of consecutive documents: token → ascending document ids.
-#[derive(Default)]
 struct Postings {
     keys: FastMap<u64, Vec<u32>>,
     words: FastMap<String, Vec<u32>>,
@@ -249,7 +287,7 @@ fn push(ids: &mut Vec<u32>, id: u32) {
 }
 
 fn postings(docs: &[Doc], first: usize) -> Postings {
-    let mut p = Postings::default();
+    let mut p = Postings { keys: FastMap::default(), words: FastMap::default() };
     for (i, d) in docs.iter().enumerate() {
         let id = (first + i) as u32;
         for_each_token(
@@ -299,35 +337,36 @@ pub fn build(docs: &[Doc]) -> BTreeMap<String, String> {
     // About 8,000 postings a shard, a power of two between 1 and 256.
     let shards = (total / 8000).clamp(1, 256).next_power_of_two() as u32;
     // Every (token, run, ids) goes to its shard; the token text decides both the shard and the order.
-    let mut buckets: Vec<Vec<(String, usize, &Vec<u32>)>> = vec![Vec::new(); shards as usize];
-    let mut text = String::new();
+    let mut buckets: Vec<Vec<(Tok, usize, &Vec<u32>)>> = vec![Vec::new(); shards as usize];
     for (r, run) in runs.iter().enumerate() {
         for (k, ids) in &run.keys {
-            key_text(*k, &mut text);
-            buckets[shard_of(&text, shards) as usize].push((text.clone(), r, ids));
+            let tok = Tok::of_key(*k);
+            buckets[shard_of_bytes(tok.bytes(), shards) as usize].push((tok, r, ids));
         }
         for (w, ids) in &run.words {
-            buckets[shard_of(w, shards) as usize].push((w.clone(), r, ids));
+            buckets[shard_of(w, shards) as usize].push((Tok::Rare(w), r, ids));
         }
     }
     let shard_json: Vec<String> = buckets
         .into_par_iter()
         .map(|mut b| {
-            b.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(x.1.cmp(&y.1)));
-            let mut js = String::with_capacity(b.iter().map(|e| e.0.len() + 4 + 4 * e.2.len()).sum::<usize>() + 2);
+            b.sort_unstable_by(|x, y| x.0.bytes().cmp(y.0.bytes()).then(x.1.cmp(&y.1)));
+            let mut js =
+                String::with_capacity(b.iter().map(|e| e.0.bytes().len() + 4 + 4 * e.2.len()).sum::<usize>() + 2);
             js.push('{');
-            let mut prev_tok: Option<&str> = None;
+            let mut prev_tok: Option<&[u8]> = None;
             let mut prev = 0;
             for (tok, _, ids) in &b {
-                if prev_tok != Some(tok.as_str()) {
+                let text = tok.bytes();
+                if prev_tok != Some(text) {
                     if prev_tok.is_some() {
                         js.push_str("],");
                     }
                     // Tokens are letters, digits and CJK characters: nothing to escape.
                     js.push('"');
-                    js.push_str(tok);
+                    js.push_str(std::str::from_utf8(text).unwrap_or_default());
                     js.push_str("\":[");
-                    prev_tok = Some(tok);
+                    prev_tok = Some(text);
                     prev = 0;
                     for (j, &id) in ids.iter().enumerate() {
                         if j > 0 {
