@@ -438,22 +438,24 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
         let docs: Vec<crate::search::Doc> = pages
             .par_iter()
             .zip(rendered.par_iter_mut())
-            .enumerate()
-            .flat_map_iter(|(pi, ((ch, url), r))| {
+            .filter_map(|((ch, url), r)| {
                 // The sections are not needed after this: taken, not copied.
-                let sections = r.as_mut().map(|r| std::mem::take(&mut r.sections)).unwrap_or_default();
-                sections.into_iter().filter_map(move |sec| {
-                    let text = collapse_whitespace(&sec.text);
-                    if text.is_empty() && sec.title.is_empty() {
-                        return None;
-                    }
-                    Some(crate::search::Doc {
-                        url: if sec.id.is_empty() { url.to_string() } else { format!("{url}#{}", sec.id) },
-                        chapter: ch.front.title.clone(),
-                        title: sec.title.trim().to_string(),
-                        text,
-                        page: pi,
+                let sections: Vec<crate::search::Section> = std::mem::take(&mut r.as_mut()?.sections)
+                    .into_iter()
+                    .filter_map(|sec| {
+                        let text = collapse_whitespace(&sec.text);
+                        let title = sec.title.trim().to_string();
+                        (!text.is_empty() || !title.is_empty()).then_some(crate::search::Section {
+                            id: sec.id,
+                            title,
+                            text,
+                        })
                     })
+                    .collect();
+                (!sections.is_empty()).then(|| crate::search::Doc {
+                    url: url.to_string(),
+                    chapter: ch.front.title.clone(),
+                    sections,
                 })
             })
             .collect();

@@ -8,23 +8,32 @@
 //! exact phrase in the section text and highlights it.
 //!
 //! The index is sharded by token hash so that the browser fetches only the
-//! shards its query needs: `search/meta.json` (the sections), one
-//! `search/s<N>.json` per shard (token → delta-encoded section ids) and
-//! `search/t<N>.json` per block of whole chapters (section texts for snippets), all loaded
-//! lazily on the search page. The same tokenizer runs in
+//! shards its query needs: `search/meta.json` (the chapters), one
+//! `search/s<N>.json` per shard (token → delta-encoded chapter numbers) and
+//! `search/t<N>.json` per block of whole chapters (their sections' ids, titles and
+//! texts, for the phrase check and snippets), all loaded lazily on the search page.
+//! Postings are per chapter, not per section: a section is found in the browser among the
+//! few chapters that match, and the index is about half the size. The same tokenizer runs in
 //! `themes/default/static/js/search.js`; keep the two in step.
 
 use std::collections::BTreeMap;
 
-/// One searchable section.
+/// One searchable chapter: the unit of the index. The browser finds the chapters that have
+/// every token of a query, then the sections of those chapters that hold the query's words.
 #[derive(Debug, Clone)]
 pub struct Doc {
+    /// The chapter's URL.
     pub url: String,
     pub chapter: String,
+    pub sections: Vec<Section>,
+}
+
+/// One section of a chapter: its heading's id (empty before the first heading), title, text.
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub id: String,
     pub title: String,
     pub text: String,
-    /// Index of the chapter. A chapter's sections are consecutive, and kept in one text file.
-    pub page: usize,
 }
 
 fn is_cjk(c: char) -> bool {
@@ -290,16 +299,18 @@ fn postings(docs: &[Doc], first: usize) -> Postings {
     let mut p = Postings { keys: FastMap::default(), words: FastMap::default() };
     for (i, d) in docs.iter().enumerate() {
         let id = (first + i) as u32;
-        for_each_token(
-            &[&d.title, &d.text],
-            |k| push(p.keys.entry(k).or_default(), id),
-            |w| match p.words.get_mut(w) {
-                Some(ids) => push(ids, id),
-                None => {
-                    p.words.insert(w.to_string(), vec![id]);
-                }
-            },
-        );
+        for sec in &d.sections {
+            for_each_token(
+                &[&sec.title, &sec.text],
+                |k| push(p.keys.entry(k).or_default(), id),
+                |w| match p.words.get_mut(w) {
+                    Some(ids) => push(ids, id),
+                    None => {
+                        p.words.insert(w.to_string(), vec![id]);
+                    }
+                },
+            );
+        }
     }
     p
 }
@@ -316,7 +327,9 @@ fn push_num(js: &mut String, n: u32) {
             break;
         }
     }
-    js.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
+    for &d in &buf[i..] {
+        js.push(d as char);
+    }
 }
 
 /// Bytes of section text after which a text file ends (at the end of a chapter).
@@ -329,8 +342,8 @@ const TEXT_BLOCK: usize = 48 * 1024;
 /// bytes do not depend on the number of threads.
 pub fn build(docs: &[Doc]) -> BTreeMap<String, String> {
     use rayon::prelude::*;
-    // Runs of at least 512 documents, about eight per thread.
-    let run_len = (docs.len() / (8 * rayon::current_num_threads())).max(512);
+    // Runs of at least 128 chapters, about eight per thread.
+    let run_len = (docs.len() / (8 * rayon::current_num_threads())).max(128);
     let runs: Vec<Postings> =
         docs.par_chunks(run_len).enumerate().map(|(r, chunk)| postings(chunk, r * run_len)).collect();
     let total: usize = runs.iter().flat_map(|r| r.keys.values().chain(r.words.values())).map(Vec::len).sum();
@@ -391,7 +404,9 @@ pub fn build(docs: &[Doc]) -> BTreeMap<String, String> {
         })
         .collect();
     let mut out = BTreeMap::new();
-    // Each doc: [url, chapter title, section title, block, index of its text in t<block>.json].
+    // meta.json: {"v": 2, "shards": S, "pages": [[url, chapter title, block, index in block]]},
+    // a page's number being its place in `pages` (what the postings hold).
+    // t<block>.json: per chapter of the block, its sections as [“#id” or “”, title, text].
     // A block is a run of whole chapters with at least TEXT_BLOCK bytes of text (the last may
     // have less): one file per chapter would be 10,000 files on a large site, most of them tiny.
     // The postings are all in the shard files now.
@@ -400,38 +415,51 @@ pub fn build(docs: &[Doc]) -> BTreeMap<String, String> {
     let mut size = 0;
     for (i, d) in docs.iter().enumerate() {
         match groups.last_mut() {
-            Some(g) if docs[g.end - 1].page == d.page || size < TEXT_BLOCK => g.end = i + 1,
+            Some(g) if size < TEXT_BLOCK => g.end = i + 1,
             _ => {
                 groups.push(i..i + 1);
                 size = 0;
             }
         }
-        size += d.text.len();
+        size += d.sections.iter().map(|s| s.title.len() + s.text.len()).sum::<usize>();
     }
+    let json = |s: &str| serde_json::to_string(s).unwrap_or_default();
     let parts: Vec<(String, (String, String))> = groups
         .par_iter()
         .enumerate()
         .map(|(block, g)| {
             let mut meta = String::new();
+            let mut texts = String::from("[");
             for (n, d) in docs[g.clone()].iter().enumerate() {
                 meta.push_str(",[");
-                for s in [&d.url, &d.chapter, &d.title] {
-                    meta.push_str(&serde_json::to_string(s).unwrap_or_default());
-                    meta.push(',');
-                }
+                meta.push_str(&json(&d.url));
+                meta.push(',');
+                meta.push_str(&json(&d.chapter));
+                meta.push(',');
                 push_num(&mut meta, block as u32);
                 meta.push(',');
                 push_num(&mut meta, n as u32);
                 meta.push(']');
+                texts.push_str(if n == 0 { "[" } else { ",[" });
+                for (k, sec) in d.sections.iter().enumerate() {
+                    texts.push_str(if k == 0 { "[" } else { ",[" });
+                    texts.push_str(&json(&if sec.id.is_empty() { String::new() } else { format!("#{}", sec.id) }));
+                    texts.push(',');
+                    texts.push_str(&json(&sec.title));
+                    texts.push(',');
+                    texts.push_str(&json(&sec.text));
+                    texts.push(']');
+                }
+                texts.push(']');
             }
-            let texts: Vec<&str> = docs[g.clone()].iter().map(|d| d.text.as_str()).collect();
-            (meta, (format!("search/t{block}.json"), inert(serde_json::to_string(&texts).unwrap_or_default())))
+            texts.push(']');
+            (meta, (format!("search/t{block}.json"), inert(texts)))
         })
         .collect();
     let mut meta = String::with_capacity(parts.iter().map(|p| p.0.len()).sum::<usize>() + 40);
-    meta.push_str("{\"v\":1,\"shards\":");
+    meta.push_str("{\"v\":2,\"shards\":");
     push_num(&mut meta, shards);
-    meta.push_str(",\"docs\":[");
+    meta.push_str(",\"pages\":[");
     for (k, (m, _)) in parts.iter().enumerate() {
         meta.push_str(if k == 0 { &m[1..] } else { m });
     }
@@ -507,11 +535,20 @@ mod tests {
     fn postings_do_not_depend_on_runs() {
         let docs: Vec<Doc> = (0..1300)
             .map(|i| Doc {
-                url: format!("/p{}/", i / 3),
+                url: format!("/p{i}/"),
                 chapter: "章".into(),
-                title: format!("第{}节", i % 7),
-                text: format!("猎德街 党员 {} word{} 街道", i % 11, i % 5),
-                page: i / 3,
+                sections: (0..2)
+                    .map(|k| Section {
+                        id: format!("s{k}"),
+                        title: format!("第{}节", i % 7),
+                        // A token of the second section only, and one in both.
+                        text: if k == 0 {
+                            format!("猎德街 党员 word{}", i % 5)
+                        } else {
+                            format!("街道 {}", i % 11)
+                        },
+                    })
+                    .collect(),
             })
             .collect();
         let files = build(&docs);
@@ -532,37 +569,57 @@ mod tests {
                 })
                 .collect::<Vec<_>>()
         };
-        assert_eq!(ids("猎德").len(), 1300);
+        assert_eq!(ids("猎德"), (0..1300).collect::<Vec<u64>>());
+        assert_eq!(ids("节"), (0..1300).collect::<Vec<u64>>(), "once per chapter, not per section");
         assert_eq!(ids("word3"), (0..1300).filter(|i| i % 5 == 3).collect::<Vec<u64>>());
         assert_eq!(ids("10"), (0..1300).filter(|i| i % 11 == 10).collect::<Vec<u64>>());
+        // No pair across the end of one section and the start of the next.
+        assert!(
+            serde_json::from_str::<serde_json::Value>(&files[&format!("search/s{}.json", shard_of("街街", shards))])
+                .unwrap()
+                .get("街街")
+                .is_none()
+        );
     }
 
-    /// Text files hold whole chapters, about TEXT_BLOCK bytes each, and every document's entry
-    /// points at its own text.
+    /// Text files hold whole chapters, about TEXT_BLOCK bytes each, and every chapter's entry
+    /// points at its own sections.
     #[test]
     fn text_blocks_keep_chapters_whole() {
-        let docs: Vec<Doc> = (0..300)
+        let docs: Vec<Doc> = (0..100)
             .map(|i| Doc {
-                url: format!("/p{}/#s{i}", i / 3),
-                chapter: format!("第{}章", i / 3),
-                title: format!("节{i}"),
-                text: format!("{i}号文本").repeat(100 + i % 7),
-                page: i / 3,
+                url: format!("/p{i}/"),
+                chapter: format!("第{i}章"),
+                sections: (0..3)
+                    .map(|k| Section {
+                        id: if k == 0 { String::new() } else { format!("s{k}") },
+                        title: format!("节{k}"),
+                        text: format!("{i}号文本").repeat(100 + (i + k) % 7),
+                    })
+                    .collect(),
             })
             .collect();
         let files = build(&docs);
         let meta: serde_json::Value = serde_json::from_str(&files["search/meta.json"]).unwrap();
-        let entries = meta["docs"].as_array().unwrap();
-        assert_eq!(entries.len(), docs.len());
-        let mut block_of_page = BTreeMap::new();
-        for (d, e) in docs.iter().zip(entries) {
-            let (block, n) = (e[3].as_u64().unwrap(), e[4].as_u64().unwrap() as usize);
-            let texts: Vec<String> = serde_json::from_str(&files[&format!("search/t{block}.json")]).unwrap();
-            assert_eq!(texts[n], d.text);
-            assert_eq!(*block_of_page.entry(d.page).or_insert(block), block, "chapter {} split", d.page);
+        let pages = meta["pages"].as_array().unwrap();
+        assert_eq!(pages.len(), docs.len());
+        for (d, e) in docs.iter().zip(pages) {
+            assert_eq!((e[0].as_str().unwrap(), e[1].as_str().unwrap()), (d.url.as_str(), d.chapter.as_str()));
+            let (block, n) = (e[2].as_u64().unwrap(), e[3].as_u64().unwrap() as usize);
+            let texts: Vec<Vec<(String, String, String)>> =
+                serde_json::from_str(&files[&format!("search/t{block}.json")]).unwrap();
+            let want: Vec<(String, String, String)> = d
+                .sections
+                .iter()
+                .map(|s| {
+                    let anchor = if s.id.is_empty() { String::new() } else { format!("#{}", s.id) };
+                    (anchor, s.title.clone(), s.text.clone())
+                })
+                .collect();
+            assert_eq!(texts[n], want);
         }
         let blocks = files.keys().filter(|k| k.starts_with("search/t")).count();
-        let total: usize = docs.iter().map(|d| d.text.len()).sum();
+        let total: usize = docs.iter().flat_map(|d| &d.sections).map(|s| s.title.len() + s.text.len()).sum();
         assert!(blocks > 1 && blocks <= total / TEXT_BLOCK + 1, "{blocks} blocks for {total} bytes");
     }
 
@@ -570,13 +627,14 @@ mod tests {
     fn shards_are_stable() {
         assert_eq!(shard_of("猎德", 1), 0);
         assert_eq!(shard_of("a", 16), (0x811c9dc5_u32 ^ 0x61).wrapping_mul(0x01000193) % 16);
-        let docs =
-            vec![Doc {
-                url: "/a/#x".into(), chapter: "甲".into(), title: "乙".into(), text: "猎德街".into(), page: 0
-            }];
+        let docs = vec![Doc {
+            url: "/a/".into(),
+            chapter: "甲".into(),
+            sections: vec![Section { id: "x".into(), title: "乙".into(), text: "猎德街".into() }],
+        }];
         let files = build(&docs);
         assert!(files["search/meta.json"].contains("\"shards\":1"));
         assert!(files["search/s0.json"].contains("\"猎德\":[0]"));
-        assert_eq!(files["search/t0.json"], "[\"猎德街\"]");
+        assert_eq!(files["search/t0.json"], "[[[\"#x\",\"乙\",\"猎德街\"]]]");
     }
 }

@@ -832,22 +832,29 @@ fn search_index_finds_chinese_terms() {
     let out = build(s.path(), &[]);
     let meta: serde_json::Value = serde_json::from_str(&read(&out.join("search/meta.json"))).unwrap();
     let shards = meta["shards"].as_u64().unwrap() as u32;
-    let docs = meta["docs"].as_array().unwrap();
-    // Every bigram of 社会组织 leads to the section that holds it.
+    let pages = meta["pages"].as_array().unwrap();
+    // Every bigram of 社会组织 leads to the chapter that holds it, and its text block has the section.
     for tok in baipi::search::query_tokens("社会组织") {
         let shard: serde_json::Value =
             serde_json::from_str(&read(&out.join(format!("search/s{}.json", baipi::search::shard_of(&tok, shards)))))
                 .unwrap();
         let deltas = shard[&tok].as_array().unwrap_or_else(|| panic!("{tok} not indexed"));
         let mut id = 0;
-        let urls: Vec<&str> = deltas
+        let hits: Vec<&serde_json::Value> = deltas
             .iter()
             .map(|d| {
                 id += d.as_u64().unwrap() as usize;
-                docs[id][0].as_str().unwrap()
+                &pages[id]
             })
             .collect();
-        assert!(urls.contains(&"/first/#一-概况"), "{tok}: {urls:?}");
+        let first = hits.iter().find(|p| p[0] == "/first/").unwrap_or_else(|| panic!("{tok}: {hits:?}"));
+        let block: serde_json::Value =
+            serde_json::from_str(&read(&out.join(format!("search/t{}.json", first[2])))).unwrap();
+        let sections = block[first[3].as_u64().unwrap() as usize].as_array().unwrap();
+        assert!(
+            sections.iter().any(|s| s[0] == "#一-概况" && s[2].as_str().unwrap().contains("社会组织")),
+            "{sections:?}"
+        );
     }
     let search_page = read(&out.join("search/index.html"));
     assert!(search_page.contains("id=\"search-results\" class=\"search-results\" data-base=\"/\""));

@@ -86,24 +86,27 @@
             ids.forEach(function (d) { id += d; counts[id] = (counts[id] || 0) + 1; });
           });
           var hits = Object.keys(counts).filter(function (id) { return counts[id] === toks.length; }).map(Number);
+          // A matching chapter has every token; its sections that hold every term are the results.
           return Promise.all(hits.map(function (id) {
-            var d = m.docs[id];
-            return loadText(d[3]).then(function (tx) {
-              var text = tx[d[4]] || '', hay = normalize(d[2] + ' ' + text);
-              if (!ts.every(function (t) { return hay.indexOf(t) >= 0; })) return null;
-              var score = ts.filter(function (t) { return normalize(d[2]).indexOf(t) >= 0; }).length * 10 +
-                ts.reduce(function (a, t) { return a + hay.split(t).length - 1; }, 0);
-              return { d: d, id: id, text: text, score: score };
+            var pg = m.pages[id];
+            return loadText(pg[2]).then(function (tx) {
+              return (tx[pg[3]] || []).map(function (sec, k) {
+                var title = sec[1], text = sec[2], hay = normalize(title + ' ' + text);
+                if (!ts.every(function (t) { return hay.indexOf(t) >= 0; })) return null;
+                var score = ts.filter(function (t) { return normalize(title).indexOf(t) >= 0; }).length * 10 +
+                  ts.reduce(function (a, t) { return a + hay.split(t).length - 1; }, 0);
+                return { url: pg[0] + sec[0], chapter: pg[1], title: title, text: text, score: score, id: id, k: k };
+              }).filter(Boolean);
             });
-          }));
+          })).then(function (lists) { return [].concat.apply([], lists); });
         });
       })
       .then(function (rs) {
-        rs = rs.filter(Boolean).sort(function (a, b) { return b.score - a.score || a.id - b.id; });
+        rs.sort(function (a, b) { return b.score - a.score || a.id - b.id || a.k - b.k; });
         status.textContent = rs.length ? '找到 ' + rs.length + ' 处与“' + q + '”相关的内容。' : '没有找到与“' + q + '”相关的内容。';
         root.innerHTML = rs.slice(0, 50).map(function (r) {
-          var title = r.d[2] ? esc(r.d[1]) + ' › ' + esc(r.d[2]) : esc(r.d[1]);
-          return '<li><a href="' + esc(r.d[0]) + '">' + title + '</a><p>' + snippet(r.text || r.d[2], ts) + '</p></li>';
+          var title = r.title ? esc(r.chapter) + ' › ' + esc(r.title) : esc(r.chapter);
+          return '<li><a href="' + esc(r.url) + '">' + title + '</a><p>' + snippet(r.text || r.title, ts) + '</p></li>';
         }).join('');
       })
       .catch(function (e) { status.textContent = '搜索索引加载失败：' + e.message; });
