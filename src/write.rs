@@ -15,7 +15,7 @@
 //! Writing only what changed also avoids a slow path of some file systems (ext4), where
 //! creating many files in a just-deleted folder is slow.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -53,10 +53,10 @@ pub struct Stager {
 struct State {
     /// Folders that exist now: the old ones and the ones made.
     dirs: HashSet<String>,
-    /// Folders made by this write, in the order made (parents first).
+    /// Folders made by this write.
     made: Vec<PathBuf>,
-    /// Every path of the new output handed in, with what became of it.
-    files: BTreeMap<String, Fate>,
+    /// Every path of the new output handed in, with what became of it (in no order).
+    files: Vec<(String, Fate)>,
     /// Paths that take the place of an old file's folder or an old folder's file: written
     /// after the old are removed.
     blocked: Vec<(String, Vec<u8>)>,
@@ -64,7 +64,7 @@ struct State {
     made_root: Vec<PathBuf>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Fate {
     Unchanged,
     /// Written in place (it did not exist).
@@ -110,18 +110,13 @@ impl Stager {
         self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Whether `rel` was handed in already.
-    pub fn has(&self, rel: &str) -> bool {
-        self.lock().files.contains_key(rel)
-    }
-
     /// Stages one file (`rel` is `/`-separated, relative to the output folder). Safe to call
     /// from many threads; each path once.
     pub fn stage(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         let old = &self.old;
         if old.dirs.contains(rel) || rel.match_indices('/').any(|(i, _)| old.files.contains(&rel[..i])) {
             let mut st = self.lock();
-            st.files.insert(rel.to_string(), Fate::Blocked);
+            st.files.push((rel.to_string(), Fate::Blocked));
             st.blocked.push((rel.to_string(), bytes.to_vec()));
             return Ok(());
         }
@@ -142,34 +137,45 @@ impl Stager {
                 self.make_dirs(parent)?;
             }
             // Recorded before writing, so that a half-written file is removed on failure.
-            self.lock().files.insert(rel.to_string(), Fate::New);
+            self.lock().files.push((rel.to_string(), Fate::New));
             std::fs::write(&target, bytes).map_err(|e| Error::io(&target, e))?;
             return Ok(());
         };
-        self.lock().files.insert(rel.to_string(), fate);
+        self.lock().files.push((rel.to_string(), fate));
         Ok(())
     }
 
-    /// Makes `rel` and its missing ancestors, recording them.
+    /// Makes `rel` and its missing ancestors, recording the ones it made. The folders are made
+    /// outside the lock; one that another thread made first is not an error.
     fn make_dirs(&self, rel: &str) -> Result<()> {
-        let mut st = self.lock();
-        if st.dirs.contains(rel) {
-            return Ok(());
-        }
-        let mut missing = vec![rel];
-        let mut p = rel;
-        while let Some((parent, _)) = p.rsplit_once('/') {
-            if st.dirs.contains(parent) {
-                break;
+        let missing: Vec<&str> = {
+            let st = self.lock();
+            if st.dirs.contains(rel) {
+                return Ok(());
             }
-            missing.push(parent);
-            p = parent;
-        }
+            let mut missing = vec![rel];
+            let mut p = rel;
+            while let Some((parent, _)) = p.rsplit_once('/') {
+                if st.dirs.contains(parent) {
+                    break;
+                }
+                missing.push(parent);
+                p = parent;
+            }
+            missing
+        };
         for d in missing.into_iter().rev() {
             let path = self.dir.join(d);
-            std::fs::create_dir(&path).map_err(|e| Error::io(&path, e))?;
+            let made = match std::fs::create_dir(&path) {
+                Ok(()) => true,
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && path.is_dir() => false,
+                Err(e) => return Err(Error::io(&path, e)),
+            };
+            let mut st = self.lock();
             st.dirs.insert(d.to_string());
-            st.made.push(path);
+            if made {
+                st.made.push(path);
+            }
         }
         Ok(())
     }
@@ -179,10 +185,12 @@ impl Stager {
     pub fn commit(mut self, out: &Output) -> Result<WriteStats> {
         let results: Vec<Result<()>> = out.files.par_iter().map(|(rel, bytes)| self.stage(rel, bytes)).collect();
         results.into_iter().collect::<Result<()>>()?;
-        let st = std::mem::take(&mut *self.lock());
+        let mut st = std::mem::take(&mut *self.lock());
         // Past this point the new site is being put in place: no rollback.
         self.committed = true;
-        let replaced: Vec<&String> = st.files.iter().filter(|(_, f)| **f == Fate::Replaced).map(|(r, _)| r).collect();
+        st.files.sort_unstable();
+        let paths: HashSet<&str> = st.files.iter().map(|(r, _)| r.as_str()).collect();
+        let replaced: Vec<&String> = st.files.iter().filter(|(_, f)| *f == Fate::Replaced).map(|(r, _)| r).collect();
         let renamed: Vec<Result<()>> = replaced
             .par_iter()
             .map(|rel| {
@@ -196,7 +204,7 @@ impl Stager {
             }
             return Err(e);
         }
-        let count = |f: Fate| st.files.values().filter(|x| **x == f).count();
+        let count = |f: Fate| st.files.iter().filter(|(_, x)| *x == f).count();
         let mut stats = WriteStats {
             written: count(Fate::New) + count(Fate::Replaced),
             unchanged: count(Fate::Unchanged),
@@ -204,7 +212,7 @@ impl Stager {
         };
         // Folders the new output needs.
         let mut needed: HashSet<&str> = HashSet::with_capacity(st.files.len());
-        for rel in st.files.keys() {
+        for (rel, _) in &st.files {
             let mut p = rel.as_str();
             while let Some(i) = p.rfind('/') {
                 p = &p[..i];
@@ -214,7 +222,7 @@ impl Stager {
             }
         }
         // Stale files, then stale folders (deepest first).
-        for f in self.old.files.iter().filter(|f| !st.files.contains_key(f.as_str())) {
+        for f in self.old.files.iter().filter(|f| !paths.contains(f.as_str())) {
             let p = self.dir.join(f);
             std::fs::remove_file(&p).map_err(|e| Error::io(&p, e))?;
             stats.removed += 1;
@@ -258,7 +266,9 @@ impl Stager {
             }
         }
         // Deepest first; a folder that is not empty (something else was put there) stays.
-        for d in st.made.iter().rev().chain(st.made_root.iter()) {
+        let mut made = st.made;
+        made.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+        for d in made.iter().chain(st.made_root.iter()) {
             let _ = std::fs::remove_dir(d);
         }
     }
