@@ -29,7 +29,8 @@ pub struct Rendered {
     pub toc: Vec<TocEntry>,
     /// Internal links found: (byte offset in the markdown, target as written).
     pub unresolved: Vec<(usize, String)>,
-    /// Plain text of the page (for search and descriptions).
+    /// The beginning of the page's plain text (up to about [`TEXT_START`] bytes), for its
+    /// description; the full text is in `sections`.
     pub text: String,
     /// The text split at headings: what the search index is built from.
     pub sections: Vec<Section>,
@@ -86,6 +87,9 @@ pub fn slugify(text: &str) -> String {
     }
     if out.is_empty() { "section".into() } else { out }
 }
+
+/// How much of the plain text [`Rendered::text`] keeps: far more than a description needs.
+pub const TEXT_START: usize = 4096;
 
 /// Renders `md`. `resolve` maps a link target such as `02-x.md#a` to a URL,
 /// or returns None if it names no chapter. Images and other local links are kept.
@@ -184,7 +188,9 @@ pub fn render_with(md: &str, resolve: &dyn Fn(&str) -> Option<String>, asset: &d
                 out.sections.push(Section { id: id.as_deref().unwrap_or("").to_string(), ..Section::default() });
             }
             Event::Text(t) | Event::Code(t) => {
-                out.text.push_str(t);
+                if out.text.len() < TEXT_START {
+                    out.text.push_str(t);
+                }
                 if out.sections.is_empty() {
                     out.sections.push(Section::default());
                 }
@@ -197,14 +203,18 @@ pub fn render_with(md: &str, resolve: &dyn Fn(&str) -> Option<String>, asset: &d
             | Event::End(TagEnd::Paragraph)
             | Event::End(TagEnd::Item)
             | Event::End(TagEnd::TableCell) => {
-                out.text.push('\n');
+                if out.text.len() < TEXT_START {
+                    out.text.push('\n');
+                }
                 if let Some(sec) = out.sections.last_mut() {
                     sec.text.push(' ');
                 }
             }
             Event::End(TagEnd::Heading(_)) => {
                 in_heading = false;
-                out.text.push('\n');
+                if out.text.len() < TEXT_START {
+                    out.text.push('\n');
+                }
             }
             _ => {}
         }
