@@ -163,7 +163,9 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
         generator: concat!("baipi ", env!("CARGO_PKG_VERSION")),
         live_reload: site.live_reload.clone(),
     };
-    let site_json = serde_json::to_value(&site_view).map_err(|e| Error::Io(e.to_string()))?;
+    // Converted once; tera values are shared (reference-counted) by both engines.
+    let site_value = tera::Value::from_serializable(&site_view);
+    let data_value = tera::Value::from_serializable(&site.data);
 
     // Link targets: chapter file (relative to content/) → URL.
     let by_rel: BTreeMap<&str, String> = site
@@ -196,7 +198,7 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
         (f.id.clone(), (html, link))
     }));
     let fig_html = std::sync::Arc::new(fig_html);
-    let prose = Prose::new(cfg.stats.share_digits, &site.data, &site_json, fig_html.clone());
+    let prose = Prose::with_values(cfg.stats.share_digits, data_value.clone(), site_value.clone(), fig_html.clone());
     // Every file the site will have, for checking images and links to files.
     let mut known: BTreeSet<String> = ["index.html", "404.html", "sitemap.xml", "robots.txt"].map(String::from).into();
     known.extend(site.chapters.iter().map(|c| format!("{}/index.html", c.slug)));
@@ -289,9 +291,9 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
         sink.items.extend(warnings);
         return Err(Error::Input(sink.items));
     };
-    tera.global_context().insert("site", &site_view);
-    tera.global_context().insert("data", &site.data);
-    tera.global_context().insert("stats", &site.data);
+    tera.global_context().insert_value("site", site_value);
+    tera.global_context().insert_value("data", data_value.clone());
+    tera.global_context().insert_value("stats", data_value);
 
     let mut out = Output::default();
     let render_page = |tpl: &str, page: &PageView| -> Result<Vec<u8>> {

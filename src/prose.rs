@@ -25,12 +25,22 @@ impl Prose {
         site: &serde_json::Value,
         figures: Arc<BTreeMap<String, (String, String)>>,
     ) -> Self {
+        Self::with_values(share_digits, Value::from_serializable(data), Value::from_serializable(site), figures)
+    }
+
+    /// As [`Prose::new`], with values already converted (they are shared, not copied).
+    pub fn with_values(
+        share_digits: u32,
+        data: Value,
+        site: Value,
+        figures: Arc<BTreeMap<String, (String, String)>>,
+    ) -> Self {
         let mut tera = Tera::new();
         crate::format::register(&mut tera, share_digits);
         register_figures(&mut tera, figures);
-        tera.global_context().insert("data", data);
-        tera.global_context().insert("stats", data);
-        tera.global_context().insert("site", site);
+        tera.global_context().insert_value("data", data.clone());
+        tera.global_context().insert_value("stats", data);
+        tera.global_context().insert_value("site", site);
         Prose { tera }
     }
 
