@@ -65,6 +65,8 @@ struct RenderedChapter {
     toc: Vec<markdown::TocEntry>,
     /// The first ~120 characters of the text (a description when there is no summary).
     excerpt: String,
+    /// Every `id="…"` in the HTML (anchor targets), kept when the HTML itself is not.
+    ids: Vec<String>,
     sections: Vec<markdown::Section>,
     /// ((line, column) in the chapter file, target chapter rel path, anchor) for anchor checks.
     anchors: Vec<((usize, usize), String, String)>,
@@ -221,16 +223,66 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
 
     lap("setup, theme, figures");
     let all: Vec<&Chapter> = site.index.iter().chain(site.chapters.iter()).collect();
-    let mut rendered: Vec<Option<RenderedChapter>> = Vec::new();
-    let mut warnings = Vec::new();
-    // Chapters in parallel; results, warnings and errors are gathered in chapter order, so the
-    // output and the messages are the same on any number of threads.
-    let results: Vec<(Result<RenderedChapter>, Vec<Diagnostic>, Vec<Diagnostic>)> = all
+    let offset = usize::from(site.index.is_some());
+
+    // Templates first: each chapter's page is rendered in the same pass as the chapter. Their
+    // errors are reported after the chapters' (as the pages come after the chapters).
+    let mut tpl_sink = Sink::default();
+    let tera = match &th {
+        Some(th) => tpl_sink.take(theme::compile(th, cfg.stats.share_digits, bp))?,
+        None => None,
+    };
+    let tera = tera.map(|mut tera| {
+        tera.global_context().insert_value("site", site_value);
+        tera.global_context().insert_value("data", data_value.clone());
+        tera.global_context().insert_value("stats", data_value);
+        tera
+    });
+    let render_page = |tera: &tera::Tera, th: &theme::Theme, tpl: &str, page: &PageView| -> Result<Vec<u8>> {
+        let mut ctx = Context::new();
+        ctx.insert("page", page);
+        if !tera.contains_template(tpl) {
+            return Err(Error::one(Diagnostic::error(
+                format!("themes/{}/templates/{tpl}", cfg.theme),
+                0,
+                0,
+                format!("template `{tpl}` not found in theme `{}` or templates/", cfg.theme),
+            )));
+        }
+        tera.render(tpl, &ctx).map(String::into_bytes).map_err(|e| Error::one(theme::template_error(th, &e)))
+    };
+    // A chapter's HTML is needed after its page only for the whole-paper page; otherwise the
+    // page takes it, and large sites do not hold every chapter twice.
+    let full_page = tera.as_ref().is_some_and(|t| t.contains_template("full.html"))
+        && site.chapters.len() <= FULL_PAGE_MAX_CHAPTERS;
+    let precompress_on = cfg.build.precompress;
+    // Hands a file to the stager (with its `.gz` copy), or gives it back to keep in memory.
+    let emit = |stager: Option<&Stager>, path: &str, bytes: Vec<u8>| -> Result<Emitted> {
+        let Some(st) = stager else { return Ok(Kept(bytes)) };
+        st.stage(path, &bytes)?;
+        let gz = match precompress_on.then(|| gzip(path, &bytes)).flatten() {
+            Some(gz) => {
+                st.stage(&format!("{path}.gz"), &gz)?;
+                Some(gz.len())
+            }
+            None => None,
+        };
+        Ok(Staged((bytes.len(), gz)))
+    };
+
+    // Chapters and their pages in parallel, in one pass: the page is rendered (and staged)
+    // while the chapter is fresh, and only what later steps need is kept. Results, warnings and
+    // errors are gathered in chapter order, so the output and the messages are the same on any
+    // number of threads.
+    /// A chapter, its warnings, its other messages, and its page (path, file).
+    type Pass = (Result<RenderedChapter>, Vec<Diagnostic>, Vec<Diagnostic>, Option<(String, Result<Emitted>)>);
+    let results: Vec<Pass> = all
         .par_iter()
-        .map(|ch| {
+        .enumerate()
+        .map(|(k, ch)| {
             let mut w = Vec::new();
             let mut local = Sink::default();
-            let r = render_chapter(ch, &env, &mut w, &mut local).map(|mut r| {
+            let mut r = render_chapter(ch, &env, &mut w, &mut local).map(|mut r| {
                 // Charts declared but not placed with figure() go at the end of their chapter.
                 for spec in &ch.front.charts {
                     let marker = format!("id=\"fig-{}\"", spec.id.value);
@@ -241,18 +293,53 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
                         r.html.push('\n');
                     }
                 }
+                r.ids = html_ids(&r.html);
                 r
             });
-            (r, w, local.items)
+            let page = match (&mut r, &tera, &th) {
+                (Ok(r), Some(tera), Some(th)) if k >= offset => {
+                    let i = k - offset;
+                    let content = if full_page { r.html.clone() } else { std::mem::take(&mut r.html) };
+                    let page = PageView {
+                        title: ch.front.title.clone(),
+                        summary: ch.front.summary.clone(),
+                        url: links[i].url.clone(),
+                        permalink: cfg.absolute(&format!("{}/", ch.slug)),
+                        slug: ch.slug.clone(),
+                        number: i + 1,
+                        content,
+                        toc: r.toc.clone(),
+                        prev: if i > 0 { Some(links[i - 1].clone()) } else { None },
+                        next: links.get(i + 1).cloned(),
+                        key_figures: Vec::new(),
+                        data: ch.front.data.clone().map(serde_json::Value::Object).unwrap_or_default(),
+                        description: describe(&ch.front.summary, &r.excerpt),
+                        chapters: Vec::new(),
+                    };
+                    let tpl = ch.front.template.as_deref().unwrap_or("chapter.html");
+                    let path = format!("{}/index.html", ch.slug);
+                    // A chapter with errors fails the build: its page is rendered for its
+                    // messages only, not written.
+                    let stager = stager.filter(|_| !local.has_errors());
+                    let page = render_page(tera, th, tpl, &page).and_then(|html| emit(stager, &path, html));
+                    Some((path, page))
+                }
+                _ => None,
+            };
+            (r, w, local.items, page)
         })
         .collect();
-    for (r, w, items) in results {
+    let mut rendered: Vec<Option<RenderedChapter>> = Vec::with_capacity(results.len());
+    let mut warnings = Vec::new();
+    let mut pages = Vec::with_capacity(results.len());
+    for (r, w, items, page) in results {
         warnings.extend(w);
         sink.items.extend(items);
         rendered.push(sink.take(r)?);
+        pages.extend(page);
     }
-    lap("chapters");
-    // Anchors must name a heading that exists in the target chapter.
+    lap("chapters and pages");
+    // Anchors must name a heading (or another element with that id) in the target chapter.
     let src_of = |c: &Chapter| c.source();
     let by_file: BTreeMap<&str, (&&Chapter, &Option<RenderedChapter>)> =
         all.iter().zip(&rendered).map(|(c, r)| (c.rel.as_str(), (c, r))).collect();
@@ -262,7 +349,7 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
             let target = by_file.get(target_rel.as_str()).copied();
             if let Some((tc, Some(tr))) = target
                 && !tr.toc.iter().any(|t| &t.id == anchor)
-                && !tr.html.contains(&format!("id=\"{anchor}\""))
+                && !tr.ids.iter().any(|id| id == anchor)
             {
                 let ids: Vec<&str> = tr.toc.iter().map(|t| t.id.as_str()).collect();
                 let mut d = Diagnostic::error(
@@ -283,33 +370,14 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
     }
 
     // Templates.
-    let Some(th) = th else {
+    sink.items.extend(tpl_sink.items);
+    let (Some(th), Some(tera)) = (th, tera) else {
         sink.items.extend(warnings);
         return Err(Error::Input(sink.items));
     };
-    let Some(mut tera) = sink.take(theme::compile(&th, cfg.stats.share_digits, bp))? else {
-        sink.items.extend(warnings);
-        return Err(Error::Input(sink.items));
-    };
-    tera.global_context().insert_value("site", site_value);
-    tera.global_context().insert_value("data", data_value.clone());
-    tera.global_context().insert_value("stats", data_value);
+    let render_page = |tpl: &str, page: &PageView| render_page(&tera, &th, tpl, page);
 
     let mut out = Output::default();
-    let render_page = |tpl: &str, page: &PageView| -> Result<Vec<u8>> {
-        let mut ctx = Context::new();
-        ctx.insert("page", page);
-        if !tera.contains_template(tpl) {
-            return Err(Error::one(Diagnostic::error(
-                format!("themes/{}/templates/{tpl}", cfg.theme),
-                0,
-                0,
-                format!("template `{tpl}` not found in theme `{}` or templates/", cfg.theme),
-            )));
-        }
-        tera.render(tpl, &ctx).map(String::into_bytes).map_err(|e| Error::one(theme::template_error(&th, &e)))
-    };
-
     // Cover.
     let mut key_figures = Vec::new();
     let mut index_view = PageView {
@@ -366,58 +434,6 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
     if let Some(page) = sink.take(render_page("index.html", &index_view))? {
         out.files.insert("index.html".into(), page);
     }
-
-    lap("templates, cover");
-    let offset = usize::from(site.index.is_some());
-    // A chapter's HTML is needed after its page only for the whole-paper page; otherwise the
-    // page takes it, and large sites do not hold every chapter twice.
-    let full_page = tera.contains_template("full.html") && site.chapters.len() <= FULL_PAGE_MAX_CHAPTERS;
-    // A build that has already failed only renders on for its messages: nothing is staged.
-    let stager = stager.filter(|_| !sink.has_errors());
-    let precompress_on = cfg.build.precompress;
-    // Hands a file to the stager (with its `.gz` copy), or gives it back to keep in memory.
-    let emit = |path: &str, bytes: Vec<u8>| -> Result<Emitted> {
-        let Some(st) = stager else { return Ok(Kept(bytes)) };
-        st.stage(path, &bytes)?;
-        let gz = match precompress_on.then(|| gzip(path, &bytes)).flatten() {
-            Some(gz) => {
-                st.stage(&format!("{path}.gz"), &gz)?;
-                Some(gz.len())
-            }
-            None => None,
-        };
-        Ok(Staged((bytes.len(), gz)))
-    };
-    let pages: Vec<(String, Result<Emitted>)> = site
-        .chapters
-        .par_iter()
-        .zip(rendered[offset..].par_iter_mut())
-        .enumerate()
-        .filter_map(|(i, (ch, r))| {
-            let r = r.as_mut()?;
-            let content = if full_page { r.html.clone() } else { std::mem::take(&mut r.html) };
-            let page = PageView {
-                title: ch.front.title.clone(),
-                summary: ch.front.summary.clone(),
-                url: links[i].url.clone(),
-                permalink: cfg.absolute(&format!("{}/", ch.slug)),
-                slug: ch.slug.clone(),
-                number: i + 1,
-                content,
-                toc: r.toc.clone(),
-                prev: if i > 0 { Some(links[i - 1].clone()) } else { None },
-                next: links.get(i + 1).cloned(),
-                key_figures: Vec::new(),
-                data: ch.front.data.clone().map(serde_json::Value::Object).unwrap_or_default(),
-                description: describe(&ch.front.summary, &r.excerpt),
-                chapters: Vec::new(),
-            };
-            let tpl = ch.front.template.as_deref().unwrap_or("chapter.html");
-            let path = format!("{}/index.html", ch.slug);
-            let page = render_page(tpl, &page).and_then(|html| emit(&path, html));
-            Some((path, page))
-        })
-        .collect();
     for (path, page) in pages {
         match sink.take(page)? {
             Some(Kept(html)) => {
@@ -427,8 +443,10 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
             None => {}
         }
     }
-
-    lap("pages");
+    // A build that has already failed only renders on for its messages: nothing more is staged.
+    let stager = stager.filter(|_| !sink.has_errors());
+    let emit = |path: &str, bytes: Vec<u8>| emit(stager, path, bytes);
+    lap("cover");
     // Search: the index and its page.
     if tera.contains_template("search.html") {
         let pages: Vec<(&Chapter, &str)> = site
@@ -850,6 +868,7 @@ fn render_chapter(
         html: r.html,
         toc: r.toc,
         excerpt: describe("", &r.text),
+        ids: Vec::new(),
         sections: r.sections,
         anchors,
         assets: assets.into_inner(),
@@ -1005,6 +1024,16 @@ fn describe(summary: &str, text: &str) -> String {
     s
 }
 
+/// The values of the `id="…"` attributes in `html`.
+fn html_ids(html: &str) -> Vec<String> {
+    html.match_indices("id=\"")
+        .filter_map(|(i, m)| {
+            let rest = &html[i + m.len()..];
+            rest.find('"').map(|end| rest[..end].to_string())
+        })
+        .collect()
+}
+
 /// Runs of whitespace as one space, without leading or trailing space.
 fn collapse_whitespace(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -1037,6 +1066,12 @@ pub use crate::write::{Stager, WriteStats, write};
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_ids_in_html() {
+        let html = "<h2 id=\"一-概况\">概况</h2><figure id=\"fig-c1\"><span data-id=\"x\">";
+        assert_eq!(html_ids(html), ["一-概况", "fig-c1", "x"]);
+    }
 
     #[test]
     fn normalizes_paths() {

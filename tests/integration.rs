@@ -1796,3 +1796,27 @@ fn error_after_staging_leaves_previous_output() {
         std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     assert_eq!(dirs_before, dirs_after);
 }
+
+/// A link may point at any element with an id in the target chapter, not only at a heading:
+/// a figure (`#fig-…`) or an id written in raw HTML. (The check sees them even though large
+/// sites no longer keep each chapter's HTML after its page is written.)
+#[test]
+fn anchors_to_figures_and_html_ids_resolve() {
+    let s = site(&["invalid/_base"]);
+    std::fs::write(
+        s.path().join("content/02-b.md"),
+        "---\ntitle: 乙\nweight: 2\n---\n## 一节\n\n<span id=\"mark-1\">标记</span>\n",
+    )
+    .unwrap();
+    std::fs::write(
+        s.path().join("content/03-c.md"),
+        "---\ntitle: 丙\nweight: 3\n---\n见[一节](02-b.md#一节)和[标记](02-b.md#mark-1)。\n",
+    )
+    .unwrap();
+    let out = build(s.path(), &[]);
+    assert!(read(&out.join("03-c/index.html")).contains("/02-b/#mark-1"));
+    std::fs::write(s.path().join("content/03-c.md"), "---\ntitle: 丙\nweight: 3\n---\n见[标记](02-b.md#mark-2)。\n")
+        .unwrap();
+    let e = stderr(&baipi(s.path(), &["build"]));
+    assert!(e.contains("content/03-c.md:5:2: error: link to `02-b.md#mark-2`"), "{e}");
+}
