@@ -479,17 +479,15 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
                 })
             })
             .collect();
-        let files: Vec<(String, String)> = crate::search::build(&docs).into_iter().collect();
+        let kept = std::sync::Mutex::new(Vec::new());
+        crate::search::build_into(&docs, &|path, json| {
+            let e = emit(&path, json.into_bytes())?;
+            kept.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((path, e));
+            Ok(())
+        })?;
         drop(docs);
-        let emitted: Vec<(String, Result<Emitted>)> = files
-            .into_par_iter()
-            .map(|(path, json)| {
-                let r = emit(&path, json.into_bytes());
-                (path, r)
-            })
-            .collect();
-        for (path, r) in emitted {
-            match r? {
+        for (path, e) in kept.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) {
+            match e {
                 Kept(bytes) => {
                     out.files.insert(path, bytes);
                 }

@@ -344,11 +344,26 @@ fn push_num(js: &mut String, n: u32) {
 const TEXT_BLOCK: usize = 48 * 1024;
 
 /// Builds the index files: relative path → JSON text.
+pub fn build(docs: &[Doc]) -> BTreeMap<String, String> {
+    let files = std::sync::Mutex::new(BTreeMap::new());
+    let _ = build_into(docs, &|path, json| {
+        files.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(path, json);
+        Ok(())
+    });
+    files.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Builds the index files, handing each (relative path, JSON text) to `emit` as soon as it is
+/// made, from any thread, so that a large index is never held whole; stops at the first error
+/// `emit` returns.
 ///
 /// Documents are tokenized in parallel, in fixed runs, each run into its own hashed postings;
 /// the runs' lists are joined in document order and each shard sorts its tokens by text. So the
 /// bytes do not depend on the number of threads.
-pub fn build(docs: &[Doc]) -> BTreeMap<String, String> {
+pub fn build_into(
+    docs: &[Doc],
+    emit: &(dyn Fn(String, String) -> crate::diagnostics::Result<()> + Sync),
+) -> crate::diagnostics::Result<()> {
     use rayon::prelude::*;
     // Runs of at least 128 chapters, about four per thread (each run repeats the vocabulary).
     let run_len = docs.len().div_ceil(4 * rayon::current_num_threads()).max(128);
@@ -369,9 +384,10 @@ pub fn build(docs: &[Doc]) -> BTreeMap<String, String> {
             buckets[shard_of(w, shards) as usize].push((Tok::Rare(w), r, ids));
         }
     }
-    let shard_json: Vec<String> = buckets
+    let shard_files: Vec<crate::diagnostics::Result<()>> = buckets
         .into_par_iter()
-        .map(|mut b| {
+        .enumerate()
+        .map(|(i, mut b)| {
             b.sort_unstable_by(|x, y| x.0.bytes().cmp(y.0.bytes()).then(x.1.cmp(&y.1)));
             let mut js =
                 String::with_capacity(b.iter().map(|e| e.0.bytes().len() + 4 + 4 * e.2.len()).sum::<usize>() + 2);
@@ -409,10 +425,10 @@ pub fn build(docs: &[Doc]) -> BTreeMap<String, String> {
                 js.push(']');
             }
             js.push('}');
-            js
+            emit(format!("search/s{i}.json"), inert(js))
         })
         .collect();
-    let mut out = BTreeMap::new();
+    shard_files.into_iter().collect::<crate::diagnostics::Result<()>>()?;
     // meta.json: {"v": 2, "shards": S, "pages": [[url, chapter title, block, index in block]]},
     // a page's number being its place in `pages` (what the postings hold).
     // t<block>.json: per chapter of the block, its sections as [“#id” or “”, title, text].
@@ -433,7 +449,7 @@ pub fn build(docs: &[Doc]) -> BTreeMap<String, String> {
         size += d.sections.iter().map(|s| s.title.len() + s.text.len()).sum::<usize>();
     }
     let json = |s: &str| serde_json::to_string(s).unwrap_or_default();
-    let parts: Vec<(String, (String, String))> = groups
+    let parts: Vec<crate::diagnostics::Result<String>> = groups
         .par_iter()
         .enumerate()
         .map(|(block, g)| {
@@ -462,23 +478,19 @@ pub fn build(docs: &[Doc]) -> BTreeMap<String, String> {
                 texts.push(']');
             }
             texts.push(']');
-            (meta, (format!("search/t{block}.json"), inert(texts)))
+            emit(format!("search/t{block}.json"), inert(texts)).map(|()| meta)
         })
         .collect();
-    let mut meta = String::with_capacity(parts.iter().map(|p| p.0.len()).sum::<usize>() + 40);
+    let parts = parts.into_iter().collect::<crate::diagnostics::Result<Vec<String>>>()?;
+    let mut meta = String::with_capacity(parts.iter().map(String::len).sum::<usize>() + 40);
     meta.push_str("{\"v\":2,\"shards\":");
     push_num(&mut meta, shards);
     meta.push_str(",\"pages\":[");
-    for (k, (m, _)) in parts.iter().enumerate() {
+    for (k, m) in parts.iter().enumerate() {
         meta.push_str(if k == 0 { &m[1..] } else { m });
     }
     meta.push_str("]}");
-    out.insert("search/meta.json".to_string(), inert(meta));
-    for (i, js) in shard_json.into_iter().enumerate() {
-        out.insert(format!("search/s{i}.json"), inert(js));
-    }
-    out.extend(parts.into_iter().map(|p| p.1));
-    out
+    emit("search/meta.json".to_string(), inert(meta))
 }
 
 /// JSON with `<`, `>` and `&` written as `\u003c` … : the same data, but inert even if a
