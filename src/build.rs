@@ -462,15 +462,8 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
                 // The sections are not needed after this: taken, not copied.
                 let sections: Vec<crate::search::Section> = std::mem::take(&mut r.as_mut()?.sections)
                     .into_iter()
-                    .filter_map(|sec| {
-                        let text = collapse_whitespace(&sec.text);
-                        let title = sec.title.trim().to_string();
-                        (!text.is_empty() || !title.is_empty()).then_some(crate::search::Section {
-                            id: sec.id,
-                            title,
-                            text,
-                        })
-                    })
+                    .filter(|sec| !sec.text.is_empty() || !sec.title.is_empty())
+                    .map(|sec| crate::search::Section { id: sec.id, title: sec.title, text: sec.text })
                     .collect();
                 (!sections.is_empty()).then(|| crate::search::Doc {
                     url: url.to_string(),
@@ -867,7 +860,16 @@ fn render_chapter(
         toc: r.toc,
         excerpt: describe("", &r.text),
         ids: Vec::new(),
-        sections: r.sections,
+        // Kept until the search index is built: whitespace collapsed now, in exact-size strings.
+        sections: r
+            .sections
+            .into_iter()
+            .map(|sec| markdown::Section {
+                text: collapse_whitespace(&sec.text),
+                title: sec.title.trim().to_string(),
+                id: sec.id,
+            })
+            .collect(),
         anchors,
         assets: assets.into_inner(),
     })
