@@ -365,8 +365,9 @@ pub fn build_into(
     emit: &(dyn Fn(String, String) -> crate::diagnostics::Result<()> + Sync),
 ) -> crate::diagnostics::Result<()> {
     use rayon::prelude::*;
-    // Runs of at least 128 chapters, about four per thread (each run repeats the vocabulary).
-    let run_len = docs.len().div_ceil(4 * rayon::current_num_threads()).max(128);
+    // Runs of at least 128 chapters, one per thread (each run repeats the vocabulary, so fewer
+    // runs hold less memory; the output does not depend on how the chapters are split).
+    let run_len = docs.len().div_ceil(rayon::current_num_threads()).max(128);
     let runs: Vec<Postings> =
         docs.par_chunks(run_len).enumerate().map(|(r, chunk)| postings(chunk, r * run_len)).collect();
     let total: usize =
