@@ -285,15 +285,63 @@ impl std::hash::Hasher for Mix {
 
 /// Postings of a run of consecutive documents: token → ascending document ids.
 struct Postings {
-    /// Token key → (the last id pushed, plus one; the ids): a repeat within a chapter is
-    /// seen without touching the list.
-    keys: FastMap<u64, (u32, Vec<u32>)>,
-    words: FastMap<String, Vec<u32>>,
+    keys: FastMap<u64, Ids>,
+    words: FastMap<String, Ids>,
 }
 
-fn push(ids: &mut Vec<u32>, id: u32) {
-    if ids.last() != Some(&id) {
-        ids.push(id);
+/// Ascending chapter numbers, stored as LEB128 deltas (most take one byte: a large site's
+/// postings fit in a third of the memory of a `Vec<u32>`).
+#[derive(Default)]
+struct Ids {
+    /// The last id pushed, plus one (0: none yet): a repeat within a chapter is seen without
+    /// touching the bytes.
+    last: u32,
+    len: u32,
+    bytes: Vec<u8>,
+}
+
+impl Ids {
+    fn push(&mut self, id: u32) {
+        if self.last == id + 1 {
+            return;
+        }
+        // The first id as it is, the others as the step from the one before.
+        let mut d = if self.last == 0 { id } else { id - (self.last - 1) };
+        loop {
+            let b = (d & 0x7F) as u8;
+            d >>= 7;
+            if d == 0 {
+                self.bytes.push(b);
+                break;
+            }
+            self.bytes.push(b | 0x80);
+        }
+        self.last = id + 1;
+        self.len += 1;
+    }
+
+    /// The ids, in order.
+    fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        let mut i = 0;
+        let mut id = 0u32;
+        let mut first = true;
+        std::iter::from_fn(move || {
+            if i >= self.bytes.len() {
+                return None;
+            }
+            let (mut d, mut shift) = (0u32, 0);
+            while let Some(&b) = self.bytes.get(i) {
+                i += 1;
+                d |= u32::from(b & 0x7F) << shift;
+                shift += 7;
+                if b & 0x80 == 0 {
+                    break;
+                }
+            }
+            id = if first { d } else { id + d };
+            first = false;
+            Some(id)
+        })
     }
 }
 
@@ -304,17 +352,13 @@ fn postings(docs: &[Doc], first: usize) -> Postings {
         for sec in &d.sections {
             for_each_token(
                 &[&sec.title, &sec.text],
-                |k| {
-                    let (last, ids) = p.keys.entry(k).or_default();
-                    if *last != id + 1 {
-                        *last = id + 1;
-                        ids.push(id);
-                    }
-                },
+                |k| p.keys.entry(k).or_default().push(id),
                 |w| match p.words.get_mut(w) {
-                    Some(ids) => push(ids, id),
+                    Some(ids) => ids.push(id),
                     None => {
-                        p.words.insert(w.to_string(), vec![id]);
+                        let mut ids = Ids::default();
+                        ids.push(id);
+                        p.words.insert(w.to_string(), ids);
                     }
                 },
             );
@@ -371,13 +415,13 @@ pub fn build_into(
     let runs: Vec<Postings> =
         docs.par_chunks(run_len).enumerate().map(|(r, chunk)| postings(chunk, r * run_len)).collect();
     let total: usize =
-        runs.iter().flat_map(|r| r.keys.values().map(|v| &v.1).chain(r.words.values())).map(Vec::len).sum();
+        runs.iter().flat_map(|r| r.keys.values().chain(r.words.values())).map(|ids| ids.len as usize).sum();
     // About 8,000 postings a shard, a power of two between 1 and 256.
     let shards = (total / 8000).clamp(1, 256).next_power_of_two() as u32;
     // Every (token, run, ids) goes to its shard; the token text decides both the shard and the order.
-    let mut buckets: Vec<Vec<(Tok, usize, &Vec<u32>)>> = vec![Vec::new(); shards as usize];
+    let mut buckets: Vec<Vec<(Tok, usize, &Ids)>> = vec![Vec::new(); shards as usize];
     for (r, run) in runs.iter().enumerate() {
-        for (k, (_, ids)) in &run.keys {
+        for (k, ids) in &run.keys {
             let tok = Tok::of_key(*k);
             buckets[shard_of_bytes(tok.bytes(), shards) as usize].push((tok, r, ids));
         }
@@ -390,8 +434,9 @@ pub fn build_into(
         .enumerate()
         .map(|(i, mut b)| {
             b.sort_unstable_by(|x, y| x.0.bytes().cmp(y.0.bytes()).then(x.1.cmp(&y.1)));
-            let mut js =
-                String::with_capacity(b.iter().map(|e| e.0.bytes().len() + 4 + 4 * e.2.len()).sum::<usize>() + 2);
+            let mut js = String::with_capacity(
+                b.iter().map(|e| e.0.bytes().len() + 4 + 4 * e.2.len as usize).sum::<usize>() + 2,
+            );
             js.push('{');
             let mut prev_tok: Option<&[u8]> = None;
             let mut prev = 0;
@@ -407,7 +452,7 @@ pub fn build_into(
                     js.push_str("\":[");
                     prev_tok = Some(text);
                     prev = 0;
-                    for (j, &id) in ids.iter().enumerate() {
+                    for (j, id) in ids.iter().enumerate() {
                         if j > 0 {
                             js.push(',');
                         }
@@ -415,7 +460,7 @@ pub fn build_into(
                         prev = id;
                     }
                 } else {
-                    for &id in ids.iter() {
+                    for id in ids.iter() {
                         js.push(',');
                         push_num(&mut js, id - prev);
                         prev = id;
@@ -644,6 +689,23 @@ mod tests {
         let blocks = files.keys().filter(|k| k.starts_with("search/t")).count();
         let total: usize = docs.iter().flat_map(|d| &d.sections).map(|s| s.title.len() + s.text.len()).sum();
         assert!(blocks > 1 && blocks <= total / TEXT_BLOCK + 1, "{blocks} blocks for {total} bytes");
+    }
+
+    #[test]
+    fn compact_ids_round_trip() {
+        let mut ids = Ids::default();
+        let want = [0u32, 0, 1, 127, 128, 300, 300, 16_383, 16_384, 2_000_000, 4_000_000_000];
+        for id in want {
+            ids.push(id);
+        }
+        let mut dedup = want.to_vec();
+        dedup.dedup();
+        assert_eq!(ids.iter().collect::<Vec<_>>(), dedup);
+        assert_eq!(ids.len as usize, dedup.len());
+        let mut one = Ids::default();
+        one.push(5);
+        assert_eq!(one.iter().collect::<Vec<_>>(), [5]);
+        assert_eq!(one.bytes.len(), 1);
     }
 
     #[test]
