@@ -255,6 +255,9 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
     // page takes it, and large sites do not hold every chapter twice.
     let full_page = tera.as_ref().is_some_and(|t| t.contains_template("full.html"))
         && site.chapters.len() <= FULL_PAGE_MAX_CHAPTERS;
+    // Links with an anchor (`x.md#id`) need each target's ids after the pass; without any (a
+    // quick look at the sources), a page takes its chapter's contents list and ids are not kept.
+    let anchored = all.par_iter().any(|c| c.body.contains(".md#"));
     let precompress_on = cfg.build.precompress;
     // Hands a file to the stager (with its `.gz` copy), or gives it back to keep in memory.
     let emit = |stager: Option<&Stager>, path: &str, bytes: Vec<u8>| -> Result<Emitted> {
@@ -293,13 +296,17 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
                         r.html.push('\n');
                     }
                 }
-                r.ids = html_ids(&r.html);
+                if anchored {
+                    r.ids = html_ids(&r.html);
+                }
                 r
             });
             let page = match (&mut r, &tera, &th) {
                 (Ok(r), Some(tera), Some(th)) if k >= offset => {
                     let i = k - offset;
                     let content = if full_page { r.html.clone() } else { std::mem::take(&mut r.html) };
+                    let keep_toc = full_page || anchored;
+                    let toc = if keep_toc { r.toc.clone() } else { std::mem::take(&mut r.toc) };
                     let page = PageView {
                         title: ch.front.title.clone(),
                         summary: ch.front.summary.clone(),
@@ -308,12 +315,12 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
                         slug: ch.slug.clone(),
                         number: i + 1,
                         content,
-                        toc: r.toc.clone(),
+                        toc,
                         prev: if i > 0 { Some(links[i - 1].clone()) } else { None },
                         next: links.get(i + 1).cloned(),
                         key_figures: Vec::new(),
                         data: ch.front.data.clone().map(serde_json::Value::Object).unwrap_or_default(),
-                        description: describe(&ch.front.summary, &r.excerpt),
+                        description: describe(&ch.front.summary, &std::mem::take(&mut r.excerpt)),
                         chapters: Vec::new(),
                     };
                     let tpl = ch.front.template.as_deref().unwrap_or("chapter.html");
