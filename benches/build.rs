@@ -295,6 +295,7 @@ fn stages() {
         sources: None,
         datasets: Vec::new(),
         generator: "baipi bench",
+        search: true,
         live_reload: None,
     };
     let figures: BTreeMap<String, (String, String)> =

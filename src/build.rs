@@ -163,6 +163,7 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
         chapters: links.clone(),
         datasets,
         generator: concat!("baipi ", env!("CARGO_PKG_VERSION")),
+        search: cfg.build.search,
         live_reload: site.live_reload.clone(),
     };
     // Converted once; tera values are shared (reference-counted) by both engines.
@@ -206,7 +207,10 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
     known.extend(site.chapters.iter().map(|c| format!("{}/index.html", c.slug)));
     known.extend(site.computed.iter().flat_map(|c| [format!("data/{}.csv", c.name), format!("data/{}.json", c.name)]));
     known.extend(figures.iter().flat_map(|f| [format!("figures/{}.svg", f.id), format!("figures/{}.csv", f.id)]));
-    known.extend(["search/index.html", "full/index.html"].map(String::from));
+    known.insert("full/index.html".to_string());
+    if cfg.build.search {
+        known.insert("search/index.html".to_string());
+    }
     if let Some(th) = &th {
         known.extend(th.statics.keys().cloned());
         known.extend(th.fingerprints.values().cloned());
@@ -455,7 +459,7 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
     let emit = |path: &str, bytes: Vec<u8>| emit(stager, path, bytes);
     lap("cover");
     // Search: the index and its page.
-    if tera.contains_template("search.html") {
+    if cfg.build.search && tera.contains_template("search.html") {
         let pages: Vec<(&Chapter, &str)> = site
             .index
             .iter()

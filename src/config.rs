@@ -31,12 +31,25 @@ struct RawConfig {
 }
 
 /// How the output is written.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct BuildConfig {
     /// Write a `.gz` copy next to every text file (for `gzip_static`).
     #[serde(default)]
     pub precompress: bool,
+    /// Build the full-text search index and page (on unless turned off).
+    #[serde(default = "yes")]
+    pub search: bool,
+}
+
+impl Default for BuildConfig {
+    fn default() -> Self {
+        BuildConfig { precompress: false, search: true }
+    }
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn default_language() -> String {

@@ -43,6 +43,8 @@ pub struct SiteView {
     pub sources: Option<ChapterLink>,
     pub datasets: Vec<DatasetLink>,
     pub generator: &'static str,
+    /// Whether the site has its search page (`[build] search`).
+    pub search: bool,
     /// The live-reload script's URL under `baipi serve`; `None` (null) in built sites.
     pub live_reload: Option<String>,
 }

@@ -1820,3 +1820,21 @@ fn anchors_to_figures_and_html_ids_resolve() {
     let e = stderr(&baipi(s.path(), &["build"]));
     assert!(e.contains("content/03-c.md:5:2: error: link to `02-b.md#mark-2`"), "{e}");
 }
+
+/// `[build] search = false` leaves out the search index, its page and the search box (like
+/// Zola's `build_search_index`); the rest of the site is unchanged, and nothing links to the
+/// missing page.
+#[test]
+fn search_can_be_turned_off() {
+    let on = site(&["basic"]);
+    let off = site(&["basic"]);
+    let toml = read(&off.path().join("site.toml"));
+    std::fs::write(off.path().join("site.toml"), format!("{toml}\n[build]\nsearch = false\n")).unwrap();
+    let (a, b) = (build(on.path(), &[]), build(off.path(), &[]));
+    assert!(a.join("search/index.html").exists() && a.join("search/meta.json").exists());
+    assert!(!b.join("search").exists());
+    let page = read(&b.join("first/index.html"));
+    assert!(!page.contains("search/") && !page.contains("search-mini"), "{page}");
+    assert!(read(&a.join("first/index.html")).contains("search-mini"));
+    assert_eq!(files_of(&a).iter().filter(|(f, _)| !f.starts_with("search/")).count(), files_of(&b).len());
+}
