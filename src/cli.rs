@@ -172,13 +172,14 @@ pub struct Built {
     pub out: Output,
     /// Loading and rendering warnings.
     pub warnings: Vec<Diagnostic>,
-    /// Numbers in prose that match no data (`check` lists them; `build` counts them).
-    pub facts: Vec<Diagnostic>,
+    /// How many numbers in prose match no data (`check` lists them; `build` counts them).
+    pub facts: usize,
     pub timings: Timings,
 }
 
-/// Loads the site; returns it with every warning (loading and fact-checking).
-pub fn load(root: &Path, opts: &Options, timings: &mut Timings) -> Result<(site::Site, Vec<Diagnostic>)> {
+/// Loads the site; returns it with its warnings and the number of figures in prose that match
+/// no data (counted, not listed: `check` lists them).
+pub fn load(root: &Path, opts: &Options, timings: &mut Timings) -> Result<(site::Site, Vec<Diagnostic>, usize)> {
     let t = Instant::now();
     let mut sink = Sink::default();
     let site = site::load(root, opts, &mut sink)?;
@@ -186,13 +187,11 @@ pub fn load(root: &Path, opts: &Options, timings: &mut Timings) -> Result<(site:
     let site = site.ok_or_else(|| Error::Input(sink.items.clone()))?;
     timings.load = t.elapsed();
     let t = Instant::now();
-    let mut warnings: Vec<Diagnostic> = sink.items.into_iter().filter(|d| d.severity == Severity::Warning).collect();
+    let warnings: Vec<Diagnostic> = sink.items.into_iter().filter(|d| d.severity == Severity::Warning).collect();
     // Prose is fact-checked when the site has data to check it against.
-    if !site.datasets.is_empty() {
-        warnings.extend(crate::factcheck::check_site(&site));
-    }
+    let facts = if site.datasets.is_empty() { 0 } else { crate::factcheck::count_site(&site) };
     timings.factcheck = t.elapsed();
-    Ok((site, warnings))
+    Ok((site, warnings, facts))
 }
 
 /// Loads, fact-checks and renders the site into memory (shared by `build` and `serve`).
@@ -203,9 +202,7 @@ pub fn render_site(root: &Path, opts: &Options) -> Result<Built> {
 /// As [`render_site`], writing the bulk of the site through `stager` while rendering.
 pub fn render_site_into(root: &Path, opts: &Options, stager: Option<&crate::build::Stager>) -> Result<Built> {
     let mut timings = Timings::default();
-    let (site, loaded) = load(root, opts, &mut timings)?;
-    let (facts, mut warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
-        loaded.into_iter().partition(|d| d.message.contains("matches no data"));
+    let (site, mut warnings, facts) = load(root, opts, &mut timings)?;
     let t = Instant::now();
     let out = crate::build::render_into(&site, stager)?;
     timings.render = t.elapsed();
@@ -232,8 +229,8 @@ fn build(root: &Path, output_dir: Option<&Path>, base_url: Option<String>, draft
     let written = stager.commit(&built.out)?;
     built.timings.write = t.elapsed();
     print_warnings(&built.warnings);
-    if !built.facts.is_empty() {
-        let n = built.facts.len();
+    if built.facts > 0 {
+        let n = built.facts;
         eprintln!(
             "warning: {n} number{} typed in prose match no data; run `baipi check` to see where",
             if n == 1 { "" } else { "s" }

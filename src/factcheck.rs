@@ -225,6 +225,43 @@ pub fn scan(text: &str) -> Vec<Token> {
     out
 }
 
+/// Whether a number typed in `body` needs no warning: marked free (`3{# free #}` or in
+/// `free_numbers`), or a value of the data (`24万` also as 24).
+fn accepted(body: &str, t: &Token, free: &[String], has: &dyn Fn(Dec) -> bool) -> bool {
+    let end = t.offset + t.text.len();
+    let after = body[end..].trim_start_matches(' ');
+    if after.starts_with("{#") {
+        // Only a short comment right after the number can mark it free (bounded look-ahead).
+        let near = &after[..floor_boundary(after, 100)];
+        if let Some(close) = near.find("#}")
+            && near[..close].contains("free")
+        {
+            return true;
+        }
+    }
+    if free.iter().any(|f| f == &t.text) {
+        return true;
+    }
+    let bare = (t.text.ends_with('万') || t.text.ends_with('亿'))
+        .then(|| Dec::parse(t.text.trim_end_matches(['万', '亿'])))
+        .flatten();
+    has(t.value) || bare.is_some_and(has)
+}
+
+/// How many numbers of a site's chapters match no data: what [`check_site`] reports, counted
+/// without building a message for each (all of them, not only the first of each file).
+pub fn count_site(site: &crate::site::Site) -> usize {
+    use rayon::prelude::*;
+    let mut values: Vec<Dec> = candidates(&site.data).into_iter().map(|c| c.value).collect();
+    values.sort_unstable();
+    let has = |v: Dec| values.binary_search(&v).is_ok();
+    let chapters: Vec<&crate::content::Chapter> = site.index.iter().chain(&site.chapters).collect();
+    chapters
+        .par_iter()
+        .map(|ch| scan(&mask(&ch.body)).iter().filter(|t| !accepted(&ch.body, t, &ch.front.free_numbers, &has)).count())
+        .sum()
+}
+
 /// Checks one chapter body; returns warnings located in `file`.
 ///
 /// `body` is the raw body (before evaluation) starting at `body_line` of the file.
@@ -245,24 +282,7 @@ pub fn check(file: &str, body: &str, body_line: usize, free: &[String], cands: &
     let mut out = Vec::new();
     let mut unlisted = 0usize;
     for t in scan(&masked) {
-        let end = t.offset + t.text.len();
-        let after = body[end..].trim_start_matches(' ');
-        if after.starts_with("{#") {
-            // Only a short comment right after the number can mark it free (bounded look-ahead).
-            let near = &after[..floor_boundary(after, 100)];
-            if let Some(close) = near.find("#}")
-                && near[..close].contains("free")
-            {
-                continue;
-            }
-        }
-        if free.iter().any(|f| f == &t.text) {
-            continue;
-        }
-        let bare = (t.text.ends_with('万') || t.text.ends_with('亿'))
-            .then(|| Dec::parse(t.text.trim_end_matches(['万', '亿'])))
-            .flatten();
-        if has(t.value) || bare.is_some_and(has) {
+        if accepted(body, &t, free, &has) {
             continue;
         }
         if out.len() >= MAX_WARNINGS_PER_FILE {
