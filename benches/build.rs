@@ -270,34 +270,8 @@ fn stages() {
     );
 
     let bp = &site.config.base_path;
-    let links: Vec<theme::ChapterLink> = site
-        .chapters
-        .iter()
-        .enumerate()
-        .map(|(i, c)| theme::ChapterLink {
-            title: c.front.title.clone(),
-            url: format!("{bp}{}/", c.slug),
-            summary: c.front.summary.clone(),
-            number: i + 1,
-            slug: c.slug.clone(),
-        })
-        .collect();
-    // The data page's dataset list is left empty: chapter.html does not show it.
-    let site_view = theme::SiteView {
-        title: site.config.title.clone(),
-        description: site.config.description.clone(),
-        language: site.config.language.clone(),
-        base_url: site.config.base_url.clone(),
-        base_path: bp.clone(),
-        publication: site.config.publication.clone(),
-        chapters: links.clone(),
-        chapter_count: links.len(),
-        sources: None,
-        datasets: Vec::new(),
-        generator: "baipi bench",
-        search: true,
-        live_reload: None,
-    };
+    let site_view = build::site_view(&site);
+    let links = &site_view.chapters;
     let figures: BTreeMap<String, (String, String)> =
         (1..=N).map(|i| (format!("c{i}"), ("<figure></figure>".to_string(), "图".to_string()))).collect();
     let prose = Prose::new(
@@ -337,7 +311,7 @@ fn stages() {
     );
 
     let by_rel: HashMap<&str, &str> =
-        site.chapters.iter().zip(&links).map(|(c, l)| (c.rel.as_str(), l.url.as_str())).collect();
+        site.chapters.iter().zip(links).map(|(c, l)| (c.rel.as_str(), l.url.as_str())).collect();
     let resolve = |dest: &str| {
         let (p, a) = dest.split_once('#').map(|(p, a)| (p, Some(a))).unwrap_or((dest, None));
         by_rel.get(p).map(|u| a.map(|a| format!("{u}#{a}")).unwrap_or_else(|| u.to_string()))

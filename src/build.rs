@@ -100,22 +100,8 @@ fn list(items: &[&str], n: usize) -> String {
 /// The whole-paper page is made for sites up to this many chapters.
 pub const FULL_PAGE_MAX_CHAPTERS: usize = 300;
 
-/// Renders the whole site into memory.
-pub fn render(site: &Site) -> Result<Output> {
-    render_into(site, None)
-}
-
-/// Renders the site; with a stager, the bulk of it (chapter pages, search index) is written
-/// while rendering instead of being held in memory, and only the rest is left in `files`.
-/// Nothing is final until the caller commits the stager.
-pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
-    let mut stages = Vec::new();
-    let mut clock = std::time::Instant::now();
-    let mut lap = |name: &'static str| {
-        let now = std::time::Instant::now();
-        stages.push((name, now - clock));
-        clock = now;
-    };
+/// What templates see as `site`: the configuration, every chapter's link and every dataset's.
+pub fn site_view(site: &Site) -> SiteView {
     let cfg = &site.config;
     let bp = &cfg.base_path;
     let links: Vec<ChapterLink> = site
@@ -146,7 +132,7 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
             file: d.file.clone(),
         })
         .collect();
-    let site_view = SiteView {
+    SiteView {
         title: cfg.title.clone(),
         description: cfg.description.clone(),
         language: cfg.language.clone(),
@@ -160,12 +146,34 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
             .zip(&links)
             .find(|(c, _)| c.front.template.as_deref() == Some("sources.html"))
             .map(|(_, l)| l.clone()),
-        chapters: links.clone(),
+        chapters: links,
         datasets,
         generator: concat!("baipi ", env!("CARGO_PKG_VERSION")),
         search: cfg.build.search,
         live_reload: site.live_reload.clone(),
+    }
+}
+
+/// Renders the whole site into memory.
+pub fn render(site: &Site) -> Result<Output> {
+    render_into(site, None)
+}
+
+/// Renders the site; with a stager, the bulk of it (chapter pages, search index) is written
+/// while rendering instead of being held in memory, and only the rest is left in `files`.
+/// Nothing is final until the caller commits the stager.
+pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
+    let mut stages = Vec::new();
+    let mut clock = std::time::Instant::now();
+    let mut lap = |name: &'static str| {
+        let now = std::time::Instant::now();
+        stages.push((name, now - clock));
+        clock = now;
     };
+    let cfg = &site.config;
+    let bp = &cfg.base_path;
+    let site_view = site_view(site);
+    let links = &site_view.chapters;
     // Converted once; tera values are shared (reference-counted) by both engines.
     let site_value = tera::Value::from_serializable(&site_view);
     let data_value = tera::Value::from_serializable(&site.data);
@@ -185,7 +193,7 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
     // Figures: resolve every chart spec, number them across the paper, render SVG. A chart that
     // failed is reported once; figure() still knows its id, so prose using it adds no noise.
     let figures = match &th {
-        Some(th) => sink.take(build_figures(site, th, &links))?.unwrap_or_default(),
+        Some(th) => sink.take(build_figures(site, th, links))?.unwrap_or_default(),
         None => Vec::new(),
     };
     let mut fig_html: BTreeMap<String, (String, String)> = site
@@ -464,18 +472,14 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
             .index
             .iter()
             .map(|c| (c, bp.as_str()))
-            .chain(site.chapters.iter().zip(&links).map(|(c, l)| (c, l.url.as_str())))
+            .chain(site.chapters.iter().zip(links).map(|(c, l)| (c, l.url.as_str())))
             .collect();
         let docs: Vec<crate::search::Doc> = pages
             .par_iter()
             .zip(rendered.par_iter_mut())
             .filter_map(|((ch, url), r)| {
                 // The sections are not needed after this: taken, not copied.
-                let sections: Vec<crate::search::Section> = std::mem::take(&mut r.as_mut()?.sections)
-                    .into_iter()
-                    .filter(|sec| !sec.text.is_empty() || !sec.title.is_empty())
-                    .map(|sec| crate::search::Section { id: sec.id, title: sec.title, text: sec.text })
-                    .collect();
+                let sections = std::mem::take(&mut r.as_mut()?.sections);
                 (!sections.is_empty()).then(|| crate::search::Doc {
                     url: url.to_string(),
                     chapter: ch.front.title.clone(),
@@ -517,7 +521,7 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
             .chapters
             .iter()
             .zip(&rendered[offset..])
-            .zip(&links)
+            .zip(links)
             .filter_map(|((ch, r), l)| r.as_ref().map(|r| (ch, r, l)))
             .map(|(ch, r, l)| theme::FullChapter {
                 title: ch.front.title.clone(),
@@ -871,7 +875,8 @@ fn render_chapter(
         toc: r.toc,
         excerpt: describe("", &r.text),
         ids: Vec::new(),
-        // Kept until the search index is built: whitespace collapsed now, in exact-size strings.
+        // Kept until the search index is built: whitespace collapsed now, in exact-size strings,
+        // and empty sections left out.
         sections: r
             .sections
             .into_iter()
@@ -880,6 +885,7 @@ fn render_chapter(
                 title: sec.title.trim().to_string(),
                 id: sec.id,
             })
+            .filter(|sec| !sec.text.is_empty() || !sec.title.is_empty())
             .collect(),
         anchors,
         assets: assets.into_inner(),

@@ -29,12 +29,7 @@ pub struct Doc {
 }
 
 /// One section of a chapter: its heading's id (empty before the first heading), title, text.
-#[derive(Debug, Clone)]
-pub struct Section {
-    pub id: String,
-    pub title: String,
-    pub text: String,
-}
+pub use crate::markdown::Section;
 
 fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF)
@@ -145,21 +140,6 @@ fn word_key(w: &[u8]) -> Option<u64> {
         k |= (*b as u64) << (7 * i);
     }
     Some(k)
-}
-
-#[cfg(test)]
-fn key_text(k: u64, out: &mut String) {
-    out.clear();
-    if k & WORD != 0 {
-        let len = ((k >> 56) & 0xF) as usize;
-        for i in 0..len {
-            out.push(((k >> (7 * i)) & 0x7F) as u8 as char);
-        }
-    } else {
-        out.extend(
-            [(k >> 21) as u32, (k & 0x1F_FFFF) as u32].into_iter().filter(|&c| c != 0).filter_map(char::from_u32),
-        );
-    }
 }
 
 /// A token's text without allocating: up to 8 bytes inline (every keyed token), else borrowed.
@@ -580,13 +560,9 @@ mod tests {
         let text = "天河区ＷｅｂＶｉｓｉｏｎ竞赛 2021年6月 İstanbul ÆØÅ straße ΣΟΦΙΑ abcdefgh abcdefghi x1 党 ";
         let mut got = Vec::new();
         let mut words = Vec::new();
-        let mut s = String::new();
         for_each_token(
             &[text],
-            |k| {
-                key_text(k, &mut s);
-                got.push(s.clone());
-            },
+            |k| got.push(String::from_utf8(Tok::of_key(k).bytes().to_vec()).unwrap()),
             |w| words.push(w.to_string()),
         );
         assert!(words.iter().any(|w| w == "abcdefghi") && words.iter().any(|w| w == "straße"));

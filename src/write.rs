@@ -51,7 +51,7 @@ pub struct Stager {
 
 #[derive(Default)]
 struct State {
-    /// Folders that exist now: the old ones and the ones made.
+    /// Folders that exist now besides the old ones: made by this write (by whichever thread).
     dirs: HashSet<String>,
     /// Folders made by this write.
     made: Vec<PathBuf>,
@@ -81,8 +81,7 @@ impl Stager {
             return Err(Error::Io(format!("{}: the output folder exists and is not a folder", dir.display())));
         }
         let old = OldTree::read(dir)?;
-        let mut state = State { dirs: old.dirs.iter().cloned().collect(), ..State::default() };
-        state.dirs.insert(String::new());
+        let mut state = State::default();
         let stager = Stager { dir: dir.to_path_buf(), old, state: Mutex::new(State::default()), committed: false };
         if !dir.exists() {
             let mut missing = Vec::new();
@@ -150,13 +149,14 @@ impl Stager {
     fn make_dirs(&self, rel: &str) -> Result<()> {
         let missing: Vec<&str> = {
             let st = self.lock();
-            if st.dirs.contains(rel) {
+            let exists = |d: &str| self.old.dirs.contains(d) || st.dirs.contains(d);
+            if exists(rel) {
                 return Ok(());
             }
             let mut missing = vec![rel];
             let mut p = rel;
             while let Some((parent, _)) = p.rsplit_once('/') {
-                if st.dirs.contains(parent) {
+                if exists(parent) {
                     break;
                 }
                 missing.push(parent);
