@@ -261,7 +261,12 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
                 format!("template `{tpl}` not found in theme `{}` or templates/", cfg.theme),
             )));
         }
-        tera.render(tpl, &ctx).map(String::into_bytes).map_err(|e| Error::one(theme::template_error(th, &e)))
+        // Rendered straight into bytes (what is written): `render` would check the UTF-8 of
+        // every page again. Sized for the chrome around the chapter's text.
+        let body: usize = page.content.len() + page.chapters.iter().map(|c| c.content.len()).sum::<usize>();
+        let mut out = Vec::with_capacity(body + body / 4 + 8192);
+        tera.render_to(tpl, &ctx, &mut out).map_err(|e| Error::one(theme::template_error(th, &e)))?;
+        Ok(out)
     };
     // A chapter's HTML is needed after its page only for the whole-paper page; otherwise the
     // page takes it, and large sites do not hold every chapter twice.
@@ -284,6 +289,19 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
         };
         Ok(Staged((bytes.len(), gz)))
     };
+
+    // The search index is built in the same pass: each chapter's text is tokenized and handed
+    // on as soon as it is rendered, so no chapter's text is held until the end.
+    let search_on = cfg.build.search && tera.as_ref().is_some_and(|t| t.contains_template("search.html"));
+    let search_files = std::sync::Mutex::new(Vec::new());
+    let search_failed = std::sync::Mutex::new(None);
+    let search_emit = |path: String, json: String| -> Result<()> {
+        let e = emit(stager, &path, json.into_bytes())?;
+        search_files.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((path, e));
+        Ok(())
+    };
+    let sizes: Vec<usize> = all.iter().map(|c| c.body.len()).collect();
+    let indexer = search_on.then(|| crate::search::Indexer::new(&sizes, &search_emit));
 
     // Chapters and their pages in parallel, in one pass: the page is rendered (and staged)
     // while the chapter is fresh, and only what later steps need is kept. Results, warnings and
@@ -345,6 +363,12 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
                 }
                 _ => None,
             };
+            if let (Some(ix), Ok(r)) = (&indexer, &mut r) {
+                let sections = std::mem::take(&mut r.sections);
+                if let Err(e) = ix.add(k, &sections) {
+                    search_failed.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get_or_insert(e);
+                }
+            }
             (r, w, local.items, page)
         })
         .collect();
@@ -462,39 +486,20 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
             None => {}
         }
     }
-    // A build that has already failed only renders on for its messages: nothing more is staged.
-    let stager = stager.filter(|_| !sink.has_errors());
-    let emit = |path: &str, bytes: Vec<u8>| emit(stager, path, bytes);
     lap("cover");
     // Search: the index and its page.
-    if cfg.build.search && tera.contains_template("search.html") {
-        let pages: Vec<(&Chapter, &str)> = site
+    if let Some(ix) = indexer {
+        if let Some(e) = search_failed.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) {
+            return Err(e);
+        }
+        let pages: Vec<(&str, &str)> = site
             .index
             .iter()
-            .map(|c| (c, bp.as_str()))
-            .chain(site.chapters.iter().zip(links).map(|(c, l)| (c, l.url.as_str())))
+            .map(|c| (bp.as_str(), c.front.title.as_str()))
+            .chain(site.chapters.iter().zip(links).map(|(c, l)| (l.url.as_str(), c.front.title.as_str())))
             .collect();
-        let docs: Vec<crate::search::Doc> = pages
-            .par_iter()
-            .zip(rendered.par_iter_mut())
-            .filter_map(|((ch, url), r)| {
-                // The sections are not needed after this: taken, not copied.
-                let sections = std::mem::take(&mut r.as_mut()?.sections);
-                (!sections.is_empty()).then(|| crate::search::Doc {
-                    url: url.to_string(),
-                    chapter: ch.front.title.clone(),
-                    sections,
-                })
-            })
-            .collect();
-        let kept = std::sync::Mutex::new(Vec::new());
-        crate::search::build_into(&docs, &|path, json| {
-            let e = emit(&path, json.into_bytes())?;
-            kept.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((path, e));
-            Ok(())
-        })?;
-        drop(docs);
-        for (path, e) in kept.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) {
+        ix.finish(&pages)?;
+        for (path, e) in search_files.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) {
             match e {
                 Kept(bytes) => {
                     out.files.insert(path, bytes);

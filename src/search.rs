@@ -263,14 +263,17 @@ impl std::hash::Hasher for Mix {
     }
 }
 
-/// Postings of a run of consecutive documents: token → ascending document ids.
+/// The postings one thread has gathered: token → the chapters it is in.
+#[derive(Default)]
 struct Postings {
     keys: FastMap<u64, Ids>,
     words: FastMap<String, Ids>,
 }
 
-/// Ascending chapter numbers, stored as LEB128 deltas (most take one byte: a large site's
-/// postings fit in a third of the memory of a `Vec<u32>`).
+/// Chapter numbers in the order they were added (each once), stored as LEB128 zigzag steps
+/// from the one before. A thread takes chapters mostly in ascending order, so nearly every step
+/// is small and positive and takes one byte; the rare step back (after the thread took work from
+/// another) takes a few. The lists are sorted when the shards are written.
 #[derive(Default)]
 struct Ids {
     /// The last id pushed, plus one (0: none yet): a repeat within a chapter is seen without
@@ -285,8 +288,9 @@ impl Ids {
         if self.last == id + 1 {
             return;
         }
-        // The first id as it is, the others as the step from the one before.
-        let mut d = if self.last == 0 { id } else { id - (self.last - 1) };
+        let prev = i64::from(self.last.saturating_sub(1));
+        let step = i64::from(id) - if self.last == 0 { 0 } else { prev };
+        let mut d = ((step << 1) ^ (step >> 63)) as u64;
         loop {
             let b = (d & 0x7F) as u8;
             d >>= 7;
@@ -300,51 +304,46 @@ impl Ids {
         self.len += 1;
     }
 
-    /// The ids, in order.
+    /// The ids, in the order they were pushed.
     fn iter(&self) -> impl Iterator<Item = u32> + '_ {
         let mut i = 0;
-        let mut id = 0u32;
-        let mut first = true;
+        let mut id = 0i64;
         std::iter::from_fn(move || {
             if i >= self.bytes.len() {
                 return None;
             }
-            let (mut d, mut shift) = (0u32, 0);
+            let (mut d, mut shift) = (0u64, 0);
             while let Some(&b) = self.bytes.get(i) {
                 i += 1;
-                d |= u32::from(b & 0x7F) << shift;
+                d |= u64::from(b & 0x7F) << shift;
                 shift += 7;
                 if b & 0x80 == 0 {
                     break;
                 }
             }
-            id = if first { d } else { id + d };
-            first = false;
-            Some(id)
+            id += (d >> 1) as i64 ^ -((d & 1) as i64);
+            Some(id as u32)
         })
     }
 }
 
-fn postings(docs: &[Doc], first: usize) -> Postings {
-    let mut p = Postings { keys: FastMap::default(), words: FastMap::default() };
-    for (i, d) in docs.iter().enumerate() {
-        let id = (first + i) as u32;
-        for sec in &d.sections {
+impl Postings {
+    fn add(&mut self, id: u32, sections: &[Section]) {
+        for sec in sections {
             for_each_token(
                 &[&sec.title, &sec.text],
-                |k| p.keys.entry(k).or_default().push(id),
-                |w| match p.words.get_mut(w) {
+                |k| self.keys.entry(k).or_default().push(id),
+                |w| match self.words.get_mut(w) {
                     Some(ids) => ids.push(id),
                     None => {
                         let mut ids = Ids::default();
                         ids.push(id);
-                        p.words.insert(w.to_string(), ids);
+                        self.words.insert(w.to_string(), ids);
                     }
                 },
             );
         }
     }
-    p
 }
 
 fn push_num(js: &mut String, n: u32) {
@@ -364,159 +363,195 @@ fn push_num(js: &mut String, n: u32) {
     }
 }
 
-/// Bytes of section text after which a text file ends (at the end of a chapter).
+/// Bytes of chapter source after which a text file ends (at the end of a chapter). Blocks are
+/// cut by the sources' sizes, known before anything is rendered, so that a block's file can be
+/// written as soon as its last chapter is rendered.
 const TEXT_BLOCK: usize = 48 * 1024;
 
-/// Builds the index files: relative path → JSON text.
+type Emit<'a> = &'a (dyn Fn(String, String) -> crate::diagnostics::Result<()> + Sync);
+
+/// Builds the index while the chapters are rendered, from any thread: each chapter's sections
+/// are tokenized into the postings of the thread that rendered it (so no section text is kept),
+/// and each text file is handed to `emit` as soon as its last chapter is in. [`Indexer::finish`]
+/// writes the shards and `meta.json`. The files do not depend on the number of threads or on
+/// the order in which chapters are added.
+pub struct Indexer<'a> {
+    /// Chapters of each text block, in order.
+    blocks: Vec<std::ops::Range<usize>>,
+    block_of: Vec<u32>,
+    /// Per block: the JSON of its chapters added so far, and how many are still to come.
+    pending: Vec<std::sync::Mutex<(Vec<String>, usize)>>,
+    /// One set of postings per thread of the pool (the lock is never contended).
+    runs: Vec<std::sync::Mutex<Postings>>,
+    emit: Emit<'a>,
+}
+
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl<'a> Indexer<'a> {
+    /// An index of chapters whose sources have `sizes` bytes, handing files to `emit`.
+    pub fn new(sizes: &[usize], emit: Emit<'a>) -> Indexer<'a> {
+        let mut blocks: Vec<std::ops::Range<usize>> = Vec::new();
+        let mut size = 0;
+        for (i, n) in sizes.iter().enumerate() {
+            match blocks.last_mut() {
+                Some(g) if size < TEXT_BLOCK => g.end = i + 1,
+                _ => {
+                    blocks.push(i..i + 1);
+                    size = 0;
+                }
+            }
+            size += n;
+        }
+        let block_of = blocks.iter().enumerate().flat_map(|(b, g)| std::iter::repeat_n(b as u32, g.len())).collect();
+        let pending = blocks.iter().map(|g| std::sync::Mutex::new((vec![String::new(); g.len()], g.len()))).collect();
+        let runs = (0..rayon::current_num_threads().max(1)).map(|_| Default::default()).collect();
+        Indexer { blocks, block_of, pending, runs, emit }
+    }
+
+    /// Adds chapter `id` (its place in `sizes`) with its sections; each chapter once.
+    pub fn add(&self, id: usize, sections: &[Section]) -> crate::diagnostics::Result<()> {
+        let run = rayon::current_thread_index().unwrap_or(0) % self.runs.len();
+        lock(&self.runs[run]).add(id as u32, sections);
+        let json = |s: &str| serde_json::to_string(s).unwrap_or_default();
+        let mut texts = String::from("[");
+        for (k, sec) in sections.iter().enumerate() {
+            texts.push_str(if k == 0 { "[" } else { ",[" });
+            texts.push_str(&json(&if sec.id.is_empty() { String::new() } else { format!("#{}", sec.id) }));
+            texts.push(',');
+            texts.push_str(&json(&sec.title));
+            texts.push(',');
+            texts.push_str(&json(&sec.text));
+            texts.push(']');
+        }
+        texts.push(']');
+        let b = self.block_of[id] as usize;
+        let done = {
+            let mut p = lock(&self.pending[b]);
+            p.0[id - self.blocks[b].start] = texts;
+            p.1 -= 1;
+            if p.1 > 0 {
+                return Ok(());
+            }
+            std::mem::take(&mut p.0)
+        };
+        let mut file = String::with_capacity(done.iter().map(|t| t.len() + 1).sum::<usize>() + 2);
+        file.push('[');
+        for (n, t) in done.iter().enumerate() {
+            if n > 0 {
+                file.push(',');
+            }
+            file.push_str(t);
+        }
+        file.push(']');
+        (self.emit)(format!("search/t{b}.json"), inert(file))
+    }
+
+    /// Writes the shards and `meta.json`; `pages` are the chapters' (URL, title), in order.
+    pub fn finish(self, pages: &[(&str, &str)]) -> crate::diagnostics::Result<()> {
+        use rayon::prelude::*;
+        let runs: Vec<Postings> =
+            self.runs.into_iter().map(|r| r.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)).collect();
+        let total: usize =
+            runs.iter().flat_map(|r| r.keys.values().chain(r.words.values())).map(|ids| ids.len as usize).sum();
+        // About 8,000 postings a shard, a power of two between 1 and 256.
+        let shards = (total / 8000).clamp(1, 256).next_power_of_two() as u32;
+        // Every (token, ids) goes to its shard; the token text decides both the shard and the order.
+        let mut buckets: Vec<Vec<(Tok, &Ids)>> = vec![Vec::new(); shards as usize];
+        for run in &runs {
+            for (k, ids) in &run.keys {
+                let tok = Tok::of_key(*k);
+                buckets[shard_of_bytes(tok.bytes(), shards) as usize].push((tok, ids));
+            }
+            for (w, ids) in &run.words {
+                buckets[shard_of(w, shards) as usize].push((Tok::Rare(w), ids));
+            }
+        }
+        let emit = self.emit;
+        buckets.into_par_iter().enumerate().try_for_each(|(i, mut b)| {
+            b.sort_unstable_by(|x, y| x.0.bytes().cmp(y.0.bytes()));
+            let mut js = String::with_capacity(
+                b.iter().map(|e| e.0.bytes().len() + 4 + 4 * e.1.len as usize).sum::<usize>() + 2,
+            );
+            js.push('{');
+            let mut ids: Vec<u32> = Vec::new();
+            let mut k = 0;
+            while k < b.len() {
+                // One token: its lists from every thread, merged.
+                let text = b[k].0.bytes();
+                ids.clear();
+                while k < b.len() && b[k].0.bytes() == text {
+                    ids.extend(b[k].1.iter());
+                    k += 1;
+                }
+                ids.sort_unstable();
+                if js.len() > 1 {
+                    js.push(',');
+                }
+                // Tokens are letters, digits and CJK characters: nothing to escape.
+                js.push('"');
+                js.push_str(std::str::from_utf8(text).unwrap_or_default());
+                js.push_str("\":[");
+                let mut prev = 0;
+                for (j, &id) in ids.iter().enumerate() {
+                    if j > 0 {
+                        js.push(',');
+                    }
+                    push_num(&mut js, id - prev);
+                    prev = id;
+                }
+                js.push(']');
+            }
+            js.push('}');
+            emit(format!("search/s{i}.json"), inert(js))
+        })?;
+        drop(runs);
+        // meta.json: {"v": 2, "shards": S, "pages": [[url, chapter title, block, index in block]]},
+        // a page's number being its place in `pages` (what the postings hold).
+        let json = |s: &str| serde_json::to_string(s).unwrap_or_default();
+        let mut meta = String::with_capacity(pages.len() * 64 + 40);
+        meta.push_str("{\"v\":2,\"shards\":");
+        push_num(&mut meta, shards);
+        meta.push_str(",\"pages\":[");
+        for (n, (url, title)) in pages.iter().enumerate() {
+            let b = self.block_of.get(n).copied().unwrap_or_default() as usize;
+            meta.push_str(if n == 0 { "[" } else { ",[" });
+            meta.push_str(&json(url));
+            meta.push(',');
+            meta.push_str(&json(title));
+            meta.push(',');
+            push_num(&mut meta, b as u32);
+            meta.push(',');
+            push_num(&mut meta, (n - self.blocks.get(b).map_or(0, |g| g.start)) as u32);
+            meta.push(']');
+        }
+        meta.push_str("]}");
+        emit("search/meta.json".to_string(), inert(meta))
+    }
+}
+
+/// Builds the index files of `docs`: relative path → JSON text.
 pub fn build(docs: &[Doc]) -> BTreeMap<String, String> {
     let files = std::sync::Mutex::new(BTreeMap::new());
     let _ = build_into(docs, &|path, json| {
-        files.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(path, json);
+        lock(&files).insert(path, json);
         Ok(())
     });
     files.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// Builds the index files, handing each (relative path, JSON text) to `emit` as soon as it is
-/// made, from any thread, so that a large index is never held whole; stops at the first error
-/// `emit` returns.
-///
-/// Documents are tokenized in parallel, in fixed runs, each run into its own hashed postings;
-/// the runs' lists are joined in document order and each shard sorts its tokens by text. So the
-/// bytes do not depend on the number of threads.
-pub fn build_into(
-    docs: &[Doc],
-    emit: &(dyn Fn(String, String) -> crate::diagnostics::Result<()> + Sync),
-) -> crate::diagnostics::Result<()> {
+/// Builds the index files of `docs` in parallel, handing each (relative path, JSON text) to
+/// `emit` as soon as it is made; stops at the first error `emit` returns.
+pub fn build_into(docs: &[Doc], emit: Emit<'_>) -> crate::diagnostics::Result<()> {
     use rayon::prelude::*;
-    // Runs of at least 128 chapters, one per thread (each run repeats the vocabulary, so fewer
-    // runs hold less memory; the output does not depend on how the chapters are split).
-    let run_len = docs.len().div_ceil(rayon::current_num_threads()).max(128);
-    let runs: Vec<Postings> =
-        docs.par_chunks(run_len).enumerate().map(|(r, chunk)| postings(chunk, r * run_len)).collect();
-    let total: usize =
-        runs.iter().flat_map(|r| r.keys.values().chain(r.words.values())).map(|ids| ids.len as usize).sum();
-    // About 8,000 postings a shard, a power of two between 1 and 256.
-    let shards = (total / 8000).clamp(1, 256).next_power_of_two() as u32;
-    // Every (token, run, ids) goes to its shard; the token text decides both the shard and the order.
-    let mut buckets: Vec<Vec<(Tok, usize, &Ids)>> = vec![Vec::new(); shards as usize];
-    for (r, run) in runs.iter().enumerate() {
-        for (k, ids) in &run.keys {
-            let tok = Tok::of_key(*k);
-            buckets[shard_of_bytes(tok.bytes(), shards) as usize].push((tok, r, ids));
-        }
-        for (w, ids) in &run.words {
-            buckets[shard_of(w, shards) as usize].push((Tok::Rare(w), r, ids));
-        }
-    }
-    let shard_files: Vec<crate::diagnostics::Result<()>> = buckets
-        .into_par_iter()
-        .enumerate()
-        .map(|(i, mut b)| {
-            b.sort_unstable_by(|x, y| x.0.bytes().cmp(y.0.bytes()).then(x.1.cmp(&y.1)));
-            let mut js = String::with_capacity(
-                b.iter().map(|e| e.0.bytes().len() + 4 + 4 * e.2.len as usize).sum::<usize>() + 2,
-            );
-            js.push('{');
-            let mut prev_tok: Option<&[u8]> = None;
-            let mut prev = 0;
-            for (tok, _, ids) in &b {
-                let text = tok.bytes();
-                if prev_tok != Some(text) {
-                    if prev_tok.is_some() {
-                        js.push_str("],");
-                    }
-                    // Tokens are letters, digits and CJK characters: nothing to escape.
-                    js.push('"');
-                    js.push_str(std::str::from_utf8(text).unwrap_or_default());
-                    js.push_str("\":[");
-                    prev_tok = Some(text);
-                    prev = 0;
-                    for (j, id) in ids.iter().enumerate() {
-                        if j > 0 {
-                            js.push(',');
-                        }
-                        push_num(&mut js, id - prev);
-                        prev = id;
-                    }
-                } else {
-                    for id in ids.iter() {
-                        js.push(',');
-                        push_num(&mut js, id - prev);
-                        prev = id;
-                    }
-                }
-            }
-            if prev_tok.is_some() {
-                js.push(']');
-            }
-            js.push('}');
-            emit(format!("search/s{i}.json"), inert(js))
-        })
-        .collect();
-    shard_files.into_iter().collect::<crate::diagnostics::Result<()>>()?;
-    // meta.json: {"v": 2, "shards": S, "pages": [[url, chapter title, block, index in block]]},
-    // a page's number being its place in `pages` (what the postings hold).
-    // t<block>.json: per chapter of the block, its sections as [“#id” or “”, title, text].
-    // A block is a run of whole chapters with at least TEXT_BLOCK bytes of text (the last may
-    // have less): one file per chapter would be 10,000 files on a large site, most of them tiny.
-    // The postings are all in the shard files now.
-    drop(runs);
-    let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
-    let mut size = 0;
-    for (i, d) in docs.iter().enumerate() {
-        match groups.last_mut() {
-            Some(g) if size < TEXT_BLOCK => g.end = i + 1,
-            _ => {
-                groups.push(i..i + 1);
-                size = 0;
-            }
-        }
-        size += d.sections.iter().map(|s| s.title.len() + s.text.len()).sum::<usize>();
-    }
-    let json = |s: &str| serde_json::to_string(s).unwrap_or_default();
-    let parts: Vec<crate::diagnostics::Result<String>> = groups
-        .par_iter()
-        .enumerate()
-        .map(|(block, g)| {
-            let mut meta = String::new();
-            let mut texts = String::from("[");
-            for (n, d) in docs[g.clone()].iter().enumerate() {
-                meta.push_str(",[");
-                meta.push_str(&json(&d.url));
-                meta.push(',');
-                meta.push_str(&json(&d.chapter));
-                meta.push(',');
-                push_num(&mut meta, block as u32);
-                meta.push(',');
-                push_num(&mut meta, n as u32);
-                meta.push(']');
-                texts.push_str(if n == 0 { "[" } else { ",[" });
-                for (k, sec) in d.sections.iter().enumerate() {
-                    texts.push_str(if k == 0 { "[" } else { ",[" });
-                    texts.push_str(&json(&if sec.id.is_empty() { String::new() } else { format!("#{}", sec.id) }));
-                    texts.push(',');
-                    texts.push_str(&json(&sec.title));
-                    texts.push(',');
-                    texts.push_str(&json(&sec.text));
-                    texts.push(']');
-                }
-                texts.push(']');
-            }
-            texts.push(']');
-            emit(format!("search/t{block}.json"), inert(texts)).map(|()| meta)
-        })
-        .collect();
-    let parts = parts.into_iter().collect::<crate::diagnostics::Result<Vec<String>>>()?;
-    let mut meta = String::with_capacity(parts.iter().map(String::len).sum::<usize>() + 40);
-    meta.push_str("{\"v\":2,\"shards\":");
-    push_num(&mut meta, shards);
-    meta.push_str(",\"pages\":[");
-    for (k, m) in parts.iter().enumerate() {
-        meta.push_str(if k == 0 { &m[1..] } else { m });
-    }
-    meta.push_str("]}");
-    emit("search/meta.json".to_string(), inert(meta))
+    let sizes: Vec<usize> =
+        docs.iter().map(|d| d.sections.iter().map(|s| s.title.len() + s.text.len()).sum()).collect();
+    let ix = Indexer::new(&sizes, emit);
+    docs.par_iter().enumerate().try_for_each(|(i, d)| ix.add(i, &d.sections))?;
+    let pages: Vec<(&str, &str)> = docs.iter().map(|d| (d.url.as_str(), d.chapter.as_str())).collect();
+    ix.finish(&pages)
 }
 
 /// JSON with `<`, `>` and `&` written as `\u003c` … : the same data, but inert even if a
@@ -576,7 +611,7 @@ mod tests {
     }
 
     #[test]
-    fn postings_do_not_depend_on_runs() {
+    fn index_does_not_depend_on_threads_or_order() {
         let docs: Vec<Doc> = (0..1300)
             .map(|i| Doc {
                 url: format!("/p{i}/"),
@@ -596,6 +631,25 @@ mod tests {
             })
             .collect();
         let files = build(&docs);
+        // Chapters are added from whatever thread renders them, in any order: the files are
+        // the same on one thread, on several, and with the chapters added back to front.
+        for threads in [1, 3, 5] {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            assert!(pool.install(|| build(&docs)) == files, "{threads} threads");
+        }
+        let backwards = std::sync::Mutex::new(BTreeMap::new());
+        let emit = |path: String, json: String| {
+            backwards.lock().unwrap().insert(path, json);
+            Ok(())
+        };
+        let sizes: Vec<usize> =
+            docs.iter().map(|d| d.sections.iter().map(|s| s.title.len() + s.text.len()).sum()).collect();
+        let ix = Indexer::new(&sizes, &emit);
+        for (i, d) in docs.iter().enumerate().rev() {
+            ix.add(i, &d.sections).unwrap();
+        }
+        ix.finish(&docs.iter().map(|d| (d.url.as_str(), d.chapter.as_str())).collect::<Vec<_>>()).unwrap();
+        assert!(backwards.into_inner().unwrap() == files, "chapters added back to front");
         let meta: serde_json::Value = serde_json::from_str(&files["search/meta.json"]).unwrap();
         let shards = meta["shards"].as_u64().unwrap() as u32;
         assert!(shards > 1, "{shards}");
@@ -670,7 +724,8 @@ mod tests {
     #[test]
     fn compact_ids_round_trip() {
         let mut ids = Ids::default();
-        let want = [0u32, 0, 1, 127, 128, 300, 300, 16_383, 16_384, 2_000_000, 4_000_000_000];
+        // In the order pushed, steps back included (a thread that took work from another).
+        let want = [0u32, 0, 1, 127, 128, 300, 300, 16_383, 16_384, 2_000_000, 4_000_000_000, 7, 8, 3_999_999_999, 2];
         for id in want {
             ids.push(id);
         }
