@@ -274,7 +274,7 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
         && site.chapters.len() <= FULL_PAGE_MAX_CHAPTERS;
     // Links with an anchor (`x.md#id`) need each target's ids after the pass; without any (a
     // quick look at the sources), a page takes its chapter's contents list and ids are not kept.
-    let anchored = all.par_iter().any(|c| c.body.contains(".md#"));
+    let anchored = all.par_iter().any(|c| c.body().contains(".md#"));
     let precompress_on = cfg.build.precompress;
     // Hands a file to the stager (with its `.gz` copy), or gives it back to keep in memory.
     let emit = |stager: Option<&Stager>, path: &str, bytes: Vec<u8>| -> Result<Emitted> {
@@ -300,7 +300,7 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
         search_files.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((path, e));
         Ok(())
     };
-    let sizes: Vec<usize> = all.iter().map(|c| c.body.len()).collect();
+    let sizes: Vec<usize> = all.iter().map(|c| c.body().len()).collect();
     let indexer = search_on.then(|| crate::search::Indexer::new(&sizes, &search_emit));
 
     // Chapters and their pages in parallel, in one pass: the page is rendered (and staged)
@@ -383,7 +383,6 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
     }
     lap("chapters and pages");
     // Anchors must name a heading (or another element with that id) in the target chapter.
-    let src_of = |c: &Chapter| c.source();
     let by_file: BTreeMap<&str, (&&Chapter, &Option<RenderedChapter>)> =
         all.iter().zip(&rendered).map(|(c, r)| (c.rel.as_str(), (c, r))).collect();
     for (ch, r) in all.iter().zip(&rendered) {
@@ -401,7 +400,7 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
                     *col,
                     format!("link to `{}#{anchor}`: {} has no heading with id `{anchor}`", target_rel, tc.file),
                 )
-                .with_source(&src_of(ch));
+                .with_source(ch.source());
                 if let Some(n) = crate::format::nearest(anchor, ids.iter().copied()) {
                     d = d.with_help(format!("did you mean `#{n}`?"));
                 } else if !ids.is_empty() {
@@ -440,7 +439,7 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
         chapters: Vec::new(),
     };
     if let Some(ix) = &site.index {
-        let src = src_of(ix);
+        let src = ix.source();
         for kf in &ix.front.key_figures {
             let line = src.lines().position(|l| l.contains(&kf.value)).map(|i| i + 1).unwrap_or(1);
             let col = src
@@ -450,7 +449,7 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
                 .map(|b| src.lines().nth(line - 1).unwrap_or("")[..b].chars().count() + 1)
                 .unwrap_or(1);
             let ctx = page_context(ix);
-            match prose.eval(&kf.value, &ctx, &ix.file, &src, line, col) {
+            match prose.eval(&kf.value, &ctx, &ix.file, src, line, col) {
                 Ok(v) => key_figures.push(KeyFigureView {
                     label: kf.label.clone(),
                     value: v,
@@ -655,7 +654,7 @@ fn build_figures(site: &Site, th: &theme::Theme, links: &[ChapterLink]) -> Resul
         let src = ch.source();
         for spec in &ch.front.charts {
             let mut err = |pos: crate::data::Pos, msg: String| {
-                sink.push(Diagnostic::error(&ch.file, pos.line + 1, pos.col, msg).with_source(&src));
+                sink.push(Diagnostic::error(&ch.file, pos.line + 1, pos.col, msg).with_source(src));
             };
             if let Some(other) = seen.get(&spec.id.value) {
                 err(crate::data::Pos::of(&spec.id), format!("chart id `{}` is already used in {other}", spec.id.value));
@@ -710,11 +709,11 @@ fn render_chapter(
     warnings: &mut Vec<Diagnostic>,
     sink: &mut Sink,
 ) -> Result<RenderedChapter> {
-    let source_text = || format!("{}{}", "\n".repeat(ch.body_line - 1), ch.body);
-    let body: std::borrow::Cow<str> = if Prose::has_expressions(&ch.body) {
-        env.prose.eval(&ch.body, &page_context(ch), &ch.file, &source_text(), ch.body_line, 1)?.into()
+    let source_text = || format!("{}{}", "\n".repeat(ch.body_line - 1), ch.body());
+    let body: std::borrow::Cow<str> = if Prose::has_expressions(ch.body()) {
+        env.prose.eval(ch.body(), &page_context(ch), &ch.file, &source_text(), ch.body_line, 1)?.into()
     } else {
-        ch.body.as_str().into()
+        ch.body().into()
     };
     let dir = Path::new(&ch.rel).parent().map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_default();
     let resolve = |dest: &str| -> Option<String> {

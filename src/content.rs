@@ -59,25 +59,38 @@ pub struct Chapter {
     /// Path relative to `content/` (`01-overview.md`), used to resolve links.
     pub rel: String,
     pub front: FrontMatter,
-    pub body: String,
     /// 1-based line of the file on which the body starts.
     pub body_line: usize,
     pub slug: String,
     pub is_index: bool,
+    /// The file's text as read (BOM removed, CRLF as LF); the parts below are ranges of it, so
+    /// a chapter holds its text once.
+    text: String,
     /// The front matter's YAML text (it starts on line 2 of the file).
-    pub front_source: String,
+    front_range: std::ops::Range<usize>,
+    body_start: usize,
 }
 
 impl Chapter {
-    /// The file's text as read (BOM removed, CRLF as LF), rebuilt from its parts for snippets:
-    /// line numbers match the file, and nothing is read from disk again.
-    pub fn source(&self) -> String {
-        format!("---\n{}---\n{}", self.front_source, self.body)
+    /// The Markdown after the front matter.
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+
+    /// The front matter's YAML text (from line 2 of the file).
+    pub fn front_source(&self) -> &str {
+        &self.text[self.front_range.clone()]
+    }
+
+    /// The file's text as read (BOM removed, CRLF as LF), for snippets: line numbers match the
+    /// file, and nothing is read from disk again.
+    pub fn source(&self) -> &str {
+        &self.text
     }
 
     /// The file's lines up to the end of the front matter, for snippets of front-matter errors.
-    pub fn source_head(&self) -> String {
-        format!("---\n{}---\n", self.front_source)
+    pub fn source_head(&self) -> &str {
+        &self.text[..self.body_start]
     }
 }
 
@@ -115,7 +128,8 @@ pub fn split_front_matter<'a>(file: &str, src: &'a str) -> Result<(&'a str, &'a 
 }
 
 /// Parses one chapter file's text.
-pub fn parse(file: &str, rel: &str, src: &str) -> Result<Chapter> {
+pub fn parse(file: &str, rel: &str, text: String) -> Result<Chapter> {
+    let src = text.as_str();
     let (yaml, body, body_line) = split_front_matter(file, src)?;
     if yaml.trim().is_empty() {
         return Err(Error::one(
@@ -175,12 +189,19 @@ pub fn parse(file: &str, rel: &str, src: &str) -> Result<Chapter> {
         file: file.to_string(),
         rel: rel.to_string(),
         front,
-        body: body.to_string(),
         body_line,
         slug,
         is_index,
-        front_source: yaml.to_string(),
+        // The parts are slices of the text: their places in it.
+        front_range: offset_in(src, yaml)..offset_in(src, yaml) + yaml.len(),
+        body_start: offset_in(src, body),
+        text,
     })
+}
+
+/// Where `part`, a slice of `whole`, starts in it.
+fn offset_in(whole: &str, part: &str) -> usize {
+    part.as_ptr() as usize - whole.as_ptr() as usize
 }
 
 /// Whether `s` can be a chapter's URL name (see also [`reserved_slug`]).
@@ -236,7 +257,7 @@ pub fn load_dir(root: &Path, drafts: bool, sink: &mut Sink) -> Result<Vec<Chapte
         .par_iter()
         .map(|f| {
             let rel = f.path.strip_prefix(&dir).unwrap_or(&f.path).to_string_lossy().replace('\\', "/");
-            parse(&f.display, &rel, &read_text(&f.real, &f.display)?)
+            parse(&f.display, &rel, read_text(&f.real, &f.display)?)
         })
         .collect();
     for r in parsed {
@@ -250,7 +271,7 @@ pub fn load_dir(root: &Path, drafts: bool, sink: &mut Sink) -> Result<Vec<Chapte
     // Duplicate slugs would overwrite each other's page; duplicate weights leave the order to
     // file names. One pass with maps (a pairwise check would be N² for a large site).
     let line_of = |c: &Chapter, key: &str| -> Option<usize> {
-        c.front_source.lines().position(|l| l.starts_with(key)).map(|i| i + 2)
+        c.front_source().lines().position(|l| l.starts_with(key)).map(|i| i + 2)
     };
     let mut slugs: std::collections::BTreeMap<&str, &Chapter> = std::collections::BTreeMap::new();
     let mut weights: std::collections::BTreeMap<i64, &Chapter> = std::collections::BTreeMap::new();
@@ -259,7 +280,7 @@ pub fn load_dir(root: &Path, drafts: bool, sink: &mut Sink) -> Result<Vec<Chapte
             let line = line_of(b, "slug:").unwrap_or(1);
             sink.push(
                 Diagnostic::error(&b.file, line, 1, format!("slug `{}` is also used by {}", b.slug, a.file))
-                    .with_source(&b.source_head())
+                    .with_source(b.source_head())
                     .with_help("two chapters cannot share a URL; give one of them a different `slug:`"),
             );
         } else {
@@ -278,7 +299,7 @@ pub fn load_dir(root: &Path, drafts: bool, sink: &mut Sink) -> Result<Vec<Chapte
                             b.front.weight, a.file
                         ),
                     )
-                    .with_source(&b.source_head())
+                    .with_source(b.source_head())
                     .with_help("give each chapter its own `weight:` (smaller comes first)"),
                 );
             }
@@ -298,19 +319,22 @@ mod tests {
     #[test]
     fn splits_and_locates() {
         let src = "---\ntitle: 概况\nweight: 2\n---\n正文\n";
-        let ch = parse("content/01-a.md", "01-a.md", src).unwrap();
-        assert_eq!(ch.body, "正文\n");
+        let ch = parse("content/01-a.md", "01-a.md", src.to_string()).unwrap();
+        assert_eq!(ch.body(), "正文\n");
         assert_eq!(ch.body_line, 5);
         assert_eq!(ch.slug, "01-a");
-        let Err(Error::Input(d)) = parse("content/x.md", "x.md", "---\ntitle: t\nweight: abc\n---\n") else { panic!() };
+        let Err(Error::Input(d)) = parse("content/x.md", "x.md", "---\ntitle: t\nweight: abc\n---\n".to_string())
+        else {
+            panic!()
+        };
         assert_eq!((d[0].line, d[0].file.as_str()), (3, "content/x.md"));
     }
 
     #[test]
     fn missing_title_and_unclosed() {
-        let Err(Error::Input(d)) = parse("content/x.md", "x.md", "---\nweight: 1\n---\n") else { panic!() };
+        let Err(Error::Input(d)) = parse("content/x.md", "x.md", "---\nweight: 1\n---\n".to_string()) else { panic!() };
         assert!(d[0].message.contains("title"), "{}", d[0].message);
-        let Err(Error::Input(d)) = parse("content/x.md", "x.md", "---\ntitle: t\n") else { panic!() };
+        let Err(Error::Input(d)) = parse("content/x.md", "x.md", "---\ntitle: t\n".to_string()) else { panic!() };
         assert!(d[0].message.contains("not closed"));
     }
 }

@@ -258,7 +258,9 @@ pub fn count_site(site: &crate::site::Site) -> usize {
     let chapters: Vec<&crate::content::Chapter> = site.index.iter().chain(&site.chapters).collect();
     chapters
         .par_iter()
-        .map(|ch| scan(&mask(&ch.body)).iter().filter(|t| !accepted(&ch.body, t, &ch.front.free_numbers, &has)).count())
+        .map(|ch| {
+            scan(&mask(ch.body())).iter().filter(|t| !accepted(ch.body(), t, &ch.front.free_numbers, &has)).count()
+        })
         .sum()
 }
 
@@ -356,8 +358,10 @@ pub fn check_site(site: &crate::site::Site) -> Vec<Diagnostic> {
     let cands = candidates(&site.data);
     // Chapters in parallel, reports gathered in chapter order.
     let chapters: Vec<&crate::content::Chapter> = site.index.iter().chain(&site.chapters).collect();
-    let found: Vec<Vec<Diagnostic>> =
-        chapters.par_iter().map(|ch| check(&ch.file, &ch.body, ch.body_line, &ch.front.free_numbers, &cands)).collect();
+    let found: Vec<Vec<Diagnostic>> = chapters
+        .par_iter()
+        .map(|ch| check(&ch.file, ch.body(), ch.body_line, &ch.front.free_numbers, &cands))
+        .collect();
     found.into_iter().flatten().collect()
 }
 
