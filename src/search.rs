@@ -184,6 +184,7 @@ fn for_each_token(parts: &[&str], mut key: impl FnMut(u64), mut rare: impl FnMut
         ascii_only: bool,
         prev_cjk: u64,
     }
+    #[inline(always)]
     fn flush(st: &mut State, key: &mut impl FnMut(u64), rare: &mut impl FnMut(&str)) {
         if !st.word.is_empty() {
             match word_key(st.word.as_bytes()) {
@@ -195,6 +196,7 @@ fn for_each_token(parts: &[&str], mut key: impl FnMut(u64), mut rare: impl FnMut
         }
     }
     // One character of normalized text (full-width forms mapped, lowercased).
+    #[inline(always)]
     fn step(c: char, st: &mut State, key: &mut impl FnMut(u64), rare: &mut impl FnMut(&str)) {
         if c.is_ascii() {
             st.prev_cjk = 0;
@@ -231,6 +233,9 @@ fn for_each_token(parts: &[&str], mut key: impl FnMut(u64), mut rare: impl FnMut
                 0..=0x7F => step(c, &mut st, &mut key, &mut rare),
                 0xFF01..=0xFF5E => step(char::from_u32(c as u32 - 0xFEE0).unwrap_or(c), &mut st, &mut key, &mut rare),
                 _ if is_cjk(c) => step(c, &mut st, &mut key, &mut rare),
+                // Common CJK punctuation and spaces (“”、。《》…): separators, without the
+                // Unicode tables. (U+3005–3007 and U+3021–303C include letters and numerals.)
+                0x2000..=0x206F | 0x3000..=0x3004 | 0x3008..=0x3020 => step(' ', &mut st, &mut key, &mut rare),
                 _ => {
                     for l in c.to_lowercase() {
                         step(l, &mut st, &mut key, &mut rare);
@@ -415,15 +420,21 @@ impl<'a> Indexer<'a> {
     pub fn add(&self, id: usize, sections: &[Section]) -> crate::diagnostics::Result<()> {
         let run = rayon::current_thread_index().unwrap_or(0) % self.runs.len();
         lock(&self.runs[run]).add(id as u32, sections);
-        let json = |s: &str| serde_json::to_string(s).unwrap_or_default();
-        let mut texts = String::from("[");
+        // The chapter's entry of its text file (inert JSON, as every file of the index).
+        let size: usize = sections.iter().map(|s| s.id.len() + s.title.len() + s.text.len() + 16).sum();
+        let mut texts = String::with_capacity(size + size / 16 + 2);
+        texts.push('[');
         for (k, sec) in sections.iter().enumerate() {
             texts.push_str(if k == 0 { "[" } else { ",[" });
-            texts.push_str(&json(&if sec.id.is_empty() { String::new() } else { format!("#{}", sec.id) }));
+            if sec.id.is_empty() {
+                texts.push_str("\"\"");
+            } else {
+                push_json_str(&mut texts, &format!("#{}", sec.id));
+            }
             texts.push(',');
-            texts.push_str(&json(&sec.title));
+            push_json_str(&mut texts, &sec.title);
             texts.push(',');
-            texts.push_str(&json(&sec.text));
+            push_json_str(&mut texts, &sec.text);
             texts.push(']');
         }
         texts.push(']');
@@ -446,7 +457,7 @@ impl<'a> Indexer<'a> {
             file.push_str(t);
         }
         file.push(']');
-        (self.emit)(format!("search/t{b}.json"), inert(file))
+        (self.emit)(format!("search/t{b}.json"), file)
     }
 
     /// Writes the shards and `meta.json`; `pages` are the chapters' (URL, title), in order.
@@ -510,7 +521,6 @@ impl<'a> Indexer<'a> {
         drop(runs);
         // meta.json: {"v": 2, "shards": S, "pages": [[url, chapter title, block, index in block]]},
         // a page's number being its place in `pages` (what the postings hold).
-        let json = |s: &str| serde_json::to_string(s).unwrap_or_default();
         let mut meta = String::with_capacity(pages.len() * 64 + 40);
         meta.push_str("{\"v\":2,\"shards\":");
         push_num(&mut meta, shards);
@@ -518,9 +528,9 @@ impl<'a> Indexer<'a> {
         for (n, (url, title)) in pages.iter().enumerate() {
             let b = self.block_of.get(n).copied().unwrap_or_default() as usize;
             meta.push_str(if n == 0 { "[" } else { ",[" });
-            meta.push_str(&json(url));
+            push_json_str(&mut meta, url);
             meta.push(',');
-            meta.push_str(&json(title));
+            push_json_str(&mut meta, title);
             meta.push(',');
             push_num(&mut meta, b as u32);
             meta.push(',');
@@ -528,7 +538,7 @@ impl<'a> Indexer<'a> {
             meta.push(']');
         }
         meta.push_str("]}");
-        emit("search/meta.json".to_string(), inert(meta))
+        emit("search/meta.json".to_string(), meta)
     }
 }
 
@@ -552,6 +562,55 @@ pub fn build_into(docs: &[Doc], emit: Emit<'_>) -> crate::diagnostics::Result<()
     docs.par_iter().enumerate().try_for_each(|(i, d)| ix.add(i, &d.sections))?;
     let pages: Vec<(&str, &str)> = docs.iter().map(|d| (d.url.as_str(), d.chapter.as_str())).collect();
     ix.finish(&pages)
+}
+
+/// Appends `s` as a JSON string with `<`, `>` and `&` written as `\u003c` … (see [`inert`]):
+/// what `inert(serde_json::to_string(s))` gives, in one pass with no intermediate strings.
+pub fn push_json_str(out: &mut String, s: &str) {
+    out.reserve(s.len() + 2);
+    out.push('"');
+    const SPECIAL: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut k = 0;
+        while k < 256 {
+            t[k] = k < 0x20 || matches!(k as u8, b'"' | b'\\' | b'<' | b'>' | b'&');
+            k += 1;
+        }
+        t
+    };
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    let mut from = 0;
+    while let Some(p) = bytes[from..].iter().position(|&b| SPECIAL[usize::from(b)]) {
+        let i = from + p;
+        let b = bytes[i];
+        from = i + 1;
+        let esc = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0C => "\\f",
+            b'<' => "\\u003c",
+            b'>' => "\\u003e",
+            b'&' => "\\u0026",
+            _ => "",
+        };
+        out.push_str(&s[start..i]);
+        if esc.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.push_str("\\u00");
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 0xF)] as char);
+        } else {
+            out.push_str(esc);
+        }
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
 }
 
 /// JSON with `<`, `>` and `&` written as `\u003c` … : the same data, but inert even if a
@@ -719,6 +778,18 @@ mod tests {
         let blocks = files.keys().filter(|k| k.starts_with("search/t")).count();
         let total: usize = docs.iter().flat_map(|d| &d.sections).map(|s| s.title.len() + s.text.len()).sum();
         assert!(blocks > 1 && blocks <= total / TEXT_BLOCK + 1, "{blocks} blocks for {total} bytes");
+    }
+
+    #[test]
+    fn json_strings_are_inert_json() {
+        for t in
+            ["", "a\"b\\c", "<script>&amp;</script>", "\u{0}\u{1}\u{8}\u{c}\u{1f}\u{7f}\n\r\t", "党员\u{2028}ÆØÅ 🎉"]
+        {
+            let mut got = String::from("x");
+            push_json_str(&mut got, t);
+            assert_eq!(got[1..], inert(serde_json::to_string(t).unwrap()), "{t:?}");
+            assert_eq!(serde_json::from_str::<String>(&got[1..]).unwrap(), t);
+        }
     }
 
     #[test]
