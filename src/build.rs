@@ -577,10 +577,16 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
     }
 
     // Figures as files: SVG and CSV for download.
-    for f in &figures {
-        out.files.insert(format!("figures/{}.svg", f.id), charts::svg_file(f).into_bytes());
-        out.files.insert(format!("figures/{}.csv", f.id), charts::csv_file(f).into_bytes());
-    }
+    let figure_files: Vec<[(String, Vec<u8>); 2]> = figures
+        .par_iter()
+        .map(|f| {
+            [
+                (format!("figures/{}.svg", f.id), charts::svg_file(f).into_bytes()),
+                (format!("figures/{}.csv", f.id), charts::csv_file(f).into_bytes()),
+            ]
+        })
+        .collect();
+    out.files.extend(figure_files.into_iter().flatten());
 
     // Open data.
     for c in &site.computed {
@@ -641,6 +647,7 @@ fn build_figures(site: &Site, th: &theme::Theme, links: &[ChapterLink]) -> Resul
         charts::register_font(&th.dir, style)?;
     }
     let mut figures: Vec<charts::Figure> = Vec::new();
+    let mut resolved = Vec::new();
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     let pages = site
         .index
@@ -662,23 +669,17 @@ fn build_figures(site: &Site, th: &theme::Theme, links: &[ChapterLink]) -> Resul
             }
             seen.insert(spec.id.value.clone(), ch.file.clone());
             let Some(chart) = charts::resolve(spec, &site.data, &mut err) else { continue };
-            let svg = match charts::render(&chart, style) {
-                Ok(s) => s,
-                Err(e) => {
-                    sink.take::<()>(Err(e))?;
-                    continue;
-                }
-            };
-            let summary = charts::summary(&chart);
-            figures.push(charts::Figure {
-                id: chart.id.clone(),
-                number: figures.len() + 1,
-                page_url: url.clone(),
-                chart,
-                svg,
-                summary,
-            });
+            resolved.push((chart, url.clone()));
         }
+    }
+    // Drawing is the slow part: in parallel, in figure order.
+    let drawn: Vec<Result<(String, String)>> = resolved
+        .par_iter()
+        .map(|(chart, _)| charts::render(chart, style).map(|svg| (svg, charts::summary(chart))))
+        .collect();
+    for ((chart, page_url), d) in resolved.into_iter().zip(drawn) {
+        let Some((svg, summary)) = sink.take(d)? else { continue };
+        figures.push(charts::Figure { id: chart.id.clone(), number: figures.len() + 1, page_url, chart, svg, summary });
     }
     sink.finish()?;
     Ok(figures)
