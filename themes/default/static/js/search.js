@@ -153,7 +153,10 @@
               status.textContent = hits.length + ' 章含有“' + q + '”的全部字词；已查看其中 ' + next + ' 章，找到 ' + shown + ' 处相关内容。';
               if (next < hits.length) {
                 more.hidden = false;
-                more.onclick = function () { status.textContent = '正在搜索……'; page(); };
+                more.onclick = function () {
+                  status.textContent = '正在搜索……';
+                  page().catch(function (e) { status.textContent = '搜索索引加载失败：' + e.message; });
+                };
               }
             });
           }
