@@ -491,13 +491,17 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
         if let Some(e) = search_failed.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) {
             return Err(e);
         }
-        let pages: Vec<(&str, &str)> = site
-            .index
-            .iter()
-            .map(|c| (bp.as_str(), c.front.title.as_str()))
-            .chain(site.chapters.iter().zip(links).map(|(c, l)| (l.url.as_str(), c.front.title.as_str())))
-            .collect();
-        ix.finish(&pages)?;
+        // A build that has already failed renders on only for its messages: the shards are
+        // not written (what was staged is rolled back).
+        if !sink.has_errors() {
+            let pages: Vec<(&str, &str)> = site
+                .index
+                .iter()
+                .map(|c| (bp.as_str(), c.front.title.as_str()))
+                .chain(site.chapters.iter().zip(links).map(|(c, l)| (l.url.as_str(), c.front.title.as_str())))
+                .collect();
+            ix.finish(&pages)?;
+        }
         for (path, e) in search_files.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) {
             match e {
                 Kept(bytes) => {

@@ -15,6 +15,11 @@
 //! Postings are per chapter, not per section: a section is found in the browser among the
 //! few chapters that match, and the index is about half the size. The same tokenizer runs in
 //! `themes/default/static/js/search.js`; keep the two in step.
+//!
+//! The index is built while the chapters are rendered ([`Indexer`]): each chapter goes into the
+//! postings of the thread that rendered it, and its text block is written as soon as the
+//! block's last chapter is in, so a large site's text is never held whole. On a large site the
+//! browser fetches the texts of the matching chapters a batch at a time (see `search.js`).
 
 use std::collections::BTreeMap;
 
