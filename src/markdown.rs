@@ -239,6 +239,10 @@ pub fn render_with(md: &str, resolve: &dyn Fn(&str) -> Option<String>, asset: &d
 fn stray_asterisks(md: &str, range: std::ops::Range<usize>, out: &mut Vec<(usize, usize)>) {
     let Some(src) = md.get(range.clone()) else { return };
     let b = src.as_bytes();
+    // Most text has no `*` at all: one fast scan (memchr) settles it.
+    if !b.contains(&b'*') {
+        return;
+    }
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'*' {
