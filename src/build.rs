@@ -86,6 +86,8 @@ struct ChapterEnv<'a> {
     base_path: &'a str,
     /// False when the theme failed to load: its static files are unknown, so nothing is reported missing.
     statics_known: bool,
+    /// Whether the search index is built (else the chapters' section texts are not kept).
+    search: bool,
 }
 
 /// Up to `n` items, back-quoted and comma-separated, with “…” if there are more.
@@ -231,6 +233,7 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
         root_canon: crate::files::canonical_root(&site.root)?,
         base_path: bp,
         statics_known: th.is_some(),
+        search: cfg.build.search,
     };
 
     lap("setup, theme, figures");
@@ -884,11 +887,12 @@ fn render_chapter(
         toc: r.toc,
         excerpt: describe("", &r.text),
         ids: Vec::new(),
-        // Kept until the search index is built: whitespace collapsed now, in exact-size strings,
-        // and empty sections left out.
+        // For the search index (taken in the same pass): whitespace collapsed, empty sections
+        // left out. Not kept at all without search.
         sections: r
             .sections
             .into_iter()
+            .filter(|_| env.search)
             .map(|sec| markdown::Section {
                 text: collapse_whitespace(&sec.text),
                 title: sec.title.trim().to_string(),
