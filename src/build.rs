@@ -368,7 +368,8 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
             };
             if let (Some(ix), Ok(r)) = (&indexer, &mut r) {
                 let sections = std::mem::take(&mut r.sections);
-                if let Err(e) = ix.add(k, &sections) {
+                let url = if k < offset { bp.as_str() } else { links[k - offset].url.as_str() };
+                if let Err(e) = ix.add(k, url, &ch.front.title, &sections) {
                     search_failed.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get_or_insert(e);
                 }
             }
@@ -497,13 +498,7 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
         // A build that has already failed renders on only for its messages: the shards are
         // not written (what was staged is rolled back).
         if !sink.has_errors() {
-            let pages: Vec<(&str, &str)> = site
-                .index
-                .iter()
-                .map(|c| (bp.as_str(), c.front.title.as_str()))
-                .chain(site.chapters.iter().zip(links).map(|(c, l)| (l.url.as_str(), c.front.title.as_str())))
-                .collect();
-            ix.finish(&pages)?;
+            ix.finish()?;
         }
         for (path, e) in search_files.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) {
             match e {

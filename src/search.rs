@@ -136,6 +136,10 @@ fn shard_of_bytes(token: &[u8], shards: u32) -> u32 {
 /// token's text, so it does not depend on this encoding.
 const WORD: u64 = 1 << 63;
 
+/// Marks a token of a chapter's title (`^` before it in the shard files): the browser ranks the
+/// chapters whose title has the query first without loading every title.
+const TITLE: u64 = 1 << 62;
+
 fn word_key(w: &[u8]) -> Option<u64> {
     if w.len() > 8 || !w.is_ascii() {
         return None;
@@ -156,6 +160,7 @@ enum Tok<'a> {
 
 impl<'a> Tok<'a> {
     fn of_key(k: u64) -> Tok<'a> {
+        let k = k & !TITLE;
         let mut buf = [0u8; 8];
         let mut n = 0;
         if k & WORD != 0 {
@@ -278,6 +283,8 @@ impl std::hash::Hasher for Mix {
 struct Postings {
     keys: FastMap<u64, Ids>,
     words: FastMap<String, Ids>,
+    /// Title tokens that have no key.
+    title_words: FastMap<String, Ids>,
 }
 
 /// Chapter numbers in the order they were added (each once), stored as LEB128 zigzag steps
@@ -337,20 +344,29 @@ impl Ids {
     }
 }
 
+fn push_word(words: &mut FastMap<String, Ids>, w: &str, id: u32) {
+    match words.get_mut(w) {
+        Some(ids) => ids.push(id),
+        None => {
+            let mut ids = Ids::default();
+            ids.push(id);
+            words.insert(w.to_string(), ids);
+        }
+    }
+}
+
 impl Postings {
-    fn add(&mut self, id: u32, sections: &[Section]) {
+    fn add(&mut self, id: u32, title: &str, sections: &[Section]) {
+        for_each_token(
+            &[title],
+            |k| self.keys.entry(k | TITLE).or_default().push(id),
+            |w| push_word(&mut self.title_words, w, id),
+        );
         for sec in sections {
             for_each_token(
                 &[&sec.title, &sec.text],
                 |k| self.keys.entry(k).or_default().push(id),
-                |w| match self.words.get_mut(w) {
-                    Some(ids) => ids.push(id),
-                    None => {
-                        let mut ids = Ids::default();
-                        ids.push(id);
-                        self.words.insert(w.to_string(), ids);
-                    }
-                },
+                |w| push_word(&mut self.words, w, id),
             );
         }
     }
@@ -421,14 +437,19 @@ impl<'a> Indexer<'a> {
         Indexer { blocks, block_of, pending, runs, emit }
     }
 
-    /// Adds chapter `id` (its place in `sizes`) with its sections; each chapter once.
-    pub fn add(&self, id: usize, sections: &[Section]) -> crate::diagnostics::Result<()> {
+    /// Adds chapter `id` (its place in `sizes`): its URL, title and sections; each chapter once.
+    pub fn add(&self, id: usize, url: &str, title: &str, sections: &[Section]) -> crate::diagnostics::Result<()> {
         let run = rayon::current_thread_index().unwrap_or(0) % self.runs.len();
-        lock(&self.runs[run]).add(id as u32, sections);
-        // The chapter's entry of its text file (inert JSON, as every file of the index).
+        lock(&self.runs[run]).add(id as u32, title, sections);
+        // The chapter's entry of its text file, [url, title, [[“#id” or “”, title, text], …]]
+        // (inert JSON, as every file of the index).
         let size: usize = sections.iter().map(|s| s.id.len() + s.title.len() + s.text.len() + 16).sum();
-        let mut texts = String::with_capacity(size + size / 16 + 2);
+        let mut texts = String::with_capacity(size + size / 16 + url.len() + title.len() + 8);
         texts.push('[');
+        push_json_str(&mut texts, url);
+        texts.push(',');
+        push_json_str(&mut texts, title);
+        texts.push_str(",[");
         for (k, sec) in sections.iter().enumerate() {
             texts.push_str(if k == 0 { "[" } else { ",[" });
             if sec.id.is_empty() {
@@ -442,7 +463,7 @@ impl<'a> Indexer<'a> {
             push_json_str(&mut texts, &sec.text);
             texts.push(']');
         }
-        texts.push(']');
+        texts.push_str("]]");
         let b = self.block_of[id] as usize;
         let done = {
             let mut p = lock(&self.pending[b]);
@@ -465,41 +486,47 @@ impl<'a> Indexer<'a> {
         (self.emit)(format!("search/t{b}.json"), file)
     }
 
-    /// Writes the shards and `meta.json`; `pages` are the chapters' (URL, title), in order.
-    pub fn finish(self, pages: &[(&str, &str)]) -> crate::diagnostics::Result<()> {
+    /// Writes the shards and `meta.json`.
+    pub fn finish(self) -> crate::diagnostics::Result<()> {
         use rayon::prelude::*;
         let runs: Vec<Postings> =
             self.runs.into_iter().map(|r| r.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)).collect();
-        let total: usize =
-            runs.iter().flat_map(|r| r.keys.values().chain(r.words.values())).map(|ids| ids.len as usize).sum();
+        let total: usize = runs
+            .iter()
+            .flat_map(|r| r.keys.values().chain(r.words.values()).chain(r.title_words.values()))
+            .map(|ids| ids.len as usize)
+            .sum();
         // About 8,000 postings a shard, a power of two between 1 and 256.
         let shards = (total / 8000).clamp(1, 256).next_power_of_two() as u32;
-        // Every (token, ids) goes to its shard; the token text decides both the shard and the order.
-        let mut buckets: Vec<Vec<(Tok, &Ids)>> = vec![Vec::new(); shards as usize];
+        // Every (token, in a title, ids) goes to its shard; the token text decides both the shard
+        // and the order. A title token is in the same shard as the token itself.
+        let mut buckets: Vec<Vec<(Tok, bool, &Ids)>> = vec![Vec::new(); shards as usize];
         for run in &runs {
             for (k, ids) in &run.keys {
                 let tok = Tok::of_key(*k);
-                buckets[shard_of_bytes(tok.bytes(), shards) as usize].push((tok, ids));
+                buckets[shard_of_bytes(tok.bytes(), shards) as usize].push((tok, k & TITLE != 0, ids));
             }
-            for (w, ids) in &run.words {
-                buckets[shard_of(w, shards) as usize].push((Tok::Rare(w), ids));
+            for (words, title) in [(&run.words, false), (&run.title_words, true)] {
+                for (w, ids) in words {
+                    buckets[shard_of(w, shards) as usize].push((Tok::Rare(w), title, ids));
+                }
             }
         }
         let emit = self.emit;
         buckets.into_par_iter().enumerate().try_for_each(|(i, mut b)| {
-            b.sort_unstable_by(|x, y| x.0.bytes().cmp(y.0.bytes()));
+            b.sort_unstable_by(|x, y| (x.0.bytes(), x.1).cmp(&(y.0.bytes(), y.1)));
             let mut js = String::with_capacity(
-                b.iter().map(|e| e.0.bytes().len() + 4 + 4 * e.1.len as usize).sum::<usize>() + 2,
+                b.iter().map(|e| e.0.bytes().len() + 5 + 4 * e.2.len as usize).sum::<usize>() + 2,
             );
             js.push('{');
             let mut ids: Vec<u32> = Vec::new();
             let mut k = 0;
             while k < b.len() {
                 // One token: its lists from every thread, merged.
-                let text = b[k].0.bytes();
+                let (text, title) = (b[k].0.bytes(), b[k].1);
                 ids.clear();
-                while k < b.len() && b[k].0.bytes() == text {
-                    ids.extend(b[k].1.iter());
+                while k < b.len() && b[k].0.bytes() == text && b[k].1 == title {
+                    ids.extend(b[k].2.iter());
                     k += 1;
                 }
                 // Each thread's list is a few ascending runs: a merging sort finds and merges them.
@@ -508,7 +535,7 @@ impl<'a> Indexer<'a> {
                     js.push(',');
                 }
                 // Tokens are letters, digits and CJK characters: nothing to escape.
-                js.push('"');
+                js.push_str(if title { "\"^" } else { "\"" });
                 js.push_str(std::str::from_utf8(text).unwrap_or_default());
                 js.push_str("\":[");
                 let mut prev = 0;
@@ -527,23 +554,20 @@ impl<'a> Indexer<'a> {
         })?;
         // Freeing some hundred thousand lists takes a while: done on the side.
         let _ = std::thread::Builder::new().spawn(move || drop(runs));
-        // meta.json: {"v": 2, "shards": S, "pages": [[url, chapter title, block, index in block]]},
-        // a page's number being its place in `pages` (what the postings hold).
-        let mut meta = String::with_capacity(pages.len() * 64 + 40);
-        meta.push_str("{\"v\":2,\"shards\":");
+        // meta.json: {"v": 3, "shards": S, "pages": N, "blocks": [first chapter of each text file]}.
+        // Chapter n (what the postings hold) is in the last block that starts at or before n;
+        // its URL and title are in its entry there. A few bytes a block, not a line per chapter.
+        let mut meta = String::with_capacity(self.blocks.len() * 6 + 64);
+        meta.push_str("{\"v\":3,\"shards\":");
         push_num(&mut meta, shards);
-        meta.push_str(",\"pages\":[");
-        for (n, (url, title)) in pages.iter().enumerate() {
-            let b = self.block_of.get(n).copied().unwrap_or_default() as usize;
-            meta.push_str(if n == 0 { "[" } else { ",[" });
-            push_json_str(&mut meta, url);
-            meta.push(',');
-            push_json_str(&mut meta, title);
-            meta.push(',');
-            push_num(&mut meta, b as u32);
-            meta.push(',');
-            push_num(&mut meta, (n - self.blocks.get(b).map_or(0, |g| g.start)) as u32);
-            meta.push(']');
+        meta.push_str(",\"pages\":");
+        push_num(&mut meta, self.block_of.len() as u32);
+        meta.push_str(",\"blocks\":[");
+        for (b, g) in self.blocks.iter().enumerate() {
+            if b > 0 {
+                meta.push(',');
+            }
+            push_num(&mut meta, g.start as u32);
         }
         meta.push_str("]}");
         emit("search/meta.json".to_string(), meta)
@@ -567,9 +591,8 @@ pub fn build_into(docs: &[Doc], emit: Emit<'_>) -> crate::diagnostics::Result<()
     let sizes: Vec<usize> =
         docs.iter().map(|d| d.sections.iter().map(|s| s.title.len() + s.text.len()).sum()).collect();
     let ix = Indexer::new(&sizes, emit);
-    docs.par_iter().enumerate().try_for_each(|(i, d)| ix.add(i, &d.sections))?;
-    let pages: Vec<(&str, &str)> = docs.iter().map(|d| (d.url.as_str(), d.chapter.as_str())).collect();
-    ix.finish(&pages)
+    docs.par_iter().enumerate().try_for_each(|(i, d)| ix.add(i, &d.url, &d.chapter, &d.sections))?;
+    ix.finish()
 }
 
 /// Appends `s` as a JSON string with `<`, `>` and `&` written as `\u003c` … (see [`inert`]):
@@ -713,9 +736,9 @@ mod tests {
             docs.iter().map(|d| d.sections.iter().map(|s| s.title.len() + s.text.len()).sum()).collect();
         let ix = Indexer::new(&sizes, &emit);
         for (i, d) in docs.iter().enumerate().rev() {
-            ix.add(i, &d.sections).unwrap();
+            ix.add(i, &d.url, &d.chapter, &d.sections).unwrap();
         }
-        ix.finish(&docs.iter().map(|d| (d.url.as_str(), d.chapter.as_str())).collect::<Vec<_>>()).unwrap();
+        ix.finish().unwrap();
         assert!(backwards.into_inner().unwrap() == files, "chapters added back to front");
         let meta: serde_json::Value = serde_json::from_str(&files["search/meta.json"]).unwrap();
         let shards = meta["shards"].as_u64().unwrap() as u32;
@@ -766,13 +789,18 @@ mod tests {
             .collect();
         let files = build(&docs);
         let meta: serde_json::Value = serde_json::from_str(&files["search/meta.json"]).unwrap();
-        let pages = meta["pages"].as_array().unwrap();
-        assert_eq!(pages.len(), docs.len());
-        for (d, e) in docs.iter().zip(pages) {
-            assert_eq!((e[0].as_str().unwrap(), e[1].as_str().unwrap()), (d.url.as_str(), d.chapter.as_str()));
-            let (block, n) = (e[2].as_u64().unwrap(), e[3].as_u64().unwrap() as usize);
-            let texts: Vec<Vec<(String, String, String)>> =
-                serde_json::from_str(&files[&format!("search/t{block}.json")]).unwrap();
+        assert_eq!(meta["pages"].as_u64().unwrap() as usize, docs.len());
+        let starts: Vec<usize> =
+            meta["blocks"].as_array().unwrap().iter().map(|b| b.as_u64().unwrap() as usize).collect();
+        assert_eq!(starts[0], 0);
+        assert!(starts.windows(2).all(|w| w[0] < w[1]), "{starts:?}");
+        for (i, d) in docs.iter().enumerate() {
+            // Chapter i is in the last block that starts at or before it (as search.js finds it).
+            let block = starts.iter().rposition(|&s| s <= i).unwrap();
+            let n = i - starts[block];
+            type Entry = (String, String, Vec<(String, String, String)>);
+            let texts: Vec<Entry> = serde_json::from_str(&files[&format!("search/t{block}.json")]).unwrap();
+            assert_eq!((texts[n].0.as_str(), texts[n].1.as_str()), (d.url.as_str(), d.chapter.as_str()));
             let want: Vec<(String, String, String)> = d
                 .sections
                 .iter()
@@ -781,7 +809,7 @@ mod tests {
                     (anchor, s.title.clone(), s.text.clone())
                 })
                 .collect();
-            assert_eq!(texts[n], want);
+            assert_eq!(texts[n].2, want);
         }
         let blocks = files.keys().filter(|k| k.starts_with("search/t")).count();
         let total: usize = docs.iter().flat_map(|d| &d.sections).map(|s| s.title.len() + s.text.len()).sum();
@@ -830,6 +858,10 @@ mod tests {
         let files = build(&docs);
         assert!(files["search/meta.json"].contains("\"shards\":1"));
         assert!(files["search/s0.json"].contains("\"猎德\":[0]"));
-        assert_eq!(files["search/t0.json"], "[[[\"#x\",\"乙\",\"猎德街\"]]]");
+        // The chapter title's tokens, marked, for ranking; the section title's are plain tokens.
+        assert!(files["search/s0.json"].contains("\"^甲\":[0]") && !files["search/s0.json"].contains("\"^乙\""));
+        assert!(files["search/s0.json"].contains("\"乙\":[0]") && !files["search/s0.json"].contains("\"甲\":"));
+        assert_eq!(files["search/meta.json"], "{\"v\":3,\"shards\":1,\"pages\":1,\"blocks\":[0]}");
+        assert_eq!(files["search/t0.json"], "[[\"/a/\",\"甲\",[[\"#x\",\"乙\",\"猎德街\"]]]]");
     }
 }

@@ -841,25 +841,29 @@ fn search_index_finds_chinese_terms() {
     let out = build(s.path(), &[]);
     let meta: serde_json::Value = serde_json::from_str(&read(&out.join("search/meta.json"))).unwrap();
     let shards = meta["shards"].as_u64().unwrap() as u32;
-    let pages = meta["pages"].as_array().unwrap();
-    // Every bigram of 社会组织 leads to the chapter that holds it, and its text block has the section.
+    let starts: Vec<usize> = meta["blocks"].as_array().unwrap().iter().map(|b| b.as_u64().unwrap() as usize).collect();
+    // Chapter `id`'s entry: [url, title, sections] in the last text file starting at or before it.
+    let entry = |id: usize| -> serde_json::Value {
+        let block = starts.iter().rposition(|&s| s <= id).unwrap();
+        let texts: serde_json::Value = serde_json::from_str(&read(&out.join(format!("search/t{block}.json")))).unwrap();
+        texts[id - starts[block]].clone()
+    };
+    // Every bigram of 社会组织 leads to the chapter that holds it, and its text has the section.
     for tok in baipi::search::query_tokens("社会组织") {
         let shard: serde_json::Value =
             serde_json::from_str(&read(&out.join(format!("search/s{}.json", baipi::search::shard_of(&tok, shards)))))
                 .unwrap();
         let deltas = shard[&tok].as_array().unwrap_or_else(|| panic!("{tok} not indexed"));
         let mut id = 0;
-        let hits: Vec<&serde_json::Value> = deltas
+        let hits: Vec<serde_json::Value> = deltas
             .iter()
             .map(|d| {
                 id += d.as_u64().unwrap() as usize;
-                &pages[id]
+                entry(id)
             })
             .collect();
-        let first = hits.iter().find(|p| p[0] == "/first/").unwrap_or_else(|| panic!("{tok}: {hits:?}"));
-        let block: serde_json::Value =
-            serde_json::from_str(&read(&out.join(format!("search/t{}.json", first[2])))).unwrap();
-        let sections = block[first[3].as_u64().unwrap() as usize].as_array().unwrap();
+        let first = hits.iter().find(|e| e[0] == "/first/").unwrap_or_else(|| panic!("{tok}: {hits:?}"));
+        let sections = first[2].as_array().unwrap();
         assert!(
             sections.iter().any(|s| s[0] == "#一-概况" && s[2].as_str().unwrap().contains("社会组织")),
             "{sections:?}"

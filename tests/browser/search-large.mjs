@@ -21,7 +21,8 @@ for (let i = 1; i <= N; i++) {
   const special = i === 137 ? '本章另记猎德街道的 R&D 投入。' : '';
   const body = `## 概况\n\n本章数据显示，第${i}项指标比上年增长，year on year 口径。${special}\n\n## 说明\n\n` +
     '统计口径与上年一致，数据经过审核与比对，按照统一的方法汇总和发布。'.repeat(30) + '\n';
-  fs.writeFileSync(path.join(site, 'content', `${id}-c.md`), `---\ntitle: "第${i}章 测试"\nweight: ${i}\n---\n\n${body}`);
+  const title = i === 300 ? `第${i}章 口径专题` : `第${i}章 测试`;
+  fs.writeFileSync(path.join(site, 'content', `${id}-c.md`), `---\ntitle: "${title}"\nweight: ${i}\n---\n\n${body}`);
 }
 execFileSync(exe, ['--root', site, 'build', '--quiet', '--output-dir', path.join(site, 'public')], { stdio: 'inherit' });
 const blocks = fs.readdirSync(path.join(site, 'public', 'search')).filter(f => /^t\d+\.json$/.test(f)).length;
@@ -30,6 +31,8 @@ let failed = 0;
 const ok = m => console.log(`ok   ${m}`);
 const fail = m => { failed++; console.log(`FAIL ${m}`); };
 if (blocks > 6) ok(`${N} chapters: ${blocks} text files`); else fail(`only ${blocks} text files: the paged path is not exercised`);
+const metaBytes = fs.statSync(path.join(site, 'public', 'search', 'meta.json')).size;
+if (metaBytes < 1024) ok(`meta.json: ${metaBytes} bytes for ${N} chapters`); else fail(`meta.json is ${metaBytes} bytes`);
 
 const { server, base } = await serve(path.join(site, 'public'));
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
@@ -57,6 +60,13 @@ await settled();
 s = await state();
 if (s.n > before && s.more) ok(`显示更多结果: ${before} → ${s.n} results, ${texts.size} text files fetched`);
 else fail(`more: ${JSON.stringify(s)}`);
+
+// Every chapter says 口径; the one with it in its title comes first, before any text is fetched.
+await page.goto(base + 'search/?q=' + encodeURIComponent('口径'));
+await settled();
+s = await state();
+if (s.first.includes('300-c/') && s.more) ok(`“口径”: the chapter titled with it first, of ${N}`);
+else fail(`“口径”: ${JSON.stringify(s)}`);
 
 for (const [q, mark] of [['猎德', '猎德'], ['R&D', 'R']]) {
   await page.goto(base + 'search/?q=' + encodeURIComponent(q));

@@ -82,10 +82,18 @@
     return (start > 0 ? '…' : '') + html + (end < text.length ? '…' : '');
   }
   // The sections of chapter `id` that hold every term, scored (title hits first).
+  // The text file of chapter `id`: the last block that starts at or before it.
+  function blockOf(m, id) {
+    var lo = 0, hi = m.blocks.length - 1;
+    while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (m.blocks[mid] <= id) lo = mid; else hi = mid - 1; }
+    return lo;
+  }
   function sectionsOf(m, id, ts, phrase) {
-    var pg = m.pages[id];
-    return loadText(pg[2]).then(function (tx) {
-      return (tx[pg[3]] || []).map(function (sec, k) {
+    var b = blockOf(m, id);
+    return loadText(b).then(function (tx) {
+      // [url, chapter title, [[“#id” or “”, section title, text], …]]
+      var pg = tx[id - m.blocks[b]] || ['', '', []];
+      return pg[2].map(function (sec, k) {
         var title = sec[1], text = sec[2], hay = normalize(title + ' ' + text), nt = normalize(title);
         if (!ts.every(function (t) { return find(hay, t, 0) >= 0; })) return null;
         // Terms in the title count most, then the whole query as typed, then each term's uses.
@@ -96,7 +104,7 @@
       }).filter(Boolean);
     });
   }
-  function byScore(a, b) { return b.score - a.score || a.id - b.id || a.k - b.k; }
+  function byScore(a, b) { return (b.top || 0) - (a.top || 0) || b.score - a.score || a.id - b.id || a.k - b.k; }
   function item(r, ts) {
     var title = r.title ? esc(r.chapter) + ' › ' + esc(r.title) : esc(r.chapter);
     return '<li><a href="' + esc(r.url) + '">' + title + '</a><p>' + snippet(r.text || r.title, ts) + '</p></li>';
@@ -128,7 +136,7 @@
           // A matching chapter has every token; its sections that hold every term are the results.
           var hits = Object.keys(counts).filter(function (id) { return counts[id] === toks.length; }).map(Number);
           var blocks = {};
-          hits.forEach(function (id) { blocks[m.pages[id][2]] = true; });
+          hits.forEach(function (id) { blocks[blockOf(m, id)] = true; });
           if (Object.keys(blocks).length <= ALL_AT_ONCE) {
             return Promise.all(hits.map(function (id) { return sectionsOf(m, id, ts, phrase); })).then(function (lists) {
               if (pending !== query) return;
@@ -137,8 +145,14 @@
               root.innerHTML = rs.slice(0, 50).map(function (r) { return item(r, ts); }).join('');
             });
           }
-          // Chapters whose title has every term first, then in the paper's order.
-          var inTitle = function (id) { var t = normalize(m.pages[id][1]); return ts.every(function (x) { return t.indexOf(x) >= 0; }); };
+          // Chapters whose title has every token first (the shards list title tokens as “^token”),
+          // then in the paper's order.
+          var titled = {};
+          toks.forEach(function (t, k) {
+            var ids = ss[k]['^' + t] || [], id = 0;
+            ids.forEach(function (d) { id += d; titled[id] = (titled[id] || 0) + 1; });
+          });
+          var inTitle = function (id) { return titled[id] === toks.length ? 1 : 0; };
           hits.sort(function (a, b) { return (inTitle(b) - inTitle(a)) || a - b; });
           var next = 0, shown = 0;
           function page() {
@@ -147,7 +161,9 @@
             more.hidden = true;
             return Promise.all(ids.map(function (id) { return sectionsOf(m, id, ts, phrase); })).then(function (lists) {
               if (pending !== query) return;
-              var rs = [].concat.apply([], lists).sort(byScore);
+              var rs = [].concat.apply([], lists);
+              rs.forEach(function (r) { r.top = inTitle(r.id); });
+              rs.sort(byScore);
               shown += rs.length;
               root.insertAdjacentHTML('beforeend', rs.map(function (r) { return item(r, ts); }).join(''));
               status.textContent = hits.length + ' 章含有“' + q + '”的全部字词；已查看其中 ' + next + ' 章，找到 ' + shown + ' 处相关内容。';
