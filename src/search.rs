@@ -8,10 +8,11 @@
 //! exact phrase in the section text and highlights it.
 //!
 //! The index is sharded by token hash so that the browser fetches only the
-//! shards its query needs: `search/meta.json` (the chapters), one
-//! `search/s<N>.json` per shard (token → delta-encoded chapter numbers) and
-//! `search/t<N>.json` per block of whole chapters (their sections' ids, titles and
-//! texts, for the phrase check and snippets), all loaded lazily on the search page.
+//! shards its query needs: `search/meta.json` (the shard count and where each text file
+//! starts), one `search/s<N>.json` per shard (token → delta-encoded chapter numbers; tokens
+//! of chapter titles also as `^token`, for ranking) and `search/t<N>.json` per block of whole
+//! chapters (their URLs, titles and sections' ids, titles and texts, for the phrase check and
+//! snippets), all loaded lazily on the search page.
 //! Postings are per chapter, not per section: a section is found in the browser among the
 //! few chapters that match, and the index is about half the size. The same tokenizer runs in
 //! `themes/default/static/js/search.js`; keep the two in step.
