@@ -127,6 +127,8 @@
     pending = query;
     (meta ? Promise.resolve(meta) : get('search/meta.json').then(function (m) { return (meta = m); }))
       .then(function (m) {
+        // An index from another version of baipi (say, a stale cached copy) is not read wrongly.
+        if (m.v !== 3) throw new Error('索引版本不符，请刷新页面');
         return Promise.all(toks.map(function (t) { return loadShard(shardOf(t, m.shards)); })).then(function (ss) {
           var counts = {};
           toks.forEach(function (t, k) {
