@@ -86,7 +86,8 @@ struct ChapterEnv<'a> {
     base_path: &'a str,
     /// False when the theme failed to load: its static files are unknown, so nothing is reported missing.
     statics_known: bool,
-    /// Whether the search index is built (else the chapters' section texts are not kept).
+    /// Whether the search index is built (else the chapters' section texts are not kept): the
+    /// same condition as the indexer's, so texts are never made for nothing.
     search: bool,
 }
 
@@ -225,16 +226,7 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
         known.extend(th.statics.keys().cloned());
         known.extend(th.fingerprints.values().cloned());
     }
-    let env = ChapterEnv {
-        prose: &prose,
-        by_rel: &by_rel,
-        known: &known,
-        root: &site.root,
-        root_canon: crate::files::canonical_root(&site.root)?,
-        base_path: bp,
-        statics_known: th.is_some(),
-        search: cfg.build.search,
-    };
+    let root_canon = crate::files::canonical_root(&site.root)?;
 
     lap("setup, theme, figures");
     let all: Vec<&Chapter> = site.index.iter().chain(site.chapters.iter()).collect();
@@ -296,6 +288,16 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
     // The search index is built in the same pass: each chapter's text is tokenized and handed
     // on as soon as it is rendered, so no chapter's text is held until the end.
     let search_on = cfg.build.search && tera.as_ref().is_some_and(|t| t.contains_template("search.html"));
+    let env = ChapterEnv {
+        prose: &prose,
+        by_rel: &by_rel,
+        known: &known,
+        root: &site.root,
+        root_canon,
+        base_path: bp,
+        statics_known: th.is_some(),
+        search: search_on,
+    };
     let search_files = std::sync::Mutex::new(Vec::new());
     let search_failed = std::sync::Mutex::new(None);
     let search_emit = |path: String, json: String| -> Result<()> {

@@ -22,10 +22,12 @@
 //! block's last chapter is in, so a large site's text is never held whole. On a large site the
 //! browser fetches the texts of the matching chapters a batch at a time (see `search.js`).
 
+#[cfg(test)]
 use std::collections::BTreeMap;
 
-/// One searchable chapter: the unit of the index. The browser finds the chapters that have
-/// every token of a query, then the sections of those chapters that hold the query's words.
+/// One searchable chapter, for building an index from whole chapters in tests (a build adds
+/// chapters to an [`Indexer`] as it renders them).
+#[cfg(test)]
 #[derive(Debug, Clone)]
 pub struct Doc {
     /// The chapter's URL.
@@ -52,7 +54,9 @@ pub fn normalize(s: &str) -> String {
         .collect()
 }
 
-/// Tokens of indexed text: CJK unigrams and bigrams, and words.
+/// Tokens of indexed text: CJK unigrams and bigrams, and words. The reference the keyed
+/// tokenizer ([`for_each_token`]) is tested against.
+#[cfg(test)]
 pub fn index_tokens(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for_runs(&normalize(text), |run, cjk| {
@@ -576,6 +580,7 @@ impl<'a> Indexer<'a> {
 }
 
 /// Builds the index files of `docs`: relative path → JSON text.
+#[cfg(test)]
 pub fn build(docs: &[Doc]) -> BTreeMap<String, String> {
     let files = std::sync::Mutex::new(BTreeMap::new());
     let _ = build_into(docs, &|path, json| {
@@ -587,6 +592,7 @@ pub fn build(docs: &[Doc]) -> BTreeMap<String, String> {
 
 /// Builds the index files of `docs` in parallel, handing each (relative path, JSON text) to
 /// `emit` as soon as it is made; stops at the first error `emit` returns.
+#[cfg(test)]
 pub fn build_into(docs: &[Doc], emit: Emit<'_>) -> crate::diagnostics::Result<()> {
     use rayon::prelude::*;
     let sizes: Vec<usize> =
