@@ -689,7 +689,8 @@ mod tests {
     /// are long, non-ASCII, full-width or change length when lowercased.
     #[test]
     fn keyed_tokens_match_the_reference() {
-        let text = "天河区ＷｅｂＶｉｓｉｏｎ竞赛 2021年6月 İstanbul ÆØÅ straße ΣΟΦΙΑ abcdefgh abcdefghi x1 党 ";
+        let text = "天河区ＷｅｂＶｉｓｉｏｎ竞赛 2021年6月 İstanbul ÆØÅ straße ΣΟΦΙΑ abcdefgh abcdefghi x1 党 \
+                    “两新”组织、《白皮书》。〇々〆 １２３Ａ R&D COVID-19 𠀀𠀁字 😀表 é—中\u{3000}文 Ⅻ年 ﹏丨";
         let mut got = Vec::new();
         let mut words = Vec::new();
         for_each_token(
