@@ -66,8 +66,11 @@ fn page(path: &Path, out: &Path, shape: Shape, pad: &str) -> (String, String, St
         Some(x) => x,
         None => ("", src.as_str()),
     };
-    let title =
-        fm.lines().find_map(|l| l.strip_prefix("title:")).map(|t| t.trim().trim_matches('"').to_string()).unwrap_or_default();
+    let title = fm
+        .lines()
+        .find_map(|l| l.strip_prefix("title:"))
+        .map(|t| t.trim().trim_matches('"').to_string())
+        .unwrap_or_default();
     let mut html = String::with_capacity(body.len() * 2 + pad.len() + 256);
     html.push_str("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>");
     escape(&title, &mut html);
@@ -137,7 +140,9 @@ fn build(files: &[PathBuf], out: &Path, shape: Shape, pad: &str) {
             done.into_iter().map(|(s, t, _)| (s, t)).collect()
         })
         .collect();
-    let mut idx = String::from("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>index</title></head><body><ul>\n");
+    let mut idx = String::from(
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>index</title></head><body><ul>\n",
+    );
     for (s, t) in pages.iter().flatten() {
         idx.push_str(&format!("<li><a href=\"{s}/\">{t}</a></li>\n"));
     }
