@@ -326,10 +326,9 @@ impl Ids {
         self.len += 1;
     }
 
-    /// The ids, in the order they were pushed.
-    fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+    /// The steps as they are stored (zigzag: an odd number is a step back).
+    fn steps(&self) -> impl Iterator<Item = u64> + '_ {
         let mut i = 0;
-        let mut id = 0i64;
         std::iter::from_fn(move || {
             if i >= self.bytes.len() {
                 return None;
@@ -343,8 +342,31 @@ impl Ids {
                     break;
                 }
             }
+            Some(d)
+        })
+    }
+
+    /// Writes the steps as comma-separated numbers, when none of them is a step back (the ids
+    /// ascending); else returns false, having written part of them.
+    fn write_steps(&self, js: &mut String) -> bool {
+        for (n, d) in self.steps().enumerate() {
+            if d & 1 != 0 {
+                return false;
+            }
+            if n > 0 {
+                js.push(',');
+            }
+            push_num(js, (d >> 1) as u32);
+        }
+        true
+    }
+
+    /// The ids, in the order they were pushed.
+    fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        let mut id = 0i64;
+        self.steps().map(move |d| {
             id += (d >> 1) as i64 ^ -((d & 1) as i64);
-            Some(id as u32)
+            id as u32
         })
     }
 }
@@ -378,6 +400,10 @@ impl Postings {
 }
 
 fn push_num(js: &mut String, n: u32) {
+    if n < 10 {
+        js.push((b'0' + n as u8) as char);
+        return;
+    }
     let mut buf = [0u8; 10];
     let mut i = buf.len();
     let mut n = n;
@@ -505,37 +531,49 @@ impl<'a> Indexer<'a> {
         let shards = (total / 8000).clamp(1, 256).next_power_of_two() as u32;
         // Every (token, in a title, ids) goes to its shard; the token text decides both the shard
         // and the order. A title token is in the same shard as the token itself.
-        let mut buckets: Vec<Vec<(Tok, bool, &Ids)>> = vec![Vec::new(); shards as usize];
+        // Each entry carries its token's first eight bytes as a big-endian number: tokens are
+        // ordered by comparing two integers, and by their bytes only when those are equal.
+        type Entry<'r> = (u64, Tok<'r>, bool, &'r Ids);
+        fn entry<'r>(tok: Tok<'r>, title: bool, ids: &'r Ids) -> Entry<'r> {
+            let mut head = [0u8; 8];
+            let b = tok.bytes();
+            let n = b.len().min(8);
+            head[..n].copy_from_slice(&b[..n]);
+            (u64::from_be_bytes(head), tok, title, ids)
+        }
+        let mut buckets: Vec<Vec<Entry>> = vec![Vec::new(); shards as usize];
         for run in &runs {
             for (k, ids) in &run.keys {
                 let tok = Tok::of_key(*k);
-                buckets[shard_of_bytes(tok.bytes(), shards) as usize].push((tok, k & TITLE != 0, ids));
+                buckets[shard_of_bytes(tok.bytes(), shards) as usize].push(entry(tok, k & TITLE != 0, ids));
             }
             for (words, title) in [(&run.words, false), (&run.title_words, true)] {
                 for (w, ids) in words {
-                    buckets[shard_of(w, shards) as usize].push((Tok::Rare(w), title, ids));
+                    buckets[shard_of(w, shards) as usize].push(entry(Tok::Rare(w), title, ids));
                 }
             }
         }
+        let same = |x: &Entry, y: &Entry| x.0 == y.0 && x.2 == y.2 && x.1.bytes() == y.1.bytes();
         let emit = self.emit;
         buckets.into_par_iter().enumerate().try_for_each(|(i, mut b)| {
-            b.sort_unstable_by(|x, y| (x.0.bytes(), x.1).cmp(&(y.0.bytes(), y.1)));
+            // (No token has a zero byte, so a shorter token padded with zeros sorts first, as
+            // comparing the bytes would.)
+            b.sort_unstable_by(|x, y| {
+                x.0.cmp(&y.0).then_with(|| x.1.bytes().cmp(y.1.bytes())).then_with(|| x.2.cmp(&y.2))
+            });
             let mut js = String::with_capacity(
-                b.iter().map(|e| e.0.bytes().len() + 5 + 4 * e.2.len as usize).sum::<usize>() + 2,
+                b.iter().map(|e| e.1.bytes().len() + 5 + 4 * e.3.len as usize).sum::<usize>() + 2,
             );
             js.push('{');
             let mut ids: Vec<u32> = Vec::new();
             let mut k = 0;
             while k < b.len() {
                 // One token: its lists from every thread, merged.
-                let (text, title) = (b[k].0.bytes(), b[k].1);
-                ids.clear();
-                while k < b.len() && b[k].0.bytes() == text && b[k].1 == title {
-                    ids.extend(b[k].2.iter());
+                let first = k;
+                let (text, title) = (b[k].1.bytes(), b[k].2);
+                while k < b.len() && same(&b[k], &b[first]) {
                     k += 1;
                 }
-                // Each thread's list is a few ascending runs: a merging sort finds and merges them.
-                ids.sort();
                 if js.len() > 1 {
                     js.push(',');
                 }
@@ -543,6 +581,21 @@ impl<'a> Indexer<'a> {
                 js.push_str(if title { "\"^" } else { "\"" });
                 js.push_str(std::str::from_utf8(text).unwrap_or_default());
                 js.push_str("\":[");
+                // A token one thread alone saw, with its chapters in ascending order (the usual
+                // case): its steps are already the deltas the file holds.
+                let mark = js.len();
+                if k - first == 1 && b[first].3.write_steps(&mut js) {
+                    js.push(']');
+                    continue;
+                }
+                js.truncate(mark);
+                // Else its lists from every thread, merged: each is a few ascending runs, which
+                // a merging sort finds and merges.
+                ids.clear();
+                for e in &b[first..k] {
+                    ids.extend(e.3.iter());
+                }
+                ids.sort();
                 let mut prev = 0;
                 for (j, &id) in ids.iter().enumerate() {
                     if j > 0 {
@@ -852,6 +905,16 @@ mod tests {
         one.push(5);
         assert_eq!(one.iter().collect::<Vec<_>>(), [5]);
         assert_eq!(one.bytes.len(), 1);
+        // Ascending ids are written as their deltas straight from the steps; a step back is
+        // refused (the caller then sorts).
+        let mut up = Ids::default();
+        for id in [3u32, 4, 4, 9, 200, 70_000] {
+            up.push(id);
+        }
+        let mut js = String::new();
+        assert!(up.write_steps(&mut js));
+        assert_eq!(js, "3,1,5,191,69800");
+        assert!(!ids.write_steps(&mut String::new()));
     }
 
     #[test]
