@@ -555,6 +555,7 @@ impl<'a> Indexer<'a> {
         }
         let same = |x: &Entry, y: &Entry| x.0 == y.0 && x.2 == y.2 && x.1.bytes() == y.1.bytes();
         let emit = self.emit;
+        let pages = self.block_of.len();
         buckets.into_par_iter().enumerate().try_for_each(|(i, mut b)| {
             // (No token has a zero byte, so a shorter token padded with zeros sorts first, as
             // comparing the bytes would.)
@@ -566,6 +567,7 @@ impl<'a> Indexer<'a> {
             );
             js.push('{');
             let mut ids: Vec<u32> = Vec::new();
+            let mut seen = vec![0u64; pages.div_ceil(64)];
             let mut k = 0;
             while k < b.len() {
                 // One token: its lists from every thread, merged.
@@ -589,20 +591,42 @@ impl<'a> Indexer<'a> {
                     continue;
                 }
                 js.truncate(mark);
-                // Else its lists from every thread, merged: each is a few ascending runs, which
-                // a merging sort finds and merges.
-                ids.clear();
-                for e in &b[first..k] {
-                    ids.extend(e.3.iter());
-                }
-                ids.sort();
+                // Else its lists from every thread, merged. A token in many chapters (a common
+                // character) is merged in a bitset of all chapters, read in order; a rarer one by
+                // sorting (each list is a few ascending runs, which a merging sort finds).
+                let total: usize = b[first..k].iter().map(|e| e.3.len as usize).sum();
                 let mut prev = 0;
-                for (j, &id) in ids.iter().enumerate() {
+                let mut put = |j: usize, id: u32| {
                     if j > 0 {
                         js.push(',');
                     }
                     push_num(&mut js, id - prev);
                     prev = id;
+                };
+                if total * 32 > pages {
+                    for e in &b[first..k] {
+                        for id in e.3.iter() {
+                            seen[id as usize / 64] |= 1 << (id % 64);
+                        }
+                    }
+                    let mut j = 0;
+                    for (w, word) in seen.iter_mut().enumerate() {
+                        let mut bits = std::mem::take(word);
+                        while bits != 0 {
+                            put(j, (w * 64) as u32 + bits.trailing_zeros());
+                            j += 1;
+                            bits &= bits - 1;
+                        }
+                    }
+                } else {
+                    ids.clear();
+                    for e in &b[first..k] {
+                        ids.extend(e.3.iter());
+                    }
+                    ids.sort();
+                    for (j, &id) in ids.iter().enumerate() {
+                        put(j, id);
+                    }
                 }
                 js.push(']');
             }
@@ -771,11 +795,12 @@ mod tests {
                     .map(|k| Section {
                         id: format!("s{k}"),
                         title: format!("第{}节", i % 7),
-                        // A token of the second section only, and one in both.
+                        // A token of the second section only, and one in both; `x…` is in 40
+                        // chapters in a row (few enough to be merged by sorting, not a bitset).
                         text: if k == 0 {
                             format!("猎德街 党员 word{}", i % 5)
                         } else {
-                            format!("街道 {}", i % 11)
+                            format!("街道 {} x{}", i % 11, i / 40)
                         },
                     })
                     .collect(),
