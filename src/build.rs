@@ -355,7 +355,12 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
                         next: links.get(i + 1).cloned(),
                         key_figures: Vec::new(),
                         data: ch.front.data.clone().map(serde_json::Value::Object).unwrap_or_default(),
-                        description: describe(&ch.front.summary, &std::mem::take(&mut r.excerpt)),
+                        // The excerpt is already a description (describe("", excerpt) is itself).
+                        description: if ch.front.summary.is_empty() {
+                            std::mem::take(&mut r.excerpt)
+                        } else {
+                            ch.front.summary.clone()
+                        },
                         chapters: Vec::new(),
                     };
                     let tpl = ch.front.template.as_deref().unwrap_or("chapter.html");
@@ -1045,15 +1050,21 @@ fn describe(summary: &str, text: &str) -> String {
             gap = !s.is_empty();
             continue;
         }
-        for c in gap.then_some(' ').into_iter().chain([c]) {
+        if gap {
             if n == 120 {
                 s.push('…');
                 return s;
             }
-            s.push(c);
+            s.push(' ');
             n += 1;
+            gap = false;
         }
-        gap = false;
+        if n == 120 {
+            s.push('…');
+            return s;
+        }
+        s.push(c);
+        n += 1;
     }
     s
 }
@@ -1168,6 +1179,8 @@ mod tests {
                 joined.clone()
             };
             assert_eq!(describe("", t), want, "{t:?}");
+            // An excerpt is used as the description as it is.
+            assert_eq!(describe("", &want), want, "{t:?}");
         }
         assert_eq!(describe("摘要", "正文"), "摘要");
     }
