@@ -46,7 +46,15 @@ impl Prose {
 
     /// Whether `text` contains anything to evaluate.
     pub fn has_expressions(text: &str) -> bool {
-        text.contains("{{") || text.contains("{%") || text.contains("{#")
+        // One scan for `{` (a memchr; Chinese prose rarely has one), then a look at the next byte.
+        let mut rest = text;
+        while let Some(i) = rest.find('{') {
+            if matches!(rest.as_bytes().get(i + 1), Some(b'{' | b'%' | b'#')) {
+                return true;
+            }
+            rest = &rest[i + 1..];
+        }
+        false
     }
 
     /// Evaluates `text`, which starts at `line`:`col` of `file` (whose full text is `source`).
@@ -155,5 +163,32 @@ fn hint(m: &str) -> Option<String> {
         )
     } else {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Prose;
+
+    #[test]
+    fn finds_expressions_as_the_three_searches_did() {
+        for t in [
+            "",
+            "{",
+            "尾{",
+            "a{b}",
+            "{ {",
+            "{}",
+            "集合 {a, b} 与 {c}",
+            "{{",
+            "x {{ y }}",
+            "{%",
+            "若 {% if %}",
+            "{#",
+            "{ {# c #}",
+        ] {
+            let want = t.contains("{{") || t.contains("{%") || t.contains("{#");
+            assert_eq!(Prose::has_expressions(t), want, "{t:?}");
+        }
     }
 }
