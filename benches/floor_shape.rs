@@ -14,11 +14,14 @@
 //! - `text`: and each chapter's text again as a JSON string, in files of 48 KB (as `search/t*.json`).
 //!
 //! ```sh
-//! cargo bench --bench floor_shape -- CONTENT_DIR [--runs 9] [--pad 3500] [--out /dev/shm/floor-shape]
+//! cargo bench --bench floor_shape -- CONTENT_DIR [--runs 9] [--pad 3500] [--out /dev/shm/floor-shape] [--baipi BIN]
 //! ```
 //!
-//! Prints the median wall time and CPU time (user + system, from `getrusage` of the process) of
-//! each shape, run interleaved.
+//! Prints the median wall time and CPU time (user + system, from `/proc/self/stat`) of each
+//! shape, run interleaved. With `--baipi target/release/baipi`, each round also runs
+//! `BIN --root <CONTENT_DIR/..> build --output-dir <out>` (a child process, so its start and exit
+//! are counted, which the in-process shapes do not pay: about a millisecond) and prints baipi's
+//! time over each shape's (the median of the rounds' ratios).
 use pulldown_cmark::{Options, Parser, html};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -163,17 +166,19 @@ fn cpu() -> f64 {
 fn main() {
     let mut args = std::env::args().skip(1).filter(|a| a != "--bench");
     let (mut dir, mut runs, mut pad, mut out) = (None, 9, 3500usize, PathBuf::from("/dev/shm/floor-shape"));
+    let mut baipi: Option<PathBuf> = None;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--runs" => runs = args.next().and_then(|v| v.parse().ok()).unwrap_or(runs),
             "--pad" => pad = args.next().and_then(|v| v.parse().ok()).unwrap_or(pad),
             "--out" => out = args.next().map(PathBuf::from).unwrap_or(out),
+            "--baipi" => baipi = args.next().map(PathBuf::from),
             _ => dir = Some(PathBuf::from(a)),
         }
     }
     let Some(dir) = dir else {
         eprintln!(
-            "usage: cargo bench --bench floor_shape -- CONTENT_DIR [--runs 9] [--pad 3500] [--out /dev/shm/floor-shape]"
+            "usage: cargo bench --bench floor_shape -- CONTENT_DIR [--runs 9] [--pad 3500] [--out /dev/shm/floor-shape] [--baipi BIN]"
         );
         return;
     };
@@ -186,6 +191,8 @@ fn main() {
     let pad = "<!-- chrome -->".repeat(pad / 15);
     let shapes = [(Shape::Flat, "flat"), (Shape::Pad, "pad"), (Shape::Folders, "folders"), (Shape::Text, "text")];
     let mut times: Vec<Vec<(f64, f64)>> = vec![Vec::new(); shapes.len()];
+    let mut baipi_times: Vec<f64> = Vec::new();
+    let site = dir.parent().map(Path::to_path_buf).unwrap_or_default();
     for round in 0..=runs {
         for (k, (shape, _)) in shapes.iter().enumerate() {
             let _ = std::fs::remove_dir_all(&out);
@@ -195,6 +202,21 @@ fn main() {
                 times[k].push((t.elapsed().as_secs_f64(), cpu() - c));
             }
         }
+        if let Some(bin) = &baipi {
+            let _ = std::fs::remove_dir_all(&out);
+            let t = Instant::now();
+            let status = std::process::Command::new(bin)
+                .arg("--root")
+                .arg(&site)
+                .args(["--quiet", "build", "--output-dir"])
+                .arg(&out)
+                .status()
+                .expect("run baipi");
+            assert!(status.success(), "baipi failed on {}", site.display());
+            if round > 0 {
+                baipi_times.push(t.elapsed().as_secs_f64());
+            }
+        }
     }
     let _ = std::fs::remove_dir_all(&out);
     let median = |mut v: Vec<f64>| {
@@ -202,9 +224,20 @@ fn main() {
         v[v.len() / 2]
     };
     println!("{} chapters, {runs} runs, medians", files.len());
-    for ((_, name), t) in shapes.iter().zip(times) {
+    for ((_, name), t) in shapes.iter().zip(&times) {
         let wall = median(t.iter().map(|x| x.0).collect());
         let cpu = median(t.iter().map(|x| x.1).collect());
         println!("{name:>8}: wall {:7.1} ms   cpu {:7.0} ms", wall * 1000.0, cpu * 1000.0);
+    }
+    if !baipi_times.is_empty() {
+        let ratios: Vec<String> = shapes
+            .iter()
+            .zip(&times)
+            .map(|((_, name), t)| {
+                let r = median(baipi_times.iter().zip(t).map(|(b, s)| b / s.0).collect());
+                format!("baipi/{name} {r:.2}")
+            })
+            .collect();
+        println!("   baipi: wall {:7.1} ms   {}", median(baipi_times.clone()) * 1000.0, ratios.join("  "));
     }
 }
