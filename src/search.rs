@@ -286,7 +286,15 @@ impl std::hash::Hasher for Mix {
 /// The postings one thread has gathered: token → the chapters it is in.
 #[derive(Default)]
 struct Postings {
+    /// Keyed CJK characters and pairs, and keyed title tokens: few keys, each hit over and over.
     keys: FastMap<u64, Ids>,
+    /// Keyed words and numbers of the text, as (key, chapter) once per chapter, in the order
+    /// seen: a site has tens of thousands of different numbers, and a table of them misses the
+    /// cache on nearly every lookup, where appending to this log does not. Sorted into lists by
+    /// [`Postings::word_lists`] when the shards are written.
+    word_log: Vec<(u64, u32)>,
+    /// The words of the chapter being added, to log each once.
+    chapter_words: KeySet,
     words: FastMap<String, Ids>,
     /// Title tokens that have no key.
     title_words: FastMap<String, Ids>,
@@ -392,10 +400,81 @@ impl Postings {
         for sec in sections {
             for_each_token(
                 &[&sec.title, &sec.text],
-                |k| self.keys.entry(k).or_default().push(id),
+                |k| {
+                    if k & WORD == 0 {
+                        self.keys.entry(k).or_default().push(id);
+                    } else if self.chapter_words.insert(k) {
+                        self.word_log.push((k, id));
+                    }
+                },
                 |w| push_word(&mut self.words, w, id),
             );
         }
+        self.chapter_words.clear();
+    }
+
+    /// The logged words as (key, chapters): the log sorted by key, then chapter.
+    fn word_lists(&mut self) -> Vec<(u64, Ids)> {
+        let mut log = std::mem::take(&mut self.word_log);
+        log.sort_unstable();
+        let mut lists: Vec<(u64, Ids)> = Vec::new();
+        for (k, id) in log {
+            match lists.last_mut() {
+                Some((last, ids)) if *last == k => ids.push(id),
+                _ => {
+                    let mut ids = Ids::default();
+                    ids.push(id);
+                    lists.push((k, ids));
+                }
+            }
+        }
+        lists
+    }
+}
+
+/// A small set of keys (never 0), cleared after each chapter: open addressing in a table that
+/// stays in the first-level cache, and a list of the slots used, so clearing is cheap.
+#[derive(Default)]
+struct KeySet {
+    slots: Vec<u64>,
+    used: Vec<usize>,
+}
+
+impl KeySet {
+    /// Adds `k`; whether it was new.
+    fn insert(&mut self, k: u64) -> bool {
+        if (self.used.len() + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize & mask;
+        loop {
+            match self.slots[i] {
+                s if s == k => return false,
+                0 => {
+                    self.slots[i] = k;
+                    self.used.push(i);
+                    return true;
+                }
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+
+    fn grow(&mut self) {
+        let keys: Vec<u64> = self.used.iter().map(|&i| self.slots[i]).collect();
+        self.slots = vec![0; (self.slots.len() * 2).max(512)];
+        self.used.clear();
+        for k in keys {
+            self.insert(k);
+        }
+    }
+
+    fn clear(&mut self) {
+        for &i in &self.used {
+            self.slots[i] = 0;
+        }
+        self.used.clear();
     }
 }
 
@@ -520,11 +599,13 @@ impl<'a> Indexer<'a> {
     /// Writes the shards and `meta.json`.
     pub fn finish(self) -> crate::diagnostics::Result<()> {
         use rayon::prelude::*;
-        let runs: Vec<Postings> =
+        let mut runs: Vec<Postings> =
             self.runs.into_iter().map(|r| r.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)).collect();
+        let word_lists: Vec<Vec<(u64, Ids)>> = runs.par_iter_mut().map(Postings::word_lists).collect();
         let total: usize = runs
             .iter()
             .flat_map(|r| r.keys.values().chain(r.words.values()).chain(r.title_words.values()))
+            .chain(word_lists.iter().flatten().map(|(_, ids)| ids))
             .map(|ids| ids.len as usize)
             .sum();
         // About 8,000 postings a shard, a power of two between 1 and 256.
@@ -542,8 +623,8 @@ impl<'a> Indexer<'a> {
             (u64::from_be_bytes(head), tok, title, ids)
         }
         let mut buckets: Vec<Vec<Entry>> = vec![Vec::new(); shards as usize];
-        for run in &runs {
-            for (k, ids) in &run.keys {
+        for (run, words) in runs.iter().zip(&word_lists) {
+            for (k, ids) in run.keys.iter().chain(words.iter().map(|(k, ids)| (k, ids))) {
                 let tok = Tok::of_key(*k);
                 buckets[shard_of_bytes(tok.bytes(), shards) as usize].push(entry(tok, k & TITLE != 0, ids));
             }
@@ -635,7 +716,7 @@ impl<'a> Indexer<'a> {
             emit(format!("search/s{i}.json"), js)
         })?;
         // Freeing some hundred thousand lists takes a while: done on the side.
-        let _ = std::thread::Builder::new().spawn(move || drop(runs));
+        let _ = std::thread::Builder::new().spawn(move || drop((runs, word_lists)));
         // meta.json: {"v": 3, "shards": S, "pages": N, "blocks": [first chapter of each text file]}.
         // Chapter n (what the postings hold) is in the last block that starts at or before n;
         // its URL and title are in its entry there. A few bytes a block, not a line per chapter.
@@ -940,6 +1021,20 @@ mod tests {
         assert!(up.write_steps(&mut js));
         assert_eq!(js, "3,1,5,191,69800");
         assert!(!ids.write_steps(&mut String::new()));
+    }
+
+    #[test]
+    fn key_set_grows_and_clears() {
+        let mut set = KeySet::default();
+        // More keys than the first table holds, some twice.
+        for k in (1..=2000u64).chain(1..=2000) {
+            set.insert(k * 0x1_0000_0001);
+        }
+        assert_eq!(set.used.len(), 2000);
+        assert!(!set.insert(7 * 0x1_0000_0001));
+        set.clear();
+        assert!(set.slots.iter().all(|&s| s == 0) && set.used.is_empty());
+        assert!(set.insert(7 * 0x1_0000_0001));
     }
 
     #[test]
