@@ -8,7 +8,8 @@
 //! so that the cost of the output's shape (kernel work: folders, bytes) is separated from the cost
 //! of baipi's own work (front matter, templates, tokenizing for search):
 //!
-//! - `flat`: the floor as in `../shared/bench/floor` (rayon, one thread per core);
+//! - `flat`: the floor as in `../shared/bench/floor` (rayon, one thread per core; titles escaped by
+//!   baipi's `html_escape`, which also escapes `'`);
 //! - `pad`: pages as large as baipi's (the chrome as `--pad` bytes of filler);
 //! - `folders`: and each page in its own folder;
 //! - `text`: and each chapter's text again as a JSON string, in files of 48 KB (as `search/t*.json`).
@@ -22,6 +23,9 @@
 //! `BIN --root <CONTENT_DIR/..> build --output-dir <out>` (a child process, so its start and exit
 //! are counted, which the in-process shapes do not pay: about a millisecond) and prints baipi's
 //! time over each shape's (the median of the rounds' ratios).
+// baipi's own escaping, for HTML and for the JSON of the search text.
+use baipi::search::push_json_str;
+use baipi::serve::http::html_escape;
 use pulldown_cmark::{Options, Parser, html};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -33,32 +37,6 @@ enum Shape {
     Pad,
     Folders,
     Text,
-}
-
-fn escape(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-}
-
-fn json_str(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c if (c as u32) < 0x20 => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 /// Renders one chapter into `out` in the given shape; returns its stem, title and (for `Text`)
@@ -76,9 +54,10 @@ fn page(path: &Path, out: &Path, shape: Shape, pad: &str) -> (String, String, St
         .unwrap_or_default();
     let mut html = String::with_capacity(body.len() * 2 + pad.len() + 256);
     html.push_str("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>");
-    escape(&title, &mut html);
+    let title_html = html_escape(&title);
+    html.push_str(&title_html);
     html.push_str("</title></head>\n<body><h1>");
-    escape(&title, &mut html);
+    html.push_str(&title_html);
     html.push_str("</h1>\n");
     let parser = Parser::new_ext(body, Options::ENABLE_TABLES).map(|ev| match ev {
         pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link { link_type, dest_url, title, id })
@@ -104,7 +83,7 @@ fn page(path: &Path, out: &Path, shape: Shape, pad: &str) -> (String, String, St
     }
     let mut text = String::new();
     if shape >= Shape::Text {
-        json_str(body, &mut text);
+        push_json_str(&mut text, body);
     }
     (stem, title, text)
 }

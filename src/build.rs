@@ -40,11 +40,19 @@ enum Emitted {
 use Emitted::{Kept, Staged};
 
 impl Output {
-    fn note_staged(&mut self, path: String, size: usize, gz: Option<usize>) {
-        if let Some(n) = gz {
-            self.staged.insert(format!("{path}.gz"), n);
+    /// Records a rendered file: kept in `files`, or noted (with its `.gz` copy) in `staged`.
+    fn add(&mut self, path: String, file: Emitted) {
+        match file {
+            Kept(bytes) => {
+                self.files.insert(path, bytes);
+            }
+            Staged((size, gz)) => {
+                if let Some(n) = gz {
+                    self.staged.insert(format!("{path}.gz"), n);
+                }
+                self.staged.insert(path, size);
+            }
         }
-        self.staged.insert(path, size);
     }
 
     /// Every output path with its size, in order (`files` and `staged` together).
@@ -488,12 +496,8 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
         out.files.insert("index.html".into(), page);
     }
     for (path, page) in pages {
-        match sink.take(page)? {
-            Some(Kept(html)) => {
-                out.files.insert(path, html);
-            }
-            Some(Staged((n, gz))) => out.note_staged(path, n, gz),
-            None => {}
+        if let Some(page) = sink.take(page)? {
+            out.add(path, page);
         }
     }
     lap("cover");
@@ -507,13 +511,8 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
         if !sink.has_errors() {
             ix.finish()?;
         }
-        for (path, e) in search_files.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) {
-            match e {
-                Kept(bytes) => {
-                    out.files.insert(path, bytes);
-                }
-                Staged((n, gz)) => out.note_staged(path, n, gz),
-            }
+        for (path, file) in search_files.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) {
+            out.add(path, file);
         }
         let mut p = index_view.clone();
         p.title = "搜索".into();
@@ -719,9 +718,9 @@ fn render_chapter(
     warnings: &mut Vec<Diagnostic>,
     sink: &mut Sink,
 ) -> Result<RenderedChapter> {
-    let source_text = || format!("{}{}", "\n".repeat(ch.body_line - 1), ch.body());
+    // Locations are lines of the file: the body starts on line `body_line` of `ch.source()`.
     let body: std::borrow::Cow<str> = if Prose::has_expressions(ch.body()) {
-        env.prose.eval(ch.body(), &page_context(ch), &ch.file, &source_text(), ch.body_line, 1)?.into()
+        env.prose.eval(ch.body(), &page_context(ch), &ch.file, ch.source(), ch.body_line, 1)?.into()
     } else {
         ch.body().into()
     };
@@ -740,13 +739,12 @@ fn render_chapter(
     let r = markdown::render_with(&body, &resolve, &asset);
     let mut anchors = Vec::new();
     let mut errs = Vec::new();
-    // The source text and line tables are only needed to locate a problem: made on first use.
-    let src = std::cell::OnceCell::new();
+    // The line tables are only needed to locate a problem: made on first use.
     let same = matches!(body, std::borrow::Cow::Borrowed(_));
     let body_index = std::cell::OnceCell::new();
     let body_index = || body_index.get_or_init(|| diagnostics::LineIndex::new(&body));
     let src_index = std::cell::OnceCell::new();
-    let src_index = || src_index.get_or_init(|| diagnostics::LineIndex::new(src.get_or_init(source_text)));
+    let src_index = || src_index.get_or_init(|| diagnostics::LineIndex::new(ch.source()));
     // Offsets are in the evaluated body; find the line there and the column in the source line.
     let at = |off: usize, needle: &str| -> (usize, usize) {
         let (l, c, evaluated, byte) = body_index().locate(off);

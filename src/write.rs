@@ -82,7 +82,6 @@ impl Stager {
         }
         let old = OldTree::read(dir)?;
         let mut state = State::default();
-        let stager = Stager { dir: dir.to_path_buf(), old, state: Mutex::new(State::default()), committed: false };
         if !dir.exists() {
             let mut missing = Vec::new();
             let mut p = dir;
@@ -99,8 +98,7 @@ impl Stager {
             })?;
             state.made_root = missing;
         }
-        *stager.lock() = state;
-        Ok(stager)
+        Ok(Stager { dir: dir.to_path_buf(), old, state: Mutex::new(state), committed: false })
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
