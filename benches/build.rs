@@ -14,7 +14,7 @@
 //! choose; both by default), with the crate's `themes/`. They are written under
 //! `$BAIPI_BENCH_DIR` (default `/dev/shm/baipi-cargo-bench` when `/dev/shm` exists, else in the
 //! temporary folder) and reused by later runs. A whole build is what `baipi build` does
-//! (`cli::render_site`, then `build::write`): load and check, fact-check, render, write into an
+//! (`pipeline::render_site`, then `output::write`): load and check, fact-check, render, write into an
 //! output folder deleted before each round (not timed); a rebuild over the unchanged output is
 //! timed too.
 //! Every figure printed is the median of the rounds, with the minimum; these are measurements,
@@ -25,8 +25,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use baipi::cli::{self, Timings};
-use baipi::{build, charts, content, factcheck, markdown, prose::Prose, site, theme};
+use baipi::pipeline::{self, Timings};
+use baipi::{charts, content, factcheck, markdown, output, prose::Prose, render, site, theme};
 
 const TOPICS: &[(&str, &str)] = &[
     ("人口与就业", "population"),
@@ -254,7 +254,7 @@ fn report(what: &str, n: usize, (med, min): (Duration, Duration)) {
 fn stages() {
     const N: usize = 1000;
     let root = generate(N, true);
-    let mut sink = baipi::diagnostics::Sink::default();
+    let mut sink = baipi::diag::Sink::default();
     let site = site::load(&root, &site::Options::default(), &mut sink).expect("loads").expect("no input errors");
     let texts: Vec<(String, String)> = (1..=N).map(|i| (file_name(i, N), chapter(i, N, true))).collect();
     println!("stages, {N} chapters of ~1,500 characters (one thread):");
@@ -271,7 +271,7 @@ fn stages() {
     );
 
     let bp = &site.config.base_path;
-    let site_view = build::site_view(&site);
+    let site_view = render::site_view(&site);
     let links = &site_view.chapters;
     let figures: BTreeMap<String, (String, String)> =
         (1..=N).map(|i| (format!("c{i}"), ("<figure></figure>".to_string(), "图".to_string()))).collect();
@@ -281,7 +281,7 @@ fn stages() {
         &serde_json::to_value(&site_view).expect("site as JSON"),
         Arc::new(figures),
     );
-    // What build::render gives each chapter: `page` and, for error snippets, the body at its line.
+    // What render::render gives each chapter: `page` and, for error snippets, the body at its line.
     let contexts: Vec<tera::Context> = site
         .chapters
         .iter()
@@ -358,7 +358,7 @@ fn stages() {
     );
 
     charts::register_font(&th.dir, &th.chart_style).expect("font");
-    let specs: Vec<&charts::ChartSpec> = site.chapters.iter().flat_map(|c| &c.front.charts).collect();
+    let specs: Vec<&content::chart::ChartSpec> = site.chapters.iter().flat_map(|c| &c.front.charts).collect();
     report(
         "charts (resolve + SVG)",
         specs.len(),
@@ -383,13 +383,13 @@ fn stages() {
     );
 }
 
-/// One `baipi build`: load and check, fact-check, render (`cli::render_site`), write
-/// (`build::write`). Returns the whole time and each phase's.
+/// One `baipi build`: load and check, fact-check, render (`pipeline::render_site`), write
+/// (`output::write`). Returns the whole time and each phase's.
 fn build_once(root: &Path, out: &Path) -> (Duration, Timings) {
     let t0 = Instant::now();
-    let mut built = cli::render_site(root, &site::Options::default()).expect("builds");
+    let mut built = pipeline::render_site(root, &site::Options::default()).expect("builds");
     let t = Instant::now();
-    build::write(&built.out, out).expect("writes");
+    output::write(&built.out, out).expect("writes");
     built.timings.write = t.elapsed();
     let total = t0.elapsed();
     assert_eq!(built.facts, 0, "the generated site types no number by hand");

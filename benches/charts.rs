@@ -1,7 +1,8 @@
 //! Benchmark: resolve and render 1,000 charts (bar, hbar, donut, stacked) to SVG.
 //! Run: `cargo bench --bench charts`. Prints the median of 7 rounds.
 
-use baipi::charts::{self, ChartSpec, Style};
+use baipi::charts::{self, Style};
+use baipi::content::chart::ChartSpec;
 use serde_json::json;
 use std::path::Path;
 use std::time::Instant;
@@ -23,7 +24,7 @@ fn main() {
     let specs: Vec<ChartSpec> = (0..1000)
         .map(|i| {
             let yaml = format!("id: c{i}\ntype: {}\ndata: members.by_age\ntitle: 图表{i}\n", kinds[i % 4]);
-            baipi::data::parse_yaml(&yaml).expect("spec")
+            baipi::source::yaml::parse_yaml(&yaml).expect("spec")
         })
         .collect();
     let mut times = Vec::new();

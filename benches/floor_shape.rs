@@ -24,8 +24,8 @@
 //! are counted, which the in-process shapes do not pay: about a millisecond) and prints baipi's
 //! time over each shape's (the median of the rounds' ratios).
 // baipi's own escaping, for HTML and for the JSON of the search text.
-use baipi::search::push_json_str;
-use baipi::serve::http::html_escape;
+use baipi::util::escape::html as html_escape;
+use baipi::util::escape::push_json_str;
 use pulldown_cmark::{Options, Parser, html};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};

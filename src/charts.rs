@@ -17,46 +17,14 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 use serde_saphyr::Spanned;
-use std::collections::BTreeMap;
+
+use crate::content::chart::{ChartSpec, TYPES};
 use std::path::Path;
 use std::sync::OnceLock;
 
-use crate::data::Pos;
-use crate::diagnostics::{Diagnostic, Error, Result};
+use crate::diag::{Diagnostic, Error, Result};
 use crate::number::Dec;
-
-/// The chart types.
-pub const TYPES: &[&str] = &["bar", "hbar", "donut", "pie", "stacked", "line"];
-
-/// A chart as written in front matter.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ChartSpec {
-    pub id: Spanned<String>,
-    #[serde(rename = "type")]
-    pub kind: Spanned<String>,
-    /// `dataset.breakdown`, or a dataset name together with `items`.
-    pub data: Spanned<String>,
-    /// Keys of the dataset's `values` to plot (instead of a breakdown).
-    #[serde(default)]
-    pub items: Vec<Spanned<String>>,
-    pub title: String,
-    #[serde(default)]
-    pub subtitle: String,
-    /// `count` (default) or `share`.
-    pub value: Option<Spanned<String>>,
-    /// `none` (default: listed order), `desc` or `asc`.
-    pub sort: Option<Spanned<String>>,
-    /// A part key drawn in the accent colour.
-    pub highlight: Option<Spanned<String>>,
-    /// Shorter labels for the chart only: part key → label.
-    #[serde(default)]
-    pub labels: BTreeMap<String, String>,
-    #[serde(default)]
-    pub note: String,
-    /// Include the derived remainder (default true).
-    pub remainder: Option<bool>,
-}
+use crate::source::yaml::Pos;
 
 /// Colours and fonts, from the theme's `theme.toml` `[charts]`.
 #[derive(Debug, Clone, Deserialize)]
@@ -187,7 +155,7 @@ fn spos<T>(s: &Spanned<T>) -> Pos {
 pub fn resolve(spec: &ChartSpec, data: &Value, err: &mut dyn FnMut(Pos, String)) -> Option<Chart> {
     let kind = spec.kind.value.as_str();
     if !TYPES.contains(&kind) {
-        let hint = crate::format::nearest(kind, TYPES.iter().copied()).map(|n| format!(" (did you mean `{n}`?)"));
+        let hint = crate::util::text::nearest(kind, TYPES.iter().copied()).map(|n| format!(" (did you mean `{n}`?)"));
         err(
             spos(&spec.kind),
             format!("unknown chart type `{kind}`; expected one of {}{}", TYPES.join(", "), hint.unwrap_or_default()),
@@ -203,8 +171,8 @@ pub fn resolve(spec: &ChartSpec, data: &Value, err: &mut dyn FnMut(Pos, String))
     let Some(ds_name) = find_dataset(data, path) else {
         let names: Vec<String> = dataset_names(data);
         let first = path.split('.').next().unwrap_or("");
-        let hint =
-            crate::format::nearest(first, names.iter().map(String::as_str)).map(|n| format!(" (did you mean `{n}`?)"));
+        let hint = crate::util::text::nearest(first, names.iter().map(String::as_str))
+            .map(|n| format!(" (did you mean `{n}`?)"));
         err(spos(&spec.data), format!("chart `{id}`: no dataset `{first}` in data/{}", hint.unwrap_or_default()));
         return None;
     };
@@ -234,7 +202,8 @@ pub fn resolve(spec: &ChartSpec, data: &Value, err: &mut dyn FnMut(Pos, String))
                     .and_then(Value::as_array)
                     .map(|a| a.iter().filter_map(|v| v.get("key").and_then(Value::as_str)).collect())
                     .unwrap_or_default();
-                let hint = crate::format::nearest(key, keys.iter().copied()).map(|n| format!(" (did you mean `{n}`?)"));
+                let hint =
+                    crate::util::text::nearest(key, keys.iter().copied()).map(|n| format!(" (did you mean `{n}`?)"));
                 err(
                     spos(it),
                     format!("chart `{id}`: dataset `{ds_name}` has no value `{key}`{}", hint.unwrap_or_default()),
@@ -259,7 +228,8 @@ pub fn resolve(spec: &ChartSpec, data: &Value, err: &mut dyn FnMut(Pos, String))
                 .and_then(Value::as_array)
                 .map(|a| a.iter().filter_map(|v| v.get("key").and_then(Value::as_str)).collect())
                 .unwrap_or_default();
-            let hint = crate::format::nearest(rest, names.iter().copied()).map(|n| format!(" (did you mean `{n}`?)"));
+            let hint =
+                crate::util::text::nearest(rest, names.iter().copied()).map(|n| format!(" (did you mean `{n}`?)"));
             err(
                 spos(&spec.data),
                 format!("chart `{id}`: dataset `{ds_name}` has no breakdown `{rest}`{}", hint.unwrap_or_default()),
@@ -324,7 +294,7 @@ pub fn resolve(spec: &ChartSpec, data: &Value, err: &mut dyn FnMut(Pos, String))
     if let Some(h) = &spec.highlight
         && !points.iter().any(|p| p.key == h.value)
     {
-        let hint = crate::format::nearest(&h.value, points.iter().map(|p| p.key.as_str()))
+        let hint = crate::util::text::nearest(&h.value, points.iter().map(|p| p.key.as_str()))
             .map(|n| format!(" (did you mean `{n}`?)"));
         err(
             spos(h),
@@ -419,7 +389,7 @@ fn label_num(d: Dec) -> String {
 
 /// Estimated text width in px: CJK and full-width forms 1em, others ~0.6em.
 pub fn text_width(s: &str, size: f64) -> f64 {
-    s.chars().map(|c| if crate::diagnostics::display_width(&c.to_string()) == 2 { size } else { size * 0.6 }).sum()
+    s.chars().map(|c| if crate::diag::display_width(&c.to_string()) == 2 { size } else { size * 0.6 }).sum()
 }
 
 /// Renders a chart to SVG.
@@ -630,7 +600,7 @@ fn finish_svg(svg: &str, chart: &Chart, style: &Style) -> String {
 }
 
 pub fn xml(s: &str) -> String {
-    crate::build::xml_escape(s)
+    crate::util::escape::html(s)
 }
 
 /// A one-sentence description of what the chart shows.
@@ -668,7 +638,7 @@ pub fn summary(chart: &Chart) -> String {
 /// The figure's HTML: caption, inline SVG, summary, data table, downloads. One block, no blank lines.
 pub fn figure_html(f: &Figure, base_path: &str) -> String {
     let c = &f.chart;
-    let h = |s: &str| crate::build::xml_escape(s);
+    let h = |s: &str| crate::util::escape::html(s);
     let unit = if c.percent { "%".to_string() } else { c.unit.clone() };
     let mut rows = String::new();
     for p in &c.points {
@@ -738,7 +708,7 @@ pub fn csv_file(f: &Figure) -> String {
             if c.percent { String::new() } else { p.share.map(|d| d.to_string()).unwrap_or_default() },
             p.derived.to_string(),
         ];
-        s.push_str(&cells.iter().map(|c| crate::opendata::cell(c)).collect::<Vec<_>>().join(","));
+        s.push_str(&cells.iter().map(|c| crate::util::escape::csv_cell(c)).collect::<Vec<_>>().join(","));
         s.push_str("\r\n");
     }
     s
@@ -756,7 +726,7 @@ mod tests {
     }
 
     fn spec(yaml: &str) -> ChartSpec {
-        crate::data::parse_yaml(yaml).expect("spec parses")
+        crate::source::yaml::parse_yaml(yaml).expect("spec parses")
     }
 
     fn errors(yaml: &str) -> Vec<(usize, usize, String)> {
@@ -811,7 +781,7 @@ mod tests {
     #[test]
     fn unknown_field_in_spec_is_rejected() {
         let r: std::result::Result<ChartSpec, _> =
-            crate::data::parse_yaml("id: a\ntype: bar\ndata: x\ntitle: t\ncolour: red\n");
+            crate::source::yaml::parse_yaml("id: a\ntype: bar\ndata: x\ntitle: t\ncolour: red\n");
         assert!(r.is_err());
     }
 

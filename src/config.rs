@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
-use crate::diagnostics::{Diagnostic, Error, Result, line_col};
+use crate::diag::{Diagnostic, Error, Result, line_col};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -128,7 +128,7 @@ pub fn load(root: &Path) -> Result<Config> {
             _ => Error::io(&path, e),
         });
     }
-    let src = crate::files::read_text(&path, FILE)?;
+    let src = crate::source::read_text(&path, FILE)?;
     parse(&src)
 }
 
@@ -144,7 +144,7 @@ pub fn parse(src: &str) -> Result<Config> {
         let (line, col) = e.span().map(|s| line_col(src, s.start)).unwrap_or((0, 0));
         let msg = e.message().trim().to_string();
         let d = Diagnostic::error(FILE, line, col, &msg).with_source(src);
-        Error::one(match crate::diagnostics::suggest(&msg) {
+        Error::one(match crate::diag::suggest(&msg) {
             Some(h) => d.with_help(h),
             None => d,
         })

@@ -13,21 +13,10 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::path::Path;
 
-use crate::diagnostics::{self, Diagnostic, Error, Result, Sink};
+use crate::diag::{Diagnostic, Error, Result, Sink};
 use crate::number::Dec;
-
-/// A source position (1-based line and column) inside a dataset's YAML text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Pos {
-    pub line: usize,
-    pub col: usize,
-}
-
-impl Pos {
-    pub fn of<T>(s: &Spanned<T>) -> Pos {
-        Pos { line: s.referenced.line() as usize, col: s.referenced.column() as usize }
-    }
-}
+pub use crate::source::yaml::Pos;
+use crate::source::yaml::{self, parse_yaml};
 
 /// A YAML mapping that keeps its keys in file order and rejects duplicates.
 #[derive(Debug, Clone)]
@@ -201,32 +190,6 @@ pub struct Dataset {
     pub def: DatasetFile,
 }
 
-/// Deepest nesting of YAML mappings and lists (front matter and datasets).
-pub const YAML_MAX_DEPTH: usize = 64;
-/// Most YAML values (mappings, lists and scalars, counting those an alias repeats) in one file.
-pub const YAML_MAX_NODES: usize = 250_000;
-/// Most aliases (`*name`) in one YAML file.
-pub const YAML_MAX_ALIASES: usize = 10_000;
-/// Most values that aliases may replay in one YAML file (what stops “billion laughs”).
-pub const YAML_MAX_REPLAYED: usize = 250_000;
-
-/// Parses YAML text with the limits every baipi YAML file gets: the depth, node, alias and
-/// replay budgets above, duplicate keys refused, NaN and infinity refused. Each limit is
-/// reported at the line where it was crossed (see `diagnostics::from_yaml`).
-pub fn parse_yaml<'a, T: Deserialize<'a>>(src: &'a str) -> std::result::Result<T, serde_saphyr::Error> {
-    let options = serde_saphyr::options! {
-        budget: serde_saphyr::budget! {
-            max_depth: YAML_MAX_DEPTH,
-            flow_nesting_limit: YAML_MAX_DEPTH,
-            max_nodes: YAML_MAX_NODES,
-            max_aliases: YAML_MAX_ALIASES,
-        },
-        duplicate_keys: serde_saphyr::DuplicateKeyPolicy::Error,
-        alias_limits: serde_saphyr::alias_limits! { max_total_replayed_events: YAML_MAX_REPLAYED },
-    };
-    serde_saphyr::from_str_with_options(src, options)
-}
-
 /// Parses one dataset file's text.
 pub fn parse(name: &str, file: &str, source: String) -> Result<Dataset> {
     if source.trim().is_empty() {
@@ -235,7 +198,7 @@ pub fn parse(name: &str, file: &str, source: String) -> Result<Dataset> {
                 .with_help("write `title: …` and the figures (see README, “添加一个数据集”), or delete the file"),
         ));
     }
-    let def: DatasetFile = parse_yaml(&source).map_err(|e| Error::one(diagnostics::from_yaml(file, &source, 0, &e)))?;
+    let def: DatasetFile = parse_yaml(&source).map_err(|e| Error::one(yaml::located(file, &source, 0, &e)))?;
     Ok(Dataset { name: name.to_string(), file: file.to_string(), source, line_offset: 0, def })
 }
 
@@ -247,7 +210,7 @@ pub fn load_dir(root: &Path, sink: &mut Sink) -> Result<Vec<Dataset>> {
         return Ok(out);
     }
     let is_yaml = |p: &Path| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"));
-    for f in crate::files::walk(root, &dir, &is_yaml, sink)? {
+    for f in crate::source::walk(root, &dir, &is_yaml, sink)? {
         let file = f.display.clone();
         let name_path = f.path.strip_prefix(&dir).unwrap_or(&f.path).with_extension("");
         let name = name_path.to_string_lossy().replace(['\\', '/'], ".");
@@ -260,7 +223,7 @@ pub fn load_dir(root: &Path, sink: &mut Sink) -> Result<Vec<Dataset>> {
             ));
             continue;
         }
-        let source = match crate::files::read_text(&f.real, &file) {
+        let source = match crate::source::read_text(&f.real, &file) {
             Ok(s) => s,
             Err(Error::Input(d)) => {
                 sink.items.extend(d);

@@ -12,7 +12,7 @@
 
 use serde_json::Value;
 
-use crate::diagnostics::{Diagnostic, LineIndex};
+use crate::diag::{Diagnostic, LineIndex};
 use crate::number::Dec;
 
 /// A number found in prose.

@@ -160,48 +160,6 @@ pub const TERA_FILTERS: &[&str] = &[
     "keys",
 ];
 
-/// The nearest candidate by edit distance, if reasonably close.
-pub fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    // The distance table is |word| × |candidate|: no suggestions for absurdly long names
-    // (an 8 MiB anchor would otherwise need gigabytes).
-    const LONGEST: usize = 200;
-    if word.len() > LONGEST {
-        return None;
-    }
-    let mut best: Option<(usize, &str)> = None;
-    for c in candidates.filter(|c| c.len() <= LONGEST) {
-        let d = edit_distance(word, c);
-        if best.is_none_or(|(bd, _)| d < bd) {
-            best = Some((d, c));
-        }
-    }
-    best.filter(|(d, c)| *d <= (word.chars().count().max(c.chars().count()) / 2).max(1)).map(|(_, c)| c)
-}
-
-/// Edit distance counting a swap of two neighbouring characters as one edit (`nmu` → `num`).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j - 1] + cost).min(d[i - 1][j] + 1).min(d[i][j - 1] + 1);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = v;
-        }
-    }
-    d[a.len()][b.len()]
-}
-
 /// A tera value as an exact decimal (numbers, numeric strings, or a value map's `value`).
 pub fn dec_of(v: &Value) -> Option<Dec> {
     if let Some(i) = v.as_i64() {
@@ -342,8 +300,6 @@ mod tests {
         assert_eq!(cn_num(2021).unwrap(), "二千零二十一");
         assert_eq!(fact_text("超过", Dec::from_int(24), "", "万平方米"), "超过24万平方米");
         assert_eq!(fact_text("", Dec::from_int(6800), "多", "场"), "6800多场");
-        assert_eq!(nearest("membres", ["members", "orgs"].into_iter()), Some("members"));
-        assert_eq!(nearest("zzz", ["members", "orgs"].into_iter()), None);
     }
 
     fn render(src: &str) -> String {

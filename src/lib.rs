@@ -1,40 +1,47 @@
 //! baipi — a static site generator for statistical white papers.
 //!
-//! The pipeline, one module a stage, each a function from values to values:
+//! The modules are the pipeline's stages, listed here from the bottom up: each imports only
+//! modules above it in this list (`tests/layers.rs` enforces it).
 //!
 //! ```text
-//! site.toml ─► config::load ─► Config
-//! content/**/*.md ─► content::load_dir ─► Chapter (front matter + body)
-//! data/**/*.yaml ─► data::load_dir ─► Dataset ─► stats::compute ─► Computed (+ checks)
-//! Chapter body ─► prose (tera expressions over data) ─► markdown ─► HTML
-//! Site ─► build::render_into (pages, search, open data) ─► Output { path → bytes }
-//!          └─ with a write::Stager, pages and the search index are written as they render
-//! Output ─► write::Stager::commit (changed files only, by rename)   |   Output ─► serve (memory)
+//! site.toml ─► config ─► Config
+//! content/**/*.md ─► content ─► Chapter (front matter + body)
+//! data/**/*.yaml ─► data ─► Dataset ─► stats ─► Computed (+ consistency checks)
+//! all three ─► site ─► Site (immutable) ─► factcheck (prose against data)
+//! chart specs + data ─► charts ─► Figure (SVG, table, summary)
+//! Chapter body ─► prose (expressions over data) ─► markdown ─► HTML
+//! Site + figures + theme ─► render ─► Output { path → bytes } (+ search index)
+//! Output ─► output::Stager (changed files only, by rename)   |   Output ─► serve (memory)
 //! ```
 //!
-//! Only `write` touches the output folder, and nothing it writes takes effect before the commit.
+//! Only `output` touches the output folder, and nothing it writes takes effect before the commit.
 
-pub mod build;
-pub mod charts;
-pub mod check;
-pub mod cli;
+// Layer 0: no knowledge of sites.
+pub mod number;
+pub mod util;
+// Layer 1: problems and where they are; reading source files.
+pub mod diag;
+pub mod source;
+// Layer 2: formatting numbers and Markdown, shared by the stages.
+pub mod format;
+pub mod markdown;
+// Layer 3: loading.
 pub mod config;
 pub mod content;
 pub mod data;
-pub mod diagnostics;
-pub mod factcheck;
-pub mod files;
-pub mod format;
-pub mod frontmatter;
-pub mod init;
-pub mod markdown;
-pub mod number;
-pub mod opendata;
-pub mod outdir;
-pub mod prose;
-pub mod search;
-pub mod serve;
 pub mod site;
 pub mod stats;
+// Layer 4: what is made of the loaded site.
+pub mod charts;
+pub mod factcheck;
+pub mod prose;
+pub mod search;
 pub mod theme;
-pub mod write;
+// Layer 5: rendering and writing.
+pub mod output;
+pub mod pipeline;
+pub mod render;
+// Layer 6: the commands.
+pub mod cli;
+pub mod report;
+pub mod serve;

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
 
-use crate::diagnostics::{Diagnostic, Error, Result};
+use crate::diag::{Diagnostic, Error, Result};
 
 /// The expression engine: one tera instance with baipi's filters and the
 /// site-wide values in its global context, shared by all chapters.
@@ -76,7 +76,7 @@ fn register_figures(tera: &mut Tera, figures: Arc<BTreeMap<String, (String, Stri
     ) -> TeraResult<&'a (String, String)> {
         let id: String = kwargs.must_get::<String>("id")?;
         figures.get(&id).ok_or_else(|| {
-            let hint = crate::format::nearest(&id, figures.keys().map(String::as_str))
+            let hint = crate::util::text::nearest(&id, figures.keys().map(String::as_str))
                 .map(|n| format!(" (did you mean `{n}`?)"))
                 .unwrap_or_default();
             tera::Error::message(format!("{f}: no chart with id `{id}` in any chapter's `charts:`{hint}"))
@@ -114,7 +114,7 @@ pub fn locate(e: &tera::Error, file: &str, source: &str, line: usize, col: usize
         None => {
             // Validation errors (unknown filter, function or test) carry their location only in the text.
             let text = e.to_string();
-            match crate::diagnostics::tera_report(&text) {
+            match crate::diag::tera::tera_report(&text) {
                 Some((msg, _, l, c)) => {
                     let (l, c) = if l <= 1 { (line, col + c - 1) } else { (line + l - 1, c) };
                     let mut d =
@@ -146,12 +146,12 @@ fn clean_message(m: &str) -> String {
 }
 
 fn hint(m: &str) -> Option<String> {
-    if let Some(h) = crate::diagnostics::suggest(m) {
+    if let Some(h) = crate::diag::suggest(m) {
         return Some(h);
     }
     if let Some(name) = m.strip_prefix("Unknown filter `").and_then(|r| r.split('`').next()) {
         let all = crate::format::FILTERS.iter().chain(crate::format::TERA_FILTERS);
-        return Some(match crate::format::nearest(name, all.copied()) {
+        return Some(match crate::util::text::nearest(name, all.copied()) {
             Some(n) => format!("did you mean `{n}`?"),
             None => format!("baipi's filters are {}", crate::format::FILTERS.join(", ")),
         });

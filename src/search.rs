@@ -25,6 +25,8 @@
 #[cfg(test)]
 use std::collections::BTreeMap;
 
+use crate::util::escape::push_json_str;
+
 /// One searchable chapter, for building an index from whole chapters in tests (a build adds
 /// chapters to an [`Indexer`] as it renders them).
 #[cfg(test)]
@@ -504,7 +506,7 @@ fn push_num(js: &mut String, n: u32) {
 /// written as soon as its last chapter is rendered.
 const TEXT_BLOCK: usize = 48 * 1024;
 
-type Emit<'a> = &'a (dyn Fn(String, String) -> crate::diagnostics::Result<()> + Sync);
+type Emit<'a> = &'a (dyn Fn(String, String) -> crate::diag::Result<()> + Sync);
 
 /// Builds the index while the chapters are rendered, from any thread: each chapter's sections
 /// are tokenized into the postings of the thread that rendered it (so no section text is kept),
@@ -548,7 +550,7 @@ impl<'a> Indexer<'a> {
     }
 
     /// Adds chapter `id` (its place in `sizes`): its URL, title and sections; each chapter once.
-    pub fn add(&self, id: usize, url: &str, title: &str, sections: &[Section]) -> crate::diagnostics::Result<()> {
+    pub fn add(&self, id: usize, url: &str, title: &str, sections: &[Section]) -> crate::diag::Result<()> {
         let run = rayon::current_thread_index().unwrap_or(0) % self.runs.len();
         lock(&self.runs[run]).add(id as u32, title, sections);
         // The chapter's entry of its text file, [url, title, [[“#id” or “”, title, text], …]]
@@ -597,7 +599,7 @@ impl<'a> Indexer<'a> {
     }
 
     /// Writes the shards and `meta.json`.
-    pub fn finish(self) -> crate::diagnostics::Result<()> {
+    pub fn finish(self) -> crate::diag::Result<()> {
         use rayon::prelude::*;
         let mut runs: Vec<Postings> =
             self.runs.into_iter().map(|r| r.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)).collect();
@@ -751,72 +753,13 @@ pub fn build(docs: &[Doc]) -> BTreeMap<String, String> {
 /// Builds the index files of `docs` in parallel, handing each (relative path, JSON text) to
 /// `emit` as soon as it is made; stops at the first error `emit` returns.
 #[cfg(test)]
-pub fn build_into(docs: &[Doc], emit: Emit<'_>) -> crate::diagnostics::Result<()> {
+pub fn build_into(docs: &[Doc], emit: Emit<'_>) -> crate::diag::Result<()> {
     use rayon::prelude::*;
     let sizes: Vec<usize> =
         docs.iter().map(|d| d.sections.iter().map(|s| s.title.len() + s.text.len()).sum()).collect();
     let ix = Indexer::new(&sizes, emit);
     docs.par_iter().enumerate().try_for_each(|(i, d)| ix.add(i, &d.url, &d.chapter, &d.sections))?;
     ix.finish()
-}
-
-/// Appends `s` as a JSON string with `<`, `>` and `&` written as `\u003c` … (see [`inert`]):
-/// what `inert(serde_json::to_string(s))` gives, in one pass with no intermediate strings.
-pub fn push_json_str(out: &mut String, s: &str) {
-    out.reserve(s.len() + 2);
-    out.push('"');
-    const SPECIAL: [bool; 256] = {
-        let mut t = [false; 256];
-        let mut k = 0;
-        while k < 256 {
-            t[k] = k < 0x20 || matches!(k as u8, b'"' | b'\\' | b'<' | b'>' | b'&');
-            k += 1;
-        }
-        t
-    };
-    let bytes = s.as_bytes();
-    let mut start = 0;
-    let mut from = 0;
-    while let Some(p) = bytes[from..].iter().position(|&b| SPECIAL[usize::from(b)]) {
-        let i = from + p;
-        let b = bytes[i];
-        from = i + 1;
-        let esc = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x08 => "\\b",
-            0x0C => "\\f",
-            b'<' => "\\u003c",
-            b'>' => "\\u003e",
-            b'&' => "\\u0026",
-            _ => "",
-        };
-        out.push_str(&s[start..i]);
-        if esc.is_empty() {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            out.push_str("\\u00");
-            out.push(HEX[usize::from(b >> 4)] as char);
-            out.push(HEX[usize::from(b & 0xF)] as char);
-        } else {
-            out.push_str(esc);
-        }
-        start = i + 1;
-    }
-    out.push_str(&s[start..]);
-    out.push('"');
-}
-
-/// JSON with `<`, `>` and `&` written as `\u003c` … : the same data, but inert even if a
-/// file is ever pasted into a page or served with the wrong type. (They only occur inside strings.)
-pub fn inert(json: String) -> String {
-    // Three memchr scans: much faster than one byte-by-byte scan on large files.
-    if !json.contains('<') && !json.contains('>') && !json.contains('&') {
-        return json;
-    }
-    json.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
 }
 
 #[cfg(test)]
@@ -981,18 +924,6 @@ mod tests {
         let blocks = files.keys().filter(|k| k.starts_with("search/t")).count();
         let total: usize = docs.iter().flat_map(|d| &d.sections).map(|s| s.title.len() + s.text.len()).sum();
         assert!(blocks > 1 && blocks <= total / TEXT_BLOCK + 1, "{blocks} blocks for {total} bytes");
-    }
-
-    #[test]
-    fn json_strings_are_inert_json() {
-        for t in
-            ["", "a\"b\\c", "<script>&amp;</script>", "\u{0}\u{1}\u{8}\u{c}\u{1f}\u{7f}\n\r\t", "党员\u{2028}ÆØÅ 🎉"]
-        {
-            let mut got = String::from("x");
-            push_json_str(&mut got, t);
-            assert_eq!(got[1..], inert(serde_json::to_string(t).unwrap()), "{t:?}");
-            assert_eq!(serde_json::from_str::<String>(&got[1..]).unwrap(), t);
-        }
     }
 
     #[test]

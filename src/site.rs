@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::config::{self, Config};
 use crate::content::{self, Chapter};
 use crate::data::{self, Dataset};
-use crate::diagnostics::{Diagnostic, Result, Severity, Sink};
+use crate::diag::{Diagnostic, Result, Severity, Sink};
 use crate::stats::{self, Computed};
 
 /// How to load.

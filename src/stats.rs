@@ -10,7 +10,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::data::{Breakdown, Dataset, Pos};
-use crate::diagnostics::Diagnostic;
+use crate::diag::Diagnostic;
 use crate::number::Dec;
 
 const DATASET_FIELDS: &[&str] = &[
@@ -351,7 +351,7 @@ fn breakdown(cx: &mut Ctx, key: &str, b: &Breakdown, ds_digits: u32, as_of: &str
             match parts.iter().find(|p| p.key == pk.value) {
                 Some(p) => gsum = gsum.checked_add(p.value).unwrap_or(gsum),
                 None => {
-                    let hint = crate::format::nearest(&pk.value, parts.iter().map(|p| p.key.as_str()));
+                    let hint = crate::util::text::nearest(&pk.value, parts.iter().map(|p| p.key.as_str()));
                     cx.err(
                         Pos::of(pk),
                         format!(

@@ -10,7 +10,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::diagnostics::{Diagnostic, Error, Result};
+use crate::diag::{Diagnostic, Error, Result};
 use crate::markdown::TocEntry;
 
 /// Templates every theme must provide.
@@ -154,21 +154,21 @@ pub fn load(root: &Path, name: &str) -> Result<Theme> {
             format!("theme `{name}` not found: no folder themes/{name}/"),
         )
         .with_source(&toml);
-        if let Some(n) = crate::format::nearest(name, available.iter().map(String::as_str)) {
+        if let Some(n) = crate::util::text::nearest(name, available.iter().map(String::as_str)) {
             d = d.with_help(format!("did you mean `{n}`?"));
         }
         return Err(Error::one(d));
     }
-    let mut sink = crate::diagnostics::Sink::default();
+    let mut sink = crate::diag::Sink::default();
     let mut templates: BTreeMap<String, (String, String)> = BTreeMap::new();
     let is_template = |p: &Path| {
         let n = p.to_string_lossy();
         n.ends_with(".html") || n.ends_with(".xml") || n.ends_with(".txt")
     };
     for base in [dir.join("templates"), root.join("templates")] {
-        for f in crate::files::walk(root, &base, &is_template, &mut sink)? {
+        for f in crate::source::walk(root, &base, &is_template, &mut sink)? {
             let rel = f.path.strip_prefix(&base).unwrap_or(&f.path).to_string_lossy().replace('\\', "/");
-            if let Some(text) = sink.take(crate::files::read_text(&f.real, &f.display))? {
+            if let Some(text) = sink.take(crate::source::read_text(&f.real, &f.display))? {
                 templates.insert(rel, (f.display, text));
             }
         }
@@ -194,16 +194,16 @@ pub fn load(root: &Path, name: &str) -> Result<Theme> {
     let toml_file = format!("themes/{name}/theme.toml");
     let chart_style = match std::fs::symlink_metadata(&toml_path) {
         Ok(_) => {
-            let src = crate::files::read_text(&toml_path, &toml_file)?;
+            let src = crate::source::read_text(&toml_path, &toml_file)?;
             let t: ThemeToml = toml::from_str(&src).map_err(|e| {
-                let (line, col) = e.span().map(|s| crate::diagnostics::line_col(&src, s.start)).unwrap_or((0, 0));
+                let (line, col) = e.span().map(|s| crate::diag::line_col(&src, s.start)).unwrap_or((0, 0));
                 Error::one(Diagnostic::error(&toml_file, line, col, e.message().trim().to_string()).with_source(&src))
             })?;
             let style = t.charts.unwrap_or_default();
             // The chart font must exist: say so at its line of theme.toml, not when the first chart is drawn.
-            let root_canon = crate::files::canonical_root(root)?;
+            let root_canon = crate::source::canonical_root(root)?;
             if let Some(font) = &style.font
-                && crate::files::resolve_inside(&root_canon, &dir.join(font), "").is_err()
+                && crate::source::resolve_inside(&root_canon, &dir.join(font), "").is_err()
             {
                 let (line, col) = src
                     .lines()
@@ -246,9 +246,9 @@ pub fn load(root: &Path, name: &str) -> Result<Theme> {
 /// All files under `dir` (relative `/` paths → bytes); empty if `dir` is missing. Links follow
 /// [`crate::files`]' rules; refusals go to `sink`. Static files have no size limit (a report
 /// in PDF may well be large); they are copied as they are.
-pub fn read_tree(root: &Path, dir: &Path, sink: &mut crate::diagnostics::Sink) -> Result<BTreeMap<String, Vec<u8>>> {
+pub fn read_tree(root: &Path, dir: &Path, sink: &mut crate::diag::Sink) -> Result<BTreeMap<String, Vec<u8>>> {
     let mut out = BTreeMap::new();
-    for f in crate::files::walk(root, dir, &|_| true, sink)? {
+    for f in crate::source::walk(root, dir, &|_| true, sink)? {
         let rel = f.path.strip_prefix(dir).unwrap_or(&f.path).to_string_lossy().replace('\\', "/");
         let bytes = std::fs::read(&f.real).map_err(|err| Error::io(&f.path, err))?;
         out.insert(rel, bytes);
@@ -298,7 +298,7 @@ pub fn template_error(theme: &Theme, e: &tera::Error) -> Diagnostic {
     }
     // Some errors carry their location only in the text (` --> name:line:col`).
     let text = e.to_string();
-    if let Some((msg, name, l, c)) = crate::diagnostics::tera_report(&text)
+    if let Some((msg, name, l, c)) = crate::diag::tera::tera_report(&text)
         && let Some((_, file, src)) = theme.templates.iter().find(|(n, _, _)| *n == name)
     {
         return Diagnostic::error(file, l, c, msg).with_source(src);

@@ -1775,7 +1775,7 @@ fn staged_build_matches_the_in_memory_render() {
     }
     for root in [paper.path(), big.path()] {
         let out = build(root, &[]);
-        let mem = baipi::cli::render_site(root, &baipi::site::Options::default()).unwrap().out;
+        let mem = baipi::pipeline::render_site(root, &baipi::site::Options::default()).unwrap().out;
         assert!(mem.staged.is_empty());
         let disk = files_of(&out);
         let want: Vec<(String, Vec<u8>)> = mem.files.into_iter().collect();

@@ -15,7 +15,7 @@ fn data() -> &'static serde_json::Value {
 
 fuzz_target!(|input: &[u8]| {
     let Ok(src) = std::str::from_utf8(input) else { return };
-    let Ok(spec) = baipi::data::parse_yaml::<baipi::charts::ChartSpec>(src) else { return };
+    let Ok(spec) = baipi::source::yaml::parse_yaml::<baipi::content::chart::ChartSpec>(src) else { return };
     let Some(chart) = baipi::charts::resolve(&spec, data(), &mut |_, _| {}) else { return };
     let style = baipi::charts::Style::default();
     if let Ok(svg) = baipi::charts::render(&chart, &style) {

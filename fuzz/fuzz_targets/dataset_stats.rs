@@ -7,7 +7,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(ds) = baipi::data::parse("fuzz", "data/fuzz.yaml", src.to_string()) else { return };
     let mut diags = Vec::new();
     let c = baipi::stats::compute(&ds, 2, &mut diags);
-    let _ = baipi::opendata::csv(&c);
+    let _ = baipi::render::opendata::csv(&c);
     let _ = baipi::factcheck::candidates(&c.value);
     for d in &diags {
         let _ = d.to_string();

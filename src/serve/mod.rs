@@ -26,9 +26,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::build::Output;
-use crate::cli::{self, Verbosity};
-use crate::diagnostics::{Error, Result};
+use crate::diag::{Error, Result};
+use crate::output::Output;
+use crate::report::{self, Verbosity};
 use crate::site::Options;
 
 /// The reload script's URL (given to the theme as `site.live_reload`).
@@ -181,18 +181,18 @@ pub fn run(root: &Path, opts: &ServeOptions, v: Verbosity) -> Result<i32> {
 
 /// Builds the site in memory; on failure returns the error text as printed in the terminal.
 fn rebuild(root: &Path, opts: &Options, v: Verbosity) -> std::result::Result<Output, String> {
-    match cli::render_site(root, opts) {
+    match crate::pipeline::render_site(root, opts) {
         Ok(built) => {
-            cli::print_warnings(&built.warnings);
+            report::print_warnings(&built.warnings);
             if v == Verbosity::Verbose {
-                built.timings.print();
+                report::print_timings(&built.timings);
             }
             Ok(built.out)
         }
         Err(e) => {
             let mut text = e.to_string();
             if let Error::Input(ds) = &e {
-                text.push_str(&format!("\n\n{}; still serving the last good build.", cli::count_errors(ds)));
+                text.push_str(&format!("\n\n{}; still serving the last good build.", report::count_errors(ds)));
             }
             eprintln!("{text}");
             Err(text)
@@ -332,7 +332,7 @@ fn events(mut stream: TcpStream, shared: &Shared) {
 pub fn overlay(error: &str) -> String {
     format!(
         r#"<div id="baipi-error" role="alert" style="position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,20,.94);color:#fff;padding:2rem;font:15px/1.6 system-ui,sans-serif"><h2 style="margin:0 0 1rem;color:#ff8a80">构建失败 · Build failed</h2><pre style="white-space:pre;overflow:auto;font:14px/1.5 ui-monospace,'Noto Sans Mono CJK SC',monospace;background:#000;padding:1rem;border-radius:4px">{}</pre><p>修改并保存文件后，页面会自动刷新。下面仍是上一次成功构建的网站。<br>Fix the file and save: this page reloads by itself. Below is the last good build.</p></div>"#,
-        http::html_escape(error)
+        crate::util::escape::html(error)
     )
 }
 

@@ -9,7 +9,10 @@ use rayon::prelude::*;
 use serde::Deserialize;
 use std::path::Path;
 
-use crate::diagnostics::{self, Diagnostic, Error, Result, Sink};
+use crate::diag::{Diagnostic, Error, Result, Sink};
+
+pub mod chart;
+pub mod frontmatter;
 
 /// One entry of the cover's “数读” (key figures) block.
 #[derive(Debug, Clone, Deserialize)]
@@ -45,7 +48,7 @@ pub struct FrontMatter {
     pub free_numbers: Vec<String>,
     /// Charts of this chapter, placed with `{{ figure(id="…") }}`.
     #[serde(default)]
-    pub charts: Vec<crate::charts::ChartSpec>,
+    pub charts: Vec<crate::content::chart::ChartSpec>,
     /// Cover only: the key figures block.
     #[serde(default)]
     pub key_figures: Vec<KeyFigure>,
@@ -94,7 +97,7 @@ impl Chapter {
     }
 }
 
-pub use crate::files::read_text;
+pub use crate::source::read_text;
 
 /// Splits `---\nyaml\n---\nbody` into (yaml, body, body_line). The YAML starts on line 2.
 pub fn split_front_matter<'a>(file: &str, src: &'a str) -> Result<(&'a str, &'a str, usize)> {
@@ -138,17 +141,18 @@ pub fn parse(file: &str, rel: &str, text: String) -> Result<Chapter> {
     }
     // Most front matter is a few `key: value` lines: read by a fast path, checked against the
     // YAML parser in debug builds (so every test run compares the two).
-    let front: FrontMatter = match crate::frontmatter::parse(yaml) {
+    let front: FrontMatter = match crate::content::frontmatter::parse(yaml) {
         Some(front) => {
             #[cfg(debug_assertions)]
             {
-                let full: std::result::Result<FrontMatter, _> = crate::data::parse_yaml(yaml);
+                let full: std::result::Result<FrontMatter, _> = crate::source::yaml::parse_yaml(yaml);
                 let full = full.map(|f| format!("{f:?}")).unwrap_or_else(|e| e.to_string());
                 assert_eq!(format!("{front:?}"), full, "front-matter fast path disagrees with YAML in {file}");
             }
             front
         }
-        None => crate::data::parse_yaml(yaml).map_err(|e| Error::one(diagnostics::from_yaml(file, src, 1, &e)))?,
+        None => crate::source::yaml::parse_yaml(yaml)
+            .map_err(|e| Error::one(crate::source::yaml::located(file, src, 1, &e)))?,
     };
     let is_index = rel == "_index.md";
     let stem = Path::new(rel).with_extension("").to_string_lossy().replace('\\', "/");
@@ -252,7 +256,7 @@ pub fn load_dir(root: &Path, drafts: bool, sink: &mut Sink) -> Result<Vec<Chapte
     };
     // The walk is one thread (it applies the symlink policy in order); reading and parsing run in
     // parallel, and their results are taken in file order, so messages do not depend on threads.
-    let files = crate::files::walk(root, &dir, &is_md, sink)?;
+    let files = crate::source::walk(root, &dir, &is_md, sink)?;
     let parsed: Vec<Result<Chapter>> = files
         .par_iter()
         .map(|f| {

@@ -6,27 +6,27 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::Verbosity;
-use crate::diagnostics::{Error, Result, Sink};
+use crate::diag::{Error, Result, Sink};
+use crate::report::Verbosity;
 
 /// The default theme, file by file (path under `themes/default/`).
 pub const DEFAULT_THEME: &[(&str, &[u8])] = &[
-    ("fonts/LICENSE", include_bytes!("../themes/default/fonts/LICENSE")),
+    ("fonts/LICENSE", include_bytes!("../../themes/default/fonts/LICENSE")),
     (
         "fonts/NotoSansCJKsc-Regular-subset.otf",
-        include_bytes!("../themes/default/fonts/NotoSansCJKsc-Regular-subset.otf"),
+        include_bytes!("../../themes/default/fonts/NotoSansCJKsc-Regular-subset.otf"),
     ),
-    ("static/css/site.css", include_bytes!("../themes/default/static/css/site.css")),
-    ("static/favicon.svg", include_bytes!("../themes/default/static/favicon.svg")),
-    ("static/js/search.js", include_bytes!("../themes/default/static/js/search.js")),
-    ("templates/404.html", include_bytes!("../themes/default/templates/404.html")),
-    ("templates/base.html", include_bytes!("../themes/default/templates/base.html")),
-    ("templates/chapter.html", include_bytes!("../themes/default/templates/chapter.html")),
-    ("templates/full.html", include_bytes!("../themes/default/templates/full.html")),
-    ("templates/index.html", include_bytes!("../themes/default/templates/index.html")),
-    ("templates/search.html", include_bytes!("../themes/default/templates/search.html")),
-    ("templates/sources.html", include_bytes!("../themes/default/templates/sources.html")),
-    ("theme.toml", include_bytes!("../themes/default/theme.toml")),
+    ("static/css/site.css", include_bytes!("../../themes/default/static/css/site.css")),
+    ("static/favicon.svg", include_bytes!("../../themes/default/static/favicon.svg")),
+    ("static/js/search.js", include_bytes!("../../themes/default/static/js/search.js")),
+    ("templates/404.html", include_bytes!("../../themes/default/templates/404.html")),
+    ("templates/base.html", include_bytes!("../../themes/default/templates/base.html")),
+    ("templates/chapter.html", include_bytes!("../../themes/default/templates/chapter.html")),
+    ("templates/full.html", include_bytes!("../../themes/default/templates/full.html")),
+    ("templates/index.html", include_bytes!("../../themes/default/templates/index.html")),
+    ("templates/search.html", include_bytes!("../../themes/default/templates/search.html")),
+    ("templates/sources.html", include_bytes!("../../themes/default/templates/sources.html")),
+    ("theme.toml", include_bytes!("../../themes/default/theme.toml")),
 ];
 
 const SITE_TOML: &str = r#"# 站点配置。title、base_url、language、theme 四项必填；写错的键名会报错，不会被忽略。

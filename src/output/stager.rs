@@ -21,8 +21,8 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use crate::build::Output;
-use crate::diagnostics::{Error, Result};
+use crate::diag::{Error, Result};
+use crate::output::Output;
 
 /// What a write did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]

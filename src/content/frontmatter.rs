@@ -163,7 +163,7 @@ mod tests {
     /// The fast path agrees with serde-saphyr wherever it answers.
     fn same(yaml: &str) -> bool {
         let fast = parse(yaml);
-        let slow: Option<FrontMatter> = crate::data::parse_yaml(yaml).ok();
+        let slow: Option<FrontMatter> = crate::source::yaml::parse_yaml(yaml).ok();
         match (&fast, &slow) {
             (Some(f), Some(s)) => {
                 assert_eq!(format!("{f:?}"), format!("{s:?}"), "{yaml}");

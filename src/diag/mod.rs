@@ -3,10 +3,16 @@
 //! Owns [`Diagnostic`] (one problem, with file, line, column and a source
 //! snippet) and [`Error`] (what a pipeline stage returns when it fails).
 //! Lower layers attach the location because only they know the file and the
-//! line; the printer here is shared by `build`, `check` and (later) `serve`.
+//! line. Submodules: [`location`] (lines and columns of byte offsets, display width) and
+//! [`tera`] (a tera error's own location).
 
 use std::fmt;
 use std::path::Path;
+
+pub mod location;
+pub mod tera;
+
+pub use location::{LineIndex, display_width, line_col};
 
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -79,14 +85,14 @@ impl Diagnostic {
     /// Costs O(window), not O(line): fast for many diagnostics on one huge line.
     pub fn with_snippet(mut self, line_text: &str, byte_in_line: usize) -> Self {
         let l = line_text.trim_end_matches('\r');
-        let at = floor_char_boundary(l, byte_in_line.min(l.len()));
+        let at = crate::util::text::floor_char_boundary(l, byte_in_line.min(l.len()));
         if l.len() <= SNIPPET_MAX_CHARS || l.len() <= 2 * SNIPPET_SIDE_BYTES {
             self.caret = if self.col == 0 { 0 } else { l[..at].chars().count() + 1 };
             self.source_line = Some(l.to_string());
             return self;
         }
-        let from = floor_char_boundary(l, at.saturating_sub(SNIPPET_SIDE_BYTES));
-        let to = floor_char_boundary(l, (at + SNIPPET_SIDE_BYTES).min(l.len()));
+        let from = crate::util::text::floor_char_boundary(l, at.saturating_sub(SNIPPET_SIDE_BYTES));
+        let to = crate::util::text::floor_char_boundary(l, (at + SNIPPET_SIDE_BYTES).min(l.len()));
         let (pre, post) = (if from > 0 { "…" } else { "" }, if to < l.len() { "…" } else { "" });
         self.caret = if self.col == 0 { 0 } else { pre.chars().count() + l[from..at].chars().count() + 1 };
         self.source_line = Some(format!("{pre}{}{post}", &l[from..to]));
@@ -107,20 +113,6 @@ impl Diagnostic {
             (false, l, c) => format!("{}:{}:{}", self.file, l, c),
         }
     }
-}
-
-/// Display width of a string in a terminal: CJK and other wide characters take two columns.
-pub fn display_width(s: &str) -> usize {
-    s.chars().map(char_width).sum()
-}
-
-fn char_width(c: char) -> usize {
-    let u = c as u32;
-    let wide = matches!(u,
-        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
-        | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60
-        | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD);
-    if wide { 2 } else { 1 }
 }
 
 impl fmt::Display for Diagnostic {
@@ -235,19 +227,6 @@ impl Sink {
     }
 }
 
-/// Parses the first report in a tera error's text (`error: msg` … ` --> name:line:col`).
-/// Returns (message, template name, line, 1-based column).
-pub fn tera_report(text: &str) -> Option<(String, String, usize, usize)> {
-    let at = text.find(" --> ")?;
-    let loc = text[at + 5..].lines().next().unwrap_or("");
-    let mut it = loc.rsplitn(3, ':');
-    let (c, l, name) = (it.next()?, it.next()?, it.next()?);
-    let (l, c) = (l.trim().parse::<usize>().ok()?, c.trim().parse::<usize>().ok()?);
-    let msg = text[..at].lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let msg = msg.trim().trim_start_matches("error: ").trim_end_matches('.').to_string();
-    Some((msg, name.to_string(), l, c))
-}
-
 /// A “did you mean …?” for messages that name a wrong key and list the right ones:
 /// serde's ``unknown field `x`, expected one of `a`, `b` `` and tera's
 /// ``Field `x` is not defined. Available fields: a, b``.
@@ -255,194 +234,7 @@ pub fn suggest(message: &str) -> Option<String> {
     let (head, list) = message.split_once(", expected one of ").or_else(|| message.split_once("Available fields: "))?;
     let wrong = head.split('`').nth(1)?;
     let options: Vec<&str> = list.split(',').map(|o| o.trim().trim_matches('`').trim_end_matches('.')).collect();
-    crate::format::nearest(wrong, options.iter().copied()).map(|n| format!("did you mean `{n}`?"))
-}
-
-/// Line starts of a text, for locating many byte offsets in it: a line is found by binary
-/// search, and columns of increasing offsets on one line are counted on from the last one,
-/// so locating every number or asterisk of a huge one-line file stays linear.
-pub struct LineIndex<'a> {
-    text: &'a str,
-    starts: Vec<usize>,
-    /// (byte offset, 1-based column) of the last lookup.
-    last: std::cell::Cell<(usize, usize)>,
-}
-
-impl<'a> LineIndex<'a> {
-    pub fn new(text: &'a str) -> Self {
-        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-        LineIndex { text, starts, last: std::cell::Cell::new((0, 1)) }
-    }
-
-    /// 1-based line, 1-based character column, the line's text and the byte offset in that line.
-    pub fn locate(&self, offset: usize) -> (usize, usize, &'a str, usize) {
-        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
-        let i = self.starts.partition_point(|s| *s <= offset).saturating_sub(1);
-        let start = self.starts[i];
-        let end = self.starts.get(i + 1).map_or(self.text.len(), |e| e - 1);
-        let (last_off, last_col) = self.last.get();
-        let col = if last_off >= start && last_off <= offset {
-            last_col + self.text[last_off..offset].chars().count()
-        } else {
-            self.text[start..offset].chars().count() + 1
-        };
-        self.last.set((offset, col));
-        (i + 1, col, &self.text[start..end.max(start)], offset - start)
-    }
-
-    /// The text of 1-based line `n` (empty if there is no such line).
-    pub fn line(&self, n: usize) -> &'a str {
-        match self.starts.get(n.wrapping_sub(1)) {
-            Some(&s) => {
-                let e = self.starts.get(n).map_or(self.text.len(), |e| e - 1);
-                &self.text[s..e.max(s)]
-            }
-            None => "",
-        }
-    }
-}
-
-/// Line and 1-based character column of a byte offset in `src`.
-pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(src.len());
-    let before = &src[..floor_char_boundary(src, offset)];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let col = before[line_start..].chars().count() + 1;
-    (line, col)
-}
-
-fn floor_char_boundary(s: &str, mut i: usize) -> usize {
-    while i > 0 && !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-/// Converts a serde-saphyr error into a located diagnostic. `line_offset` is
-/// the number of lines in the file before the YAML text starts (front matter).
-pub fn from_yaml(file: &str, full_source: &str, line_offset: usize, e: &serde_saphyr::Error) -> Diagnostic {
-    let inner = e.without_snippet();
-    let (line, col) = match inner.location().or_else(|| e.location()) {
-        Some(l) if l.line() > 0 => (l.line() as usize + line_offset, l.column() as usize),
-        _ => (0, 0),
-    };
-    let msg = match yaml_limit_message(inner) {
-        Some(m) => m,
-        None => {
-            let mut msg = inner.to_string();
-            // serde-saphyr appends its own " at line X, column Y"; ours is in front.
-            if let Some(i) = msg.find(" at line ") {
-                msg.truncate(i);
-            }
-            friendly_yaml_message(msg.trim().trim_end_matches('.'))
-        }
-    };
-    let found = (line > 0).then(|| full_source.lines().nth(line - 1)).flatten().unwrap_or("");
-    let help = suggest(&msg);
-    let msg = match field_at(found, col) {
-        Some((field, value)) if !msg.contains(&format!("`{field}`")) => {
-            if value.is_empty() || msg.contains("found") || msg.contains(value.as_str()) {
-                format!("field `{field}`: {msg}")
-            } else {
-                format!("field `{field}`: {msg}, found `{value}`")
-            }
-        }
-        _ => msg,
-    };
-    let d = Diagnostic::error(file, line, col, msg).with_line(found);
-    match help {
-        Some(h) => d.with_help(h),
-        None => d,
-    }
-}
-
-/// Clear words for YAML errors that are baipi's limits or rules rather than typing slips.
-fn yaml_limit_message(e: &serde_saphyr::Error) -> Option<String> {
-    use crate::data::{YAML_MAX_ALIASES, YAML_MAX_DEPTH, YAML_MAX_NODES, YAML_MAX_REPLAYED};
-    use serde_saphyr::budget::BudgetBreach as B;
-    let expand = "aliases (`*name`) repeat what their anchor (`&name`) holds, so a few lines can expand enormously";
-    let mut e = e;
-    while let serde_saphyr::Error::AliasError { error, .. } | serde_saphyr::Error::WithSnippet { error, .. } = e {
-        e = error;
-    }
-    Some(match e {
-        serde_saphyr::Error::Budget { breach, .. } => match breach {
-            B::Depth { .. } => {
-                format!("YAML nested more than {YAML_MAX_DEPTH} levels deep; the limit is {YAML_MAX_DEPTH}")
-            }
-            B::Nodes { .. } | B::Events { .. } => format!(
-                "YAML has more than {YAML_MAX_NODES} values (counting every value an alias repeats); \
-                 the limit is {YAML_MAX_NODES}: {expand}"
-            ),
-            B::Aliases { .. } => {
-                format!("YAML uses more than {YAML_MAX_ALIASES} aliases (`*name`); the limit is {YAML_MAX_ALIASES}")
-            }
-            B::AliasAnchorRatio { aliases, anchors } => format!(
-                "YAML uses {aliases} aliases for {anchors} anchors: more than 10 aliases per anchor are refused, \
-                 because {expand}"
-            ),
-            B::ScalarBytes { .. } | B::RecordedAnchorBytes { .. } | B::RecordedAnchorEvents { .. } => {
-                format!("YAML text expands beyond baipi's limits: {expand}")
-            }
-            other => format!("YAML exceeds baipi's limits ({other:?})"),
-        },
-        serde_saphyr::Error::AliasReplayLimitExceeded { .. }
-        | serde_saphyr::Error::AliasExpansionLimitExceeded { .. } => {
-            format!(
-                "aliases expand to more than {YAML_MAX_REPLAYED} values; the limit is {YAML_MAX_REPLAYED}: {expand}"
-            )
-        }
-        serde_saphyr::Error::AliasReplayStackDepthExceeded { .. } => {
-            format!("aliases nest more than {YAML_MAX_DEPTH} levels deep; the limit is {YAML_MAX_DEPTH}")
-        }
-        serde_saphyr::Error::DuplicateMappingKey { key, .. } => match key {
-            Some(k) => format!("duplicate key `{k}`: each key may appear only once"),
-            None => "duplicate key: each key may appear only once".into(),
-        },
-        serde_saphyr::Error::NonFiniteFloat { value, .. } => {
-            format!("`{value}` is not a finite number: NaN and infinity are refused")
-        }
-        _ => return None,
-    })
-}
-
-fn friendly_yaml_message(m: &str) -> String {
-    match m {
-        "invalid i64" | "invalid u64" | "invalid i32" | "invalid u32" => "expected a whole number".into(),
-        "invalid f64" => "expected a number".into(),
-        "invalid bool" | "invalid boolean" => "expected true or false".into(),
-        "expected sequence start" => "expected a list (`- …` lines, or `[…]`)".into(),
-        "recursion limit exceeded" => {
-            format!("YAML nested too deeply; the limit is {} levels", crate::data::YAML_MAX_DEPTH)
-        }
-        "expected mapping start" => "expected `key: value` lines (a mapping) here".into(),
-        "unexpected end of input" => "unexpected end of the YAML text".into(),
-        _ => m.to_string(),
-    }
-}
-
-/// The YAML key whose value starts at 1-based `col` of `line`, and that value's text.
-fn field_at(line: &str, col: usize) -> Option<(String, String)> {
-    if col == 0 {
-        return None;
-    }
-    let before: String = line.chars().take(col - 1).collect();
-    let after: String = line.chars().skip(col - 1).collect();
-    let key_part = before.trim_end().strip_suffix(':')?;
-    let key: String = key_part
-        .chars()
-        .rev()
-        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    if key.is_empty() {
-        return None;
-    }
-    let value: String = after.split([',', '}', '#']).next().unwrap_or("").trim().chars().take(40).collect();
-    Some((key, value))
+    crate::util::text::nearest(wrong, options.iter().copied()).map(|n| format!("did you mean `{n}`?"))
 }
 
 #[cfg(test)]

@@ -14,59 +14,16 @@ use tera::Context;
 
 use crate::charts;
 use crate::content::Chapter;
-use crate::diagnostics::{self, Diagnostic, Error, Result, Sink};
+use crate::diag::{self, Diagnostic, Error, Result, Sink};
 use crate::markdown;
+use crate::output::{Emitted, Emitter, Output, Stager, precompress};
 use crate::prose::Prose;
 use crate::site::Site;
 use crate::theme::{self, ChapterLink, DatasetLink, KeyFigureView, PageView, SiteView};
+use crate::util::path::normalize;
+use crate::util::text::list;
 
-/// The rendered site: output path (relative, `/`-separated) → bytes.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Output {
-    pub files: BTreeMap<String, Vec<u8>>,
-    /// Problems found while rendering that do not stop the build.
-    pub warnings: Vec<Diagnostic>,
-    /// Time spent in each part of rendering, in order (shown by `build --verbose`).
-    pub stages: Vec<(&'static str, std::time::Duration)>,
-    /// Files already handed to the [`Stager`] while rendering (path → size): not in `files`.
-    pub staged: BTreeMap<String, usize>,
-}
-
-/// A file rendered: kept in memory, or staged (its size, and its `.gz` copy's).
-enum Emitted {
-    Kept(Vec<u8>),
-    Staged((usize, Option<usize>)),
-}
-use Emitted::{Kept, Staged};
-
-impl Output {
-    /// Records a rendered file: kept in `files`, or noted (with its `.gz` copy) in `staged`.
-    fn add(&mut self, path: String, file: Emitted) {
-        match file {
-            Kept(bytes) => {
-                self.files.insert(path, bytes);
-            }
-            Staged((size, gz)) => {
-                if let Some(n) = gz {
-                    self.staged.insert(format!("{path}.gz"), n);
-                }
-                self.staged.insert(path, size);
-            }
-        }
-    }
-
-    /// Every output path with its size, in order (`files` and `staged` together).
-    pub fn sizes(&self) -> Vec<(&str, usize)> {
-        let mut v: Vec<(&str, usize)> = self
-            .files
-            .iter()
-            .map(|(p, b)| (p.as_str(), b.len()))
-            .chain(self.staged.iter().map(|(p, n)| (p.as_str(), *n)))
-            .collect();
-        v.sort_unstable();
-        v
-    }
-}
+pub mod opendata;
 
 struct RenderedChapter {
     html: String,
@@ -97,15 +54,6 @@ struct ChapterEnv<'a> {
     /// Whether the search index is built (else the chapters' section texts are not kept): the
     /// same condition as the indexer's, so texts are never made for nothing.
     search: bool,
-}
-
-/// Up to `n` items, back-quoted and comma-separated, with “…” if there are more.
-fn list(items: &[&str], n: usize) -> String {
-    let mut s: Vec<String> = items.iter().take(n).map(|i| format!("`{i}`")).collect();
-    if items.len() > n {
-        s.push("…".into());
-    }
-    s.join(", ")
 }
 
 /// The whole-paper page is made for sites up to this many chapters.
@@ -234,7 +182,7 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
         known.extend(th.statics.keys().cloned());
         known.extend(th.fingerprints.values().cloned());
     }
-    let root_canon = crate::files::canonical_root(&site.root)?;
+    let root_canon = crate::source::canonical_root(&site.root)?;
 
     lap("setup, theme, figures");
     let all: Vec<&Chapter> = site.index.iter().chain(site.chapters.iter()).collect();
@@ -278,20 +226,7 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
     // Links with an anchor (`x.md#id`) need each target's ids after the pass; without any (a
     // quick look at the sources), a page takes its chapter's contents list and ids are not kept.
     let anchored = all.par_iter().any(|c| c.body().contains(".md#"));
-    let precompress_on = cfg.build.precompress;
-    // Hands a file to the stager (with its `.gz` copy), or gives it back to keep in memory.
-    let emit = |stager: Option<&Stager>, path: &str, bytes: Vec<u8>| -> Result<Emitted> {
-        let Some(st) = stager else { return Ok(Kept(bytes)) };
-        st.stage(path, &bytes)?;
-        let gz = match precompress_on.then(|| gzip(path, &bytes)).flatten() {
-            Some(gz) => {
-                st.stage(&format!("{path}.gz"), &gz)?;
-                Some(gz.len())
-            }
-            None => None,
-        };
-        Ok(Staged((bytes.len(), gz)))
-    };
+    let emitter = Emitter { stager, precompress: cfg.build.precompress };
 
     // The search index is built in the same pass: each chapter's text is tokenized and handed
     // on as soon as it is rendered, so no chapter's text is held until the end.
@@ -309,7 +244,7 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
     let search_files = std::sync::Mutex::new(Vec::new());
     let search_failed = std::sync::Mutex::new(None);
     let search_emit = |path: String, json: String| -> Result<()> {
-        let e = emit(stager, &path, json.into_bytes())?;
+        let e = emitter.emit(&path, json.into_bytes())?;
         search_files.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((path, e));
         Ok(())
     };
@@ -375,8 +310,8 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
                     let path = format!("{}/index.html", ch.slug);
                     // A chapter with errors fails the build: its page is rendered for its
                     // messages only, not written.
-                    let stager = stager.filter(|_| !local.has_errors());
-                    let page = render_page(tera, th, tpl, &page).and_then(|html| emit(stager, &path, html));
+                    let emitter = emitter.unless(local.has_errors());
+                    let page = render_page(tera, th, tpl, &page).and_then(|html| emitter.emit(&path, html));
                     Some((path, page))
                 }
                 _ => None,
@@ -420,7 +355,7 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
                     format!("link to `{}#{anchor}`: {} has no heading with id `{anchor}`", target_rel, tc.file),
                 )
                 .with_source(ch.source());
-                if let Some(n) = crate::format::nearest(anchor, ids.iter().copied()) {
+                if let Some(n) = crate::util::text::nearest(anchor, ids.iter().copied()) {
                     d = d.with_help(format!("did you mean `#{n}`?"));
                 } else if !ids.is_empty() {
                     d = d.with_help(format!("its headings are: {}", list(&ids, 8)));
@@ -598,9 +533,9 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
 
     // Open data.
     for c in &site.computed {
-        out.files.insert(format!("data/{}.csv", c.name), crate::opendata::csv(c).into_bytes());
+        out.files.insert(format!("data/{}.csv", c.name), crate::render::opendata::csv(c).into_bytes());
         let json = serde_json::to_string_pretty(&c.value).map_err(|e| Error::Io(e.to_string()))?;
-        out.files.insert(format!("data/{}.json", c.name), (crate::search::inert(json) + "\n").into_bytes());
+        out.files.insert(format!("data/{}.json", c.name), (crate::util::escape::inert(json) + "\n").into_bytes());
     }
 
     // Sitemap and robots.
@@ -668,11 +603,14 @@ fn build_figures(site: &Site, th: &theme::Theme, links: &[ChapterLink]) -> Resul
         }
         let src = ch.source();
         for spec in &ch.front.charts {
-            let mut err = |pos: crate::data::Pos, msg: String| {
+            let mut err = |pos: crate::source::yaml::Pos, msg: String| {
                 sink.push(Diagnostic::error(&ch.file, pos.line + 1, pos.col, msg).with_source(src));
             };
             if let Some(other) = seen.get(&spec.id.value) {
-                err(crate::data::Pos::of(&spec.id), format!("chart id `{}` is already used in {other}", spec.id.value));
+                err(
+                    crate::source::yaml::Pos::of(&spec.id),
+                    format!("chart id `{}` is already used in {other}", spec.id.value),
+                );
                 continue;
             }
             seen.insert(spec.id.value.clone(), ch.file.clone());
@@ -742,9 +680,9 @@ fn render_chapter(
     // The line tables are only needed to locate a problem: made on first use.
     let same = matches!(body, std::borrow::Cow::Borrowed(_));
     let body_index = std::cell::OnceCell::new();
-    let body_index = || body_index.get_or_init(|| diagnostics::LineIndex::new(&body));
+    let body_index = || body_index.get_or_init(|| diag::LineIndex::new(&body));
     let src_index = std::cell::OnceCell::new();
-    let src_index = || src_index.get_or_init(|| diagnostics::LineIndex::new(ch.source()));
+    let src_index = || src_index.get_or_init(|| diag::LineIndex::new(ch.source()));
     // Offsets are in the evaluated body; find the line there and the column in the source line.
     let at = |off: usize, needle: &str| -> (usize, usize) {
         let (l, c, evaluated, byte) = body_index().locate(off);
@@ -774,7 +712,7 @@ fn render_chapter(
         // Suggest the nearest chapter as a path from this chapter's folder.
         let up = if dir.is_empty() { String::new() } else { "../".repeat(dir.split('/').count()) };
         let from_here: Vec<String> = env.by_rel.keys().map(|k| format!("{up}{k}")).collect();
-        if let Some(n) = crate::format::nearest(wanted, from_here.iter().map(String::as_str)) {
+        if let Some(n) = crate::util::text::nearest(wanted, from_here.iter().map(String::as_str)) {
             d = d.with_help(format!("did you mean `{n}`?"));
         }
         errs.push(d);
@@ -913,7 +851,7 @@ fn resolve_asset(dest: &str, dir: &str, env: &ChapterEnv, copies: &mut Vec<(Stri
     use markdown::Asset;
     let split = dest.find(['#', '?']).unwrap_or(dest.len());
     let (path, tail) = dest.split_at(split);
-    let Some(decoded) = crate::serve::http::percent_decode(path) else { return Asset::Missing };
+    let Some(decoded) = crate::util::escape::percent_decode(path) else { return Asset::Missing };
     let known = |p: &str| {
         env.known.contains(p)
             || env.known.contains(&format!("{p}index.html"))
@@ -932,7 +870,7 @@ fn resolve_asset(dest: &str, dir: &str, env: &ChapterEnv, copies: &mut Vec<(Stri
         let file = env.root.join("content").join(&rel);
         if !rel.is_empty() && std::fs::symlink_metadata(&file).is_ok() && !file.is_dir() && !rel.ends_with(".md") {
             // A link (or a folder link on the way) must lead to a regular file inside the site.
-            let real = match crate::files::resolve_inside(&env.root_canon, &file, "") {
+            let real = match crate::source::resolve_inside(&env.root_canon, &file, "") {
                 Ok(real) => real,
                 Err(Error::Input(ds)) => return Asset::Refused(ds.into_iter().map(|d| d.message).collect()),
                 Err(e) => return Asset::Refused(e.to_string()),
@@ -948,27 +886,6 @@ fn resolve_asset(dest: &str, dir: &str, env: &ChapterEnv, copies: &mut Vec<(Stri
         _ if !env.statics_known => Asset::Keep,
         _ => Asset::Missing,
     }
-}
-
-/// Adds a `.gz` copy of every text file over 512 bytes, for nginx `gzip_static` or a CDN.
-/// Deterministic: no file name or time in the gzip header.
-fn precompress(out: &mut Output) {
-    let files: Vec<(&String, &Vec<u8>)> = out.files.iter().collect();
-    let gz: Vec<(String, Vec<u8>)> =
-        files.par_iter().filter_map(|(p, b)| Some((format!("{p}.gz"), gzip(p, b)?))).collect();
-    out.files.extend(gz);
-}
-
-/// The `.gz` copy of a text file over 512 bytes (None for other files).
-fn gzip(path: &str, bytes: &[u8]) -> Option<Vec<u8>> {
-    use std::io::Write;
-    let text = [".html", ".css", ".js", ".svg", ".json", ".csv", ".xml", ".txt"];
-    if bytes.len() <= 512 || !text.iter().any(|e| path.ends_with(e)) {
-        return None;
-    }
-    let mut e = flate2::GzBuilder::new().mtime(0).write(Vec::new(), flate2::Compression::default());
-    e.write_all(bytes).ok()?;
-    e.finish().ok()
 }
 
 /// Rewrites a chapter's HTML for the whole-paper page: ids get the chapter's prefix
@@ -1016,21 +933,6 @@ fn for_full_page(html: &str, prefix: &str, links: &BTreeMap<&str, String>) -> St
         s = s.replace(&format!("<{from}"), &format!("<{to}")).replace(&format!("</{from}>"), &format!("</{to}>"));
     }
     s.replace("<details class=\"chart-data\">", "<details class=\"chart-data\" open>")
-}
-
-/// Joins a relative link path onto a chapter's folder (`a` + `../b.md` → `b.md`).
-fn normalize(dir: &str, path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = if dir.is_empty() { Vec::new() } else { dir.split('/').collect() };
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 /// A page description: the summary, or the first ~120 characters of text.
@@ -1137,17 +1039,11 @@ fn sitemap(urls: &[String]) -> String {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for u in urls {
-        s.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(u)));
+        s.push_str(&format!("  <url><loc>{}</loc></url>\n", crate::util::escape::html(u)));
     }
     s.push_str("</urlset>\n");
     s
 }
-
-pub fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
-}
-
-pub use crate::write::{Stager, WriteStats, write};
 
 #[cfg(test)]
 mod tests {
@@ -1187,12 +1083,5 @@ mod tests {
     fn finds_ids_in_html() {
         let html = "<h2 id=\"一-概况\">概况</h2><figure id=\"fig-c1\"><span data-id=\"x\">";
         assert_eq!(html_ids(html), ["一-概况", "fig-c1", "x"]);
-    }
-
-    #[test]
-    fn normalizes_paths() {
-        assert_eq!(normalize("", "02-x.md").as_deref(), Some("02-x.md"));
-        assert_eq!(normalize("a", "../b.md").as_deref(), Some("b.md"));
-        assert_eq!(normalize("", "../b.md"), None);
     }
 }

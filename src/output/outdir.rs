@@ -1,6 +1,6 @@
 //! Where `build` may write: validating the output folder before anything is written.
 //!
-//! Writing makes the output folder hold exactly the site (see [`crate::build::write`]):
+//! Writing makes the output folder hold exactly the site (see [`crate::output::stager::write`]):
 //! anything else in it is removed, so a wrong folder would delete an editor's work. This module refuses every
 //! folder whose replacement could destroy sources: the site root itself, any
 //! ancestor of it (which contains `content/`), anything inside `content/`,
@@ -11,7 +11,7 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use crate::diagnostics::{Error, Result};
+use crate::diag::{Error, Result};
 
 /// Source folders of a site that the output may never be placed in.
 pub const SOURCE_DIRS: &[&str] = &["content", "data", "themes", "templates", "static"];

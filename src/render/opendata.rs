@@ -5,6 +5,7 @@
 //! leading apostrophe — except plain negative numbers.
 
 use crate::stats::Computed;
+use crate::util::escape::csv_cell;
 
 /// The CSV text of a computed dataset.
 pub fn csv(c: &Computed) -> String {
@@ -24,33 +25,9 @@ pub fn csv(c: &Computed) -> String {
             r.as_of.clone(),
             r.note.clone(),
         ];
-        let line: Vec<String> = cells.iter().map(|c| cell(c)).collect();
+        let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
         s.push_str(&line.join(","));
         s.push_str("\r\n");
     }
     s
-}
-
-/// One CSV cell, quoted when needed and defused against formula injection.
-pub fn cell(v: &str) -> String {
-    let numeric = crate::number::Dec::parse(v).is_some();
-    let mut v = v.to_string();
-    if !numeric && v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        v.insert(0, '\'');
-    }
-    if v.contains([',', '"', '\n', '\r']) { format!("\"{}\"", v.replace('"', "\"\"")) } else { v }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::cell;
-
-    #[test]
-    fn cells() {
-        assert_eq!(cell("=1+1"), "'=1+1");
-        assert_eq!(cell("-5"), "-5");
-        assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(cell("a,\"b\""), "\"a,\"\"b\"\"\"");
-        assert_eq!(cell("研究生"), "研究生");
-    }
 }

@@ -12,8 +12,8 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::cli::{self, Verbosity};
-use crate::diagnostics::{Diagnostic, Error, Result, Severity, Sink};
+use crate::diag::{Diagnostic, Error, Result, Severity, Sink};
+use crate::report::{self, Verbosity};
 use crate::site::{self, Options};
 
 /// What `check` found.
@@ -44,7 +44,7 @@ pub fn gather(root: &Path, drafts: bool) -> Result<Findings> {
     };
     found.retain(|d| d.severity == Severity::Warning);
     found.extend(crate::factcheck::check_site(&site));
-    match crate::build::render(&site) {
+    match crate::render::render(&site) {
         Ok(out) => found.extend(out.warnings),
         Err(Error::Input(ds)) => found.extend(ds),
         Err(e) => return Err(e),
@@ -73,7 +73,7 @@ pub fn run(root: &Path, drafts: bool, strict: bool, v: Verbosity) -> Result<i32>
         let _ = writeln!(
             err,
             "{}, {warnings} warning{}; nothing was written.",
-            cli::count_errors(&found),
+            report::count_errors(&found),
             plural(warnings)
         );
         return Ok(1);

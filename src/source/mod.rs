@@ -20,7 +20,11 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::{self, Diagnostic, Error, Result, Sink};
+use crate::diag::{self, Diagnostic, Error, Result, Sink};
+
+pub mod yaml;
+
+use crate::util::path::display;
 
 /// Largest text file read (chapters, datasets, `site.toml`, templates): 8 MiB.
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
@@ -34,11 +38,6 @@ pub struct SourceFile {
     pub real: PathBuf,
     /// `path` relative to the site root, `/`-separated (`content/01-a.md`).
     pub display: String,
-}
-
-/// `path` relative to `root` with `/` separators, for messages.
-pub fn display(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/")
 }
 
 fn mib(bytes: u64) -> String {
@@ -105,7 +104,7 @@ pub fn text_of(bytes: Vec<u8>, display: &str) -> Result<String> {
         Err(e) => {
             let off = e.utf8_error().valid_up_to();
             let valid = String::from_utf8_lossy(&e.as_bytes()[..off]).into_owned();
-            let (line, col) = diagnostics::line_col(&valid, off);
+            let (line, col) = diag::line_col(&valid, off);
             let line_start = valid.rfind('\n').map_or(0, |i| i + 1);
             let line_end = e.as_bytes()[off..].iter().position(|b| *b == b'\n').map_or(e.as_bytes().len(), |p| off + p);
             let lossy = String::from_utf8_lossy(&e.as_bytes()[line_start..line_end]).into_owned();

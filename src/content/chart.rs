@@ -1,0 +1,39 @@
+//! A chart as an editor declares it in front matter (`charts:`): resolved against the data
+//! and drawn by [`crate::charts`].
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+use std::collections::BTreeMap;
+
+/// The chart types.
+pub const TYPES: &[&str] = &["bar", "hbar", "donut", "pie", "stacked", "line"];
+
+/// A chart as written in front matter.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChartSpec {
+    pub id: Spanned<String>,
+    #[serde(rename = "type")]
+    pub kind: Spanned<String>,
+    /// `dataset.breakdown`, or a dataset name together with `items`.
+    pub data: Spanned<String>,
+    /// Keys of the dataset's `values` to plot (instead of a breakdown).
+    #[serde(default)]
+    pub items: Vec<Spanned<String>>,
+    pub title: String,
+    #[serde(default)]
+    pub subtitle: String,
+    /// `count` (default) or `share`.
+    pub value: Option<Spanned<String>>,
+    /// `none` (default: listed order), `desc` or `asc`.
+    pub sort: Option<Spanned<String>>,
+    /// A part key drawn in the accent colour.
+    pub highlight: Option<Spanned<String>>,
+    /// Shorter labels for the chart only: part key → label.
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    #[serde(default)]
+    pub note: String,
+    /// Include the derived remainder (default true).
+    pub remainder: Option<bool>,
+}

@@ -1,0 +1,172 @@
+//! YAML, read the same way for every file (datasets, front matter, chart specs): the budgets
+//! that bound what a file can expand to, duplicate keys refused, and serde-saphyr's errors
+//! turned into located diagnostics in an editor's words.
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use crate::diag::{Diagnostic, suggest};
+
+/// A source position (1-based line and column) inside a YAML text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Pos {
+    pub line: usize,
+    pub col: usize,
+}
+
+impl Pos {
+    pub fn of<T>(s: &Spanned<T>) -> Pos {
+        Pos { line: s.referenced.line() as usize, col: s.referenced.column() as usize }
+    }
+}
+
+/// Deepest nesting of YAML mappings and lists (front matter and datasets).
+pub const YAML_MAX_DEPTH: usize = 64;
+/// Most YAML values (mappings, lists and scalars, counting those an alias repeats) in one file.
+pub const YAML_MAX_NODES: usize = 250_000;
+/// Most aliases (`*name`) in one YAML file.
+pub const YAML_MAX_ALIASES: usize = 10_000;
+/// Most values that aliases may replay in one YAML file (what stops “billion laughs”).
+pub const YAML_MAX_REPLAYED: usize = 250_000;
+
+/// Parses YAML text with the limits every baipi YAML file gets: the depth, node, alias and
+/// replay budgets above, duplicate keys refused, NaN and infinity refused. Each limit is
+/// reported at the line where it was crossed (see `crate::source::yaml::located`).
+pub fn parse_yaml<'a, T: Deserialize<'a>>(src: &'a str) -> std::result::Result<T, serde_saphyr::Error> {
+    let options = serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_depth: YAML_MAX_DEPTH,
+            flow_nesting_limit: YAML_MAX_DEPTH,
+            max_nodes: YAML_MAX_NODES,
+            max_aliases: YAML_MAX_ALIASES,
+        },
+        duplicate_keys: serde_saphyr::DuplicateKeyPolicy::Error,
+        alias_limits: serde_saphyr::alias_limits! { max_total_replayed_events: YAML_MAX_REPLAYED },
+    };
+    serde_saphyr::from_str_with_options(src, options)
+}
+
+/// Converts a serde-saphyr error into a located diagnostic. `line_offset` is
+/// the number of lines in the file before the YAML text starts (front matter).
+pub fn located(file: &str, full_source: &str, line_offset: usize, e: &serde_saphyr::Error) -> Diagnostic {
+    let inner = e.without_snippet();
+    let (line, col) = match inner.location().or_else(|| e.location()) {
+        Some(l) if l.line() > 0 => (l.line() as usize + line_offset, l.column() as usize),
+        _ => (0, 0),
+    };
+    let msg = match yaml_limit_message(inner) {
+        Some(m) => m,
+        None => {
+            let mut msg = inner.to_string();
+            // serde-saphyr appends its own " at line X, column Y"; ours is in front.
+            if let Some(i) = msg.find(" at line ") {
+                msg.truncate(i);
+            }
+            friendly_yaml_message(msg.trim().trim_end_matches('.'))
+        }
+    };
+    let found = (line > 0).then(|| full_source.lines().nth(line - 1)).flatten().unwrap_or("");
+    let help = suggest(&msg);
+    let msg = match field_at(found, col) {
+        Some((field, value)) if !msg.contains(&format!("`{field}`")) => {
+            if value.is_empty() || msg.contains("found") || msg.contains(value.as_str()) {
+                format!("field `{field}`: {msg}")
+            } else {
+                format!("field `{field}`: {msg}, found `{value}`")
+            }
+        }
+        _ => msg,
+    };
+    let d = Diagnostic::error(file, line, col, msg).with_line(found);
+    match help {
+        Some(h) => d.with_help(h),
+        None => d,
+    }
+}
+
+/// Clear words for YAML errors that are baipi's limits or rules rather than typing slips.
+fn yaml_limit_message(e: &serde_saphyr::Error) -> Option<String> {
+    use serde_saphyr::budget::BudgetBreach as B;
+    let expand = "aliases (`*name`) repeat what their anchor (`&name`) holds, so a few lines can expand enormously";
+    let mut e = e;
+    while let serde_saphyr::Error::AliasError { error, .. } | serde_saphyr::Error::WithSnippet { error, .. } = e {
+        e = error;
+    }
+    Some(match e {
+        serde_saphyr::Error::Budget { breach, .. } => match breach {
+            B::Depth { .. } => {
+                format!("YAML nested more than {YAML_MAX_DEPTH} levels deep; the limit is {YAML_MAX_DEPTH}")
+            }
+            B::Nodes { .. } | B::Events { .. } => format!(
+                "YAML has more than {YAML_MAX_NODES} values (counting every value an alias repeats); \
+                 the limit is {YAML_MAX_NODES}: {expand}"
+            ),
+            B::Aliases { .. } => {
+                format!("YAML uses more than {YAML_MAX_ALIASES} aliases (`*name`); the limit is {YAML_MAX_ALIASES}")
+            }
+            B::AliasAnchorRatio { aliases, anchors } => format!(
+                "YAML uses {aliases} aliases for {anchors} anchors: more than 10 aliases per anchor are refused, \
+                 because {expand}"
+            ),
+            B::ScalarBytes { .. } | B::RecordedAnchorBytes { .. } | B::RecordedAnchorEvents { .. } => {
+                format!("YAML text expands beyond baipi's limits: {expand}")
+            }
+            other => format!("YAML exceeds baipi's limits ({other:?})"),
+        },
+        serde_saphyr::Error::AliasReplayLimitExceeded { .. }
+        | serde_saphyr::Error::AliasExpansionLimitExceeded { .. } => {
+            format!(
+                "aliases expand to more than {YAML_MAX_REPLAYED} values; the limit is {YAML_MAX_REPLAYED}: {expand}"
+            )
+        }
+        serde_saphyr::Error::AliasReplayStackDepthExceeded { .. } => {
+            format!("aliases nest more than {YAML_MAX_DEPTH} levels deep; the limit is {YAML_MAX_DEPTH}")
+        }
+        serde_saphyr::Error::DuplicateMappingKey { key, .. } => match key {
+            Some(k) => format!("duplicate key `{k}`: each key may appear only once"),
+            None => "duplicate key: each key may appear only once".into(),
+        },
+        serde_saphyr::Error::NonFiniteFloat { value, .. } => {
+            format!("`{value}` is not a finite number: NaN and infinity are refused")
+        }
+        _ => return None,
+    })
+}
+
+fn friendly_yaml_message(m: &str) -> String {
+    match m {
+        "invalid i64" | "invalid u64" | "invalid i32" | "invalid u32" => "expected a whole number".into(),
+        "invalid f64" => "expected a number".into(),
+        "invalid bool" | "invalid boolean" => "expected true or false".into(),
+        "expected sequence start" => "expected a list (`- …` lines, or `[…]`)".into(),
+        "recursion limit exceeded" => {
+            format!("YAML nested too deeply; the limit is {} levels", YAML_MAX_DEPTH)
+        }
+        "expected mapping start" => "expected `key: value` lines (a mapping) here".into(),
+        "unexpected end of input" => "unexpected end of the YAML text".into(),
+        _ => m.to_string(),
+    }
+}
+
+/// The YAML key whose value starts at 1-based `col` of `line`, and that value's text.
+fn field_at(line: &str, col: usize) -> Option<(String, String)> {
+    if col == 0 {
+        return None;
+    }
+    let before: String = line.chars().take(col - 1).collect();
+    let after: String = line.chars().skip(col - 1).collect();
+    let key_part = before.trim_end().strip_suffix(':')?;
+    let key: String = key_part
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    if key.is_empty() {
+        return None;
+    }
+    let value: String = after.split([',', '}', '#']).next().unwrap_or("").trim().chars().take(40).collect();
+    Some((key, value))
+}

@@ -1,0 +1,80 @@
+//! Text helpers: char boundaries, "did you mean" distance, short lists for messages.
+
+/// The largest char boundary of `s` at or below byte `i`.
+pub fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Up to `n` items, back-quoted and comma-separated, with “…” if there are more.
+pub fn list(items: &[&str], n: usize) -> String {
+    let mut s: Vec<String> = items.iter().take(n).map(|i| format!("`{i}`")).collect();
+    if items.len() > n {
+        s.push("…".into());
+    }
+    s.join(", ")
+}
+
+/// The nearest candidate by edit distance, if reasonably close.
+pub fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    // The distance table is |word| × |candidate|: no suggestions for absurdly long names
+    // (an 8 MiB anchor would otherwise need gigabytes).
+    const LONGEST: usize = 200;
+    if word.len() > LONGEST {
+        return None;
+    }
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates.filter(|c| c.len() <= LONGEST) {
+        let d = edit_distance(word, c);
+        if best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    best.filter(|(d, c)| *d <= (word.chars().count().max(c.chars().count()) / 2).max(1)).map(|(_, c)| c)
+}
+
+/// Edit distance counting a swap of two neighbouring characters as one edit (`nmu` → `num`).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j - 1] + cost).min(d[i - 1][j] + 1).min(d[i][j - 1] + 1);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_names() {
+        assert_eq!(nearest("membres", ["members", "orgs"].into_iter()), Some("members"));
+        assert_eq!(nearest("zzz", ["members", "orgs"].into_iter()), None);
+        assert_eq!(nearest("nmu", ["num", "pct"].into_iter()), Some("num"));
+    }
+
+    #[test]
+    fn boundaries_and_lists() {
+        assert_eq!(floor_char_boundary("一二", 4), 3);
+        assert_eq!(floor_char_boundary("ab", 9), 2);
+        assert_eq!(list(&["a", "b", "c"], 2), "`a`, `b`, …");
+    }
+}
