@@ -1,0 +1,187 @@
+//! Invalid input: the cases in `tests/fixtures/invalid/` (see the crate documentation for
+//! their `expected.txt`), then the cases that cannot be files in the repository (huge files,
+//! symbolic links, pipes), generated here with the same checks: exit code, first line of
+//! stderr, previous output unchanged.
+
+#[cfg(unix)]
+use crate::support::TempDir;
+use crate::support::{Site, entries_in, fixture_dir, read};
+use std::path::Path;
+
+#[test]
+fn invalid_fixtures_report_located_errors() {
+    let dir = fixture_dir("invalid");
+    let cases: Vec<String> = entries_in(&dir).into_iter().filter(|n| n != "_base").collect();
+    assert!(cases.len() >= 60, "{cases:?}");
+    let mut failures = Vec::new();
+    for case in &cases {
+        let expected = read(&dir.join(case).join("expected.txt"));
+        let mut lines = expected.lines();
+        let code: i32 = lines.next().unwrap().trim().parse().unwrap();
+        let first = lines.next().unwrap();
+        let s = Site::fixtures(&["invalid/_base", &format!("invalid/{case}")]);
+        // A previous output must survive the failed build.
+        s.write("public/index.html", "previous");
+        let args = std::fs::read_to_string(dir.join(case).join("args.txt"))
+            .unwrap_or_else(|_| "build --output-dir public".into());
+        let o = s.run_inside(&args.split_whitespace().collect::<Vec<_>>());
+        let err = o.stderr();
+        for more in lines.filter(|l| !l.is_empty()) {
+            if !err.contains(more) {
+                failures.push(format!("{case}: stderr lacks {more:?}:\n{err}"));
+            }
+        }
+        if o.code() != Some(code) || err.lines().next() != Some(first) {
+            failures.push(format!(
+                "{case}: exit {:?}, stderr:\n{err}\nexpected exit {code} and first line:\n{first}",
+                o.code()
+            ));
+        }
+        if s.read("public/index.html") != "previous" {
+            failures.push(format!("{case}: previous output was changed"));
+        }
+        // Input errors start with the file they are in (an existing file, or a missing
+        // template in an existing folder); usage errors name the folder they refuse.
+        if code == 1 {
+            let file = first.split(": ").next().unwrap_or("").split(':').next().unwrap_or("");
+            let p = s.file(file);
+            let exists = |p: &Path| std::fs::symlink_metadata(p).is_ok();
+            if file.is_empty() || !(exists(&p) || p.parent().is_some_and(exists)) {
+                failures.push(format!("{case}: the first line does not start with a file of the site: {first}"));
+            }
+        } else if code == 2 && !first.starts_with("error: refusing to write the site to ") {
+            failures.push(format!("{case}: a usage error should name the refused folder: {first}"));
+        }
+        assert!(!err.contains("panicked"), "{case} panicked: {err}");
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+// ---------------------------------------------------------------- generated cases
+
+/// A 100 MB chapter (and a sparse 64 GiB one, where the file system allows it) is refused at
+/// once, with the file named, without being read: reading it would take seconds or memory.
+#[test]
+fn huge_files_are_refused_without_being_read() {
+    let p = Site::fixture("invalid/_base").with_previous_build();
+    let f = std::fs::File::create(p.file("content/02-big.md")).unwrap();
+    std::io::Write::write_all(&mut &f, b"---\ntitle: big\n---\n").unwrap();
+    f.set_len(100 * 1024 * 1024).unwrap();
+    drop(f);
+    let t = std::time::Instant::now();
+    p.fails(
+        1,
+        "content/02-big.md: error: the file is 100.0 MiB (104857600 bytes); baipi reads text files of at most 8 MiB (8388608 bytes)",
+    );
+    assert!(t.elapsed() < std::time::Duration::from_secs(10), "{:?}", t.elapsed());
+    p.remove("content/02-big.md");
+    // The same for a dataset.
+    std::fs::File::create(p.file("data/big.yaml")).unwrap().set_len(100 * 1024 * 1024 + 1).unwrap();
+    p.fails(1, "data/big.yaml: error: the file is 100.0 MiB (104857601 bytes)");
+    p.remove("data/big.yaml");
+    // 64 GiB could not be read into memory at all: passing proves the size is checked first.
+    let f = std::fs::File::create(p.file("content/03-huge.md")).unwrap();
+    if f.set_len(64 << 30).is_ok() {
+        drop(f);
+        p.fails(1, "content/03-huge.md: error: the file is 65536.0 MiB (68719476736 bytes)");
+    }
+}
+
+/// The symbolic-link policy: links are never followed while walking; a link to a file inside the
+/// site is read as that file; links out of the site, broken links, loops and links to folders are
+/// errors naming the link; nothing outside the site reaches the output.
+#[cfg(unix)]
+#[test]
+fn symlinks_inside_are_read_and_outside_refused() {
+    use std::os::unix::fs::symlink;
+    let outside = TempDir::new("outside");
+    std::fs::write(outside.path().join("secret.md"), "---\ntitle: 机密\n---\nSECRET-CHAPTER\n").unwrap();
+    std::fs::write(outside.path().join("secret.yaml"), "title: SECRET-DATA\n").unwrap();
+    std::fs::write(outside.path().join("secret.png"), "SECRET-IMAGE").unwrap();
+
+    // A link to a file inside the site is read like the file.
+    let s = Site::fixture("invalid/_base");
+    s.write("shared/b.md", "---\ntitle: 共用\nweight: 2\n---\n共用的一章。\n");
+    s.write("shared/pic.png", b"\x89PNG");
+    symlink("../shared/b.md", s.file("content/02-b.md")).unwrap();
+    symlink("../shared/pic.png", s.file("content/pic.png")).unwrap();
+    s.write("content/01-a.md", "---\ntitle: 第一章\nweight: 1\n---\n![图](pic.png)\n");
+    let out = s.build();
+    assert!(out.read("02-b/index.html").contains("共用的一章。"));
+    assert_eq!(out.bytes("pic.png"), b"\x89PNG");
+
+    // Each refused link fails the build with its name, and leaves the previous output alone.
+    type Setup = fn(&Site, &Path);
+    let cases: &[(&str, Setup, &str)] = &[
+        (
+            "chapter outside",
+            |site, out| symlink(out.join("secret.md"), site.file("content/02-out.md")).unwrap(),
+            "content/02-out.md: error: symbolic link points outside the site folder (to ",
+        ),
+        (
+            "dataset outside",
+            |site, out| symlink(out.join("secret.yaml"), site.file("data/leak.yaml")).unwrap(),
+            "data/leak.yaml: error: symbolic link points outside the site folder (to ",
+        ),
+        (
+            "folder outside",
+            |site, out| symlink(out, site.file("content/ext")).unwrap(),
+            "content/ext: error: symbolic link points outside the site folder (to ",
+        ),
+        (
+            "static file outside",
+            |site, out| {
+                std::fs::create_dir_all(site.file("static")).unwrap();
+                symlink(out.join("secret.png"), site.file("static/leak.png")).unwrap()
+            },
+            "static/leak.png: error: symbolic link points outside the site folder (to ",
+        ),
+        (
+            "image outside",
+            |site, out| {
+                symlink(out.join("secret.png"), site.file("content/leak.png")).unwrap();
+                site.append("content/01-a.md", "\n前文![图](leak.png)\n");
+            },
+            "content/01-a.md:7:3: error: `leak.png`: symbolic link points outside the site folder (to ",
+        ),
+        (
+            "loop to its own folder",
+            |site, _| symlink(".", site.file("content/loop")).unwrap(),
+            "content/loop: error: symbolic link to a folder: baipi does not follow links to folders",
+        ),
+        (
+            "loop of two links",
+            |site, _| {
+                symlink("03-b.md", site.file("content/03-a.md")).unwrap();
+                symlink("03-a.md", site.file("content/03-b.md")).unwrap();
+            },
+            "content/03-a.md: error: symbolic link to `03-b.md` cannot be followed: ",
+        ),
+        (
+            "broken link",
+            |site, _| symlink("gone.md", site.file("content/04-gone.md")).unwrap(),
+            "content/04-gone.md: error: symbolic link to `gone.md` cannot be followed: ",
+        ),
+    ];
+    for (what, setup, first) in cases {
+        let p = Site::fixture("invalid/_base").with_previous_build();
+        setup(&p, outside.path());
+        let err = p.fails(1, first);
+        assert!(!err.contains("SECRET"), "{what}: {err}");
+    }
+}
+
+/// A pipe named like a chapter is refused (reading it would wait for ever).
+#[cfg(unix)]
+#[test]
+fn a_pipe_is_not_read() {
+    let p = Site::fixture("invalid/_base").with_previous_build();
+    match std::process::Command::new("mkfifo").arg(p.file("content/02-pipe.md")).status() {
+        Ok(st) if st.success() => {}
+        _ => {
+            eprintln!("mkfifo is not available; skipping");
+            return;
+        }
+    }
+    p.fails(1, "content/02-pipe.md: error: not a regular file (a pipe, socket or device)");
+}

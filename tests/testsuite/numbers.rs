@@ -1,0 +1,83 @@
+//! The truth of the numbers: a corrected count changes every figure that depends on it, totals
+//! that no longer add up fail, numbers typed in prose are checked against the data, and the open
+//! data (CSV, JSON) carries the same values.
+
+use crate::support::Site;
+
+#[test]
+fn corrected_count_changes_every_dependent_figure() {
+    let t = Site::paper();
+    t.edit("data/orgs.yaml", "value: 779, published_share: 83.05", "value: 780, published_share: 83.16");
+    t.edit("data/orgs.yaml", "value: 159, published_share: 16.95", "value: 158, published_share: 16.84");
+    let out = t.build();
+    for (path, text) in &out.texts() {
+        for stale in ["83.05", "16.95", "779个", ">779<", "159个"] {
+            assert!(!text.contains(stale), "{path} still shows {stale}");
+        }
+    }
+    let overview = out.read("overview/index.html");
+    assert!(overview.contains("非公企业党组织780个，占83.16%"), "{overview}");
+    assert!(overview.contains("社会组织党组织158个，占16.84%"));
+    assert!(out.read("data/orgs.csv").contains("nonpublic,非公企业党组织,780,个,83.16"));
+    assert!(out.read("data/orgs.json").contains("83.16"));
+}
+
+#[test]
+fn totals_that_no_longer_add_up_fail_build_and_check() {
+    let t = Site::paper();
+    t.edit("data/orgs.yaml", "total: 938", "total: 940");
+    for cmd in ["build", "check"] {
+        let o = t.run(&[cmd]);
+        assert_eq!(o.code(), Some(1), "{cmd}");
+        let e = o.stderr();
+        assert!(
+            e.contains("data/orgs.yaml:7:8: error: breakdown `by_type` is marked complete, but its parts add up to 938, not the total 940 (missing 2)"),
+            "{e}"
+        );
+    }
+    assert!(!t.file("public").exists());
+}
+
+#[test]
+fn fact_check_reports_a_wrong_typed_percentage() {
+    let t = Site::paper();
+    let ch = "content/01-overview.md";
+    t.edit(ch, "占{{ data.orgs.by_type.nonpublic.share | pct }}", "占83.50%");
+    let o = t.run(&["check"]);
+    assert_eq!(o.code(), Some(0), "warnings alone exit 0");
+    let e = o.stderr();
+    assert!(
+        e.contains("content/01-overview.md:16:")
+            && e.contains(
+                r#"warning: "83.50%" matches no data; did you mean data.orgs.by_type.nonpublic.share = 83.05%?"#
+            ),
+        "{e}"
+    );
+    let o = t.run(&["check", "--strict"]);
+    assert_eq!(o.code(), Some(1));
+    // `build` counts what `check` lists (without building the messages): add an unmatched
+    // number and a free one.
+    t.edit(ch, "占83.50%", "占83.50%，另有17个、5{# free #}个");
+    let listed = t.run(&["check"]).stderr().matches("matches no data").count();
+    assert_eq!(listed, 2);
+    let o = t.run(&["build"]);
+    assert!(o.success());
+    assert!(o.stderr().contains("warning: 2 numbers typed in prose match no data"), "{}", o.stderr());
+    t.edit(ch, "占83.50%，另有17个、5{# free #}个", "占83.50%");
+    // Marked as free text, it passes.
+    t.edit(ch, "占83.50%", "占83.50%{# free #}");
+    let o = t.run(&["check", "--strict"]);
+    assert_eq!(o.code(), Some(0), "{}", o.stderr());
+}
+
+#[test]
+fn open_data_csv_and_json() {
+    let s = Site::fixture("basic");
+    let out = s.build();
+    let csv = out.bytes("data/orgs.csv");
+    assert!(csv.starts_with(b"\xEF\xBB\xBF"), "CSV starts with a BOM");
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(csv.contains("orgs,by_type,nonpublic,非公企业党组织,779,个,83.05,83.05,false,2021-06,"), "{csv}");
+    let json: serde_json::Value = serde_json::from_str(&out.read("data/orgs.json")).unwrap();
+    assert_eq!(json["by_type"]["social"]["share"], serde_json::json!(16.95));
+}
