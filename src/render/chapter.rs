@@ -1,0 +1,319 @@
+//! One chapter's body → HTML: prose expressions evaluated, Markdown rendered with its links
+//! and files resolved, and every problem located in the chapter file.
+//!
+//! Broken links, missing files and stray asterisks are reported without stopping the
+//! chapter, so that its anchors are still checked; however broken a file, at most
+//! [`MAX_REPORTS_PER_FILE`] errors (and as many warnings) are built for it, and the rest are
+//! counted in one more message.
+
+use std::borrow::Cow;
+use std::cell::{OnceCell, RefCell};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use super::context::page_context;
+use super::links;
+use super::paths::Plan;
+use super::text::{collapse_whitespace, describe};
+use crate::content::Chapter;
+use crate::diag::{Diagnostic, LineIndex, Result, Sink};
+use crate::markdown::{self, Rendered, Section, TocEntry};
+use crate::prose::Prose;
+use crate::util::path::normalize;
+
+/// Most errors (and, separately, warnings) reported for one chapter; the rest are counted.
+pub const MAX_REPORTS_PER_FILE: usize = 200;
+
+/// A link with an anchor to another chapter (`x.md#id`), checked once every chapter is rendered.
+pub struct AnchorLink {
+    /// Line and column of the link in the chapter file.
+    pub at: (usize, usize),
+    /// The target chapter's file, relative to content/.
+    pub target: String,
+    pub anchor: String,
+}
+
+/// A file from content/ that the chapter references, copied into the site.
+pub struct Asset {
+    /// Where it is published (relative output path).
+    pub path: String,
+    /// The file to copy.
+    pub from: PathBuf,
+}
+
+/// A rendered chapter: what the page, the whole-paper page, the search index and the anchor
+/// check need of it.
+pub struct RenderedChapter {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    /// The first ~120 characters of the text (a description when there is no summary).
+    pub excerpt: String,
+    /// Every `id="…"` in the HTML (anchor targets), kept when the HTML itself is not.
+    pub ids: Vec<String>,
+    /// Section texts for the search index (empty without search).
+    pub sections: Vec<Section>,
+    pub anchors: Vec<AnchorLink>,
+    pub assets: Vec<Asset>,
+}
+
+/// What every chapter is rendered against.
+pub struct ChapterEnv<'a> {
+    pub prose: &'a Prose,
+    /// Chapter file (relative to content/) → URL.
+    pub by_rel: &'a BTreeMap<&'a str, String>,
+    /// Output paths the site will have.
+    pub plan: &'a Plan,
+    pub root: &'a Path,
+    /// The site root with links resolved: linked images must point inside it.
+    pub root_canon: PathBuf,
+    pub base_path: &'a str,
+    /// Whether the search index is built (else the chapters' section texts are not kept): the
+    /// same condition as the indexer's, so texts are never made for nothing.
+    pub search: bool,
+}
+
+/// Renders one chapter's body; located problems go to `warnings` and `sink`.
+pub fn render(
+    ch: &Chapter,
+    env: &ChapterEnv,
+    warnings: &mut Vec<Diagnostic>,
+    sink: &mut Sink,
+) -> Result<RenderedChapter> {
+    // Locations are lines of the file: the body starts on line `body_line` of `ch.source()`.
+    let body: Cow<str> = if Prose::has_expressions(ch.body()) {
+        env.prose.eval(ch.body(), &page_context(ch), &ch.file, ch.source(), ch.body_line, 1)?.into()
+    } else {
+        ch.body().into()
+    };
+    let dir = Path::new(&ch.rel).parent().map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_default();
+    let resolve = |dest: &str| -> Option<String> {
+        let (path, anchor) = dest.split_once('#').map(|(p, a)| (p, Some(a))).unwrap_or((dest, None));
+        let url = env.by_rel.get(normalize(&dir, path)?.as_str())?;
+        Some(match anchor {
+            Some(a) => format!("{url}#{a}"),
+            None => url.clone(),
+        })
+    };
+    let assets = RefCell::new(Vec::new());
+    let asset = |dest: &str| links::resolve_asset(dest, &dir, env, &mut assets.borrow_mut());
+    let r = markdown::render_with(&body, &resolve, &asset);
+    let loc = Locator::new(ch, &body);
+    let mut rep = Reports::default();
+    report_unresolved(&r, &dir, env, &loc, &mut rep);
+    report_missing(&r, &dir, &loc, &mut rep);
+    report_refused(&r, &body, &loc, &mut rep);
+    report_asterisks(&r, &loc, &mut rep);
+    let anchors = anchor_links(&body, &dir, env, &loc);
+    rep.finish(&ch.file, warnings, sink);
+    Ok(RenderedChapter {
+        html: r.html,
+        toc: r.toc,
+        excerpt: describe("", &r.text),
+        ids: Vec::new(),
+        // Whitespace collapsed, empty sections left out; not kept at all without search.
+        sections: r
+            .sections
+            .into_iter()
+            .filter(|_| env.search)
+            .map(|sec| Section {
+                text: collapse_whitespace(&sec.text),
+                title: sec.title.trim().to_string(),
+                id: sec.id,
+            })
+            .filter(|sec| !sec.text.is_empty() || !sec.title.is_empty())
+            .collect(),
+        anchors,
+        assets: assets.into_inner(),
+    })
+}
+
+/// Finds where an offset of the evaluated body was in the chapter file. The line tables are
+/// only needed to locate a problem, so they are made on first use.
+struct Locator<'a> {
+    ch: &'a Chapter,
+    body: &'a str,
+    /// The body is the file's text itself (it had no expressions).
+    same: bool,
+    body_index: OnceCell<LineIndex<'a>>,
+    src_index: OnceCell<LineIndex<'a>>,
+}
+
+impl<'a> Locator<'a> {
+    fn new(ch: &'a Chapter, body: &'a Cow<'a, str>) -> Self {
+        let same = matches!(body, Cow::Borrowed(_));
+        Locator { ch, body, same, body_index: OnceCell::new(), src_index: OnceCell::new() }
+    }
+
+    fn body_index(&self) -> &LineIndex<'a> {
+        self.body_index.get_or_init(|| LineIndex::new(self.body))
+    }
+
+    /// The text of line `n` of the chapter file.
+    fn source_line(&self, n: usize) -> &'a str {
+        self.src_index.get_or_init(|| LineIndex::new(self.ch.source())).line(n)
+    }
+
+    /// Line and column in the file of offset `off` of the body, where `needle` starts: the line
+    /// is found in the evaluated body, the column by counting `needle`s on the source line.
+    fn at(&self, off: usize, needle: &str) -> (usize, usize) {
+        let (l, c, evaluated, byte) = self.body_index().locate(off);
+        let line = self.ch.body_line + l - 1;
+        if self.same {
+            return (line, c);
+        }
+        let k = evaluated[..byte].matches(needle).count();
+        let original = self.source_line(line);
+        match original.match_indices(needle).nth(k) {
+            Some((b, _)) => (line, original[..b].chars().count() + 1),
+            None => (line, c),
+        }
+    }
+
+    /// An error at `off` (where `needle` starts) with its source line.
+    fn error(&self, off: usize, needle: &str, message: String) -> Diagnostic {
+        let (l, c) = self.at(off, needle);
+        Diagnostic::error(&self.ch.file, l, c, message).with_line(self.source_line(l))
+    }
+}
+
+/// A chapter's problems, within the per-file budget.
+#[derive(Default)]
+struct Reports {
+    errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+    more_errors: usize,
+    more_warnings: usize,
+}
+
+impl Reports {
+    /// Whether another error may be built; if not, it is counted.
+    fn room_for_error(&mut self) -> bool {
+        let room = self.errors.len() < MAX_REPORTS_PER_FILE;
+        self.more_errors += usize::from(!room);
+        room
+    }
+
+    fn room_for_warning(&mut self) -> bool {
+        let room = self.warnings.len() < MAX_REPORTS_PER_FILE;
+        self.more_warnings += usize::from(!room);
+        room
+    }
+
+    /// Adds the counts of what was left out, and hands everything on.
+    fn finish(mut self, file: &str, warnings: &mut Vec<Diagnostic>, sink: &mut Sink) {
+        let (n, most) = (self.more_errors, MAX_REPORTS_PER_FILE);
+        if n > 0 {
+            let msg = format!("{n} more errors like the ones above in this file (only the first {most} are listed)");
+            self.errors.push(Diagnostic::error(file, 0, 0, msg));
+        }
+        let n = self.more_warnings;
+        if n > 0 {
+            let msg = format!("{n} more lines with a literal `*` in this file (only the first {most} are listed)");
+            self.warnings.push(Diagnostic::warning(file, 0, 0, msg));
+        }
+        warnings.extend(self.warnings);
+        for d in self.errors {
+            sink.push(d);
+        }
+    }
+}
+
+/// Links to chapters that do not exist, with the nearest chapter as a path from this one.
+fn report_unresolved(r: &Rendered, dir: &str, env: &ChapterEnv, loc: &Locator, rep: &mut Reports) {
+    for (off, dest) in &r.unresolved {
+        if !rep.room_for_error() {
+            continue;
+        }
+        let mut d = loc.error(*off, "[", format!("link to `{dest}`: no such chapter in content/"));
+        let wanted = dest.split('#').next().unwrap_or("");
+        let up = if dir.is_empty() { String::new() } else { "../".repeat(dir.split('/').count()) };
+        let from_here: Vec<String> = env.by_rel.keys().map(|k| format!("{up}{k}")).collect();
+        if let Some(n) = crate::util::text::nearest(wanted, from_here.iter().map(String::as_str)) {
+            d = d.with_help(format!("did you mean `{n}`?"));
+        }
+        rep.errors.push(d);
+    }
+}
+
+/// Images and file links that name no file, saying where they were looked for.
+fn report_missing(r: &Rendered, dir: &str, loc: &Locator, rep: &mut Reports) {
+    for (off, dest, image) in &r.missing {
+        if !rep.room_for_error() {
+            continue;
+        }
+        let what = if *image { "image" } else { "link to file" };
+        let shown = dest.split(['#', '?']).next().unwrap_or(dest);
+        let looked = if let Some(abs) = shown.strip_prefix('/') {
+            format!("no page or file /{abs} in the built site")
+        } else if normalize(dir, shown).is_none() {
+            "it points above content/, and only files in content/ and static/ are published".to_string()
+        } else {
+            let mut places = vec![format!("content/{}", normalize(dir, shown).unwrap_or_else(|| shown.to_string()))];
+            if let Some(n) = normalize("", shown) {
+                places.push(format!("static/{n}"));
+            }
+            format!("looked for {}", places.join(" and "))
+        };
+        let d = loc.error(*off, if *image { "![" } else { "[" }, format!("{what} `{dest}` not found: {looked}"));
+        rep.errors.push(d.with_help("check the spelling; put the file next to the chapter in content/, or in static/"));
+    }
+}
+
+/// Images and files refused by the symbolic-link rules.
+fn report_refused(r: &Rendered, body: &str, loc: &Locator, rep: &mut Reports) {
+    for (off, dest, why) in &r.refused {
+        if !rep.room_for_error() {
+            continue;
+        }
+        let needle = if body.get(*off..).is_some_and(|b| b.starts_with('!')) { "![" } else { "[" };
+        let d = loc.error(*off, needle, format!("`{dest}`: {why}"));
+        rep.errors.push(d.with_help("copy the file into the site folder instead of linking to it"));
+    }
+}
+
+/// Asterisks Markdown printed literally: `**` is an error (the reader sees it), `*` a warning.
+/// One report per line.
+fn report_asterisks(r: &Rendered, loc: &Locator, rep: &mut Reports) {
+    let mut lines_seen = BTreeSet::new();
+    for (off, n) in &r.stray_asterisks {
+        // The line first (cheap), the column only for the first run on it.
+        if !lines_seen.insert(loc.body_index().locate(*off).0) {
+            continue;
+        }
+        if *n >= 2 {
+            if rep.room_for_error() {
+                let d = loc.error(*off, "**", "`**` is printed literally: Markdown did not read it as bold".into());
+                rep.errors.push(d.with_help(
+                    "a closing `**` right after punctuation (：，。）) must be followed by a space or punctuation; \
+                     move the punctuation outside (`**粗体**：后文`) or write `<strong>粗体：</strong>后文`",
+                ));
+            }
+        } else if rep.room_for_warning() {
+            let (l, c) = loc.at(*off, "*");
+            let d = Diagnostic::warning(&loc.ch.file, l, c, "`*` is printed literally: Markdown did not read it as emphasis")
+                .with_line(loc.source_line(l))
+                .with_help("for emphasis write `*文字*` without punctuation just inside the asterisks, or `<em>…</em>`; for a literal asterisk write `\\*`");
+            rep.warnings.push(d);
+        }
+    }
+}
+
+/// Links with an anchor to an existing chapter, found by scanning the Markdown again (cheap,
+/// and only when the body has `.md#` at all).
+fn anchor_links(body: &str, dir: &str, env: &ChapterEnv, loc: &Locator) -> Vec<AnchorLink> {
+    let mut anchors = Vec::new();
+    if !body.contains(".md#") {
+        return anchors;
+    }
+    for (ev, range) in pulldown_cmark::Parser::new_ext(body, markdown::options()).into_offset_iter() {
+        if let pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link { dest_url, .. }) = ev
+            && markdown::is_internal(&dest_url)
+            && let Some((p, a)) = dest_url.split_once('#')
+            && let Some(rel) = normalize(dir, p)
+            && env.by_rel.contains_key(rel.as_str())
+        {
+            anchors.push(AnchorLink { at: loc.at(range.start, "["), target: rel, anchor: a.to_string() });
+        }
+    }
+    anchors
+}

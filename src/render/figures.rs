@@ -1,0 +1,83 @@
+//! Figures: every chart spec of the site resolved against the data, numbered across the
+//! paper in chapter order, and drawn; and the HTML that `figure()` and `figref()` place.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::charts::{self, Figure};
+use crate::diag::{Diagnostic, Result, Sink};
+use crate::site::Site;
+use crate::source::yaml::Pos;
+use crate::theme::{ChapterLink, Theme};
+
+/// Figure id → (the figure's HTML, a link to it such as `图3`), as prose's `figure()` and
+/// `figref()` place them. A chart that failed to resolve keeps its id with empty HTML, so prose
+/// that uses it adds no second message.
+pub type FigureHtml = BTreeMap<String, (String, String)>;
+
+/// Resolves, numbers and renders every chart of the site, in chapter order.
+pub fn build(site: &Site, th: &Theme, links: &[ChapterLink]) -> Result<Vec<Figure>> {
+    let mut sink = Sink::default();
+    let style = &th.chart_style;
+    let any = site.index.iter().chain(&site.chapters).any(|c| !c.front.charts.is_empty());
+    if any {
+        charts::register_font(&th.dir, style)?;
+    }
+    let mut figures: Vec<Figure> = Vec::new();
+    let mut resolved = Vec::new();
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    let pages = site
+        .index
+        .iter()
+        .map(|c| (c, site.config.base_path.clone()))
+        .chain(site.chapters.iter().zip(links).map(|(c, l)| (c, l.url.clone())));
+    for (ch, url) in pages {
+        if ch.front.charts.is_empty() {
+            continue;
+        }
+        let src = ch.source();
+        for spec in &ch.front.charts {
+            let mut err = |pos: Pos, msg: String| {
+                sink.push(Diagnostic::error(&ch.file, pos.line + 1, pos.col, msg).with_source(src));
+            };
+            if let Some(other) = seen.get(&spec.id.value) {
+                err(Pos::of(&spec.id), format!("chart id `{}` is already used in {other}", spec.id.value));
+                continue;
+            }
+            seen.insert(spec.id.value.clone(), ch.file.clone());
+            let Some(chart) = charts::resolve(spec, &site.data, &mut err) else { continue };
+            resolved.push((chart, url.clone()));
+        }
+    }
+    // Drawing is the slow part: in parallel, in figure order.
+    let drawn: Vec<Result<(String, String)>> = resolved
+        .par_iter()
+        .map(|(chart, _)| charts::render(chart, style).map(|svg| (svg, charts::summary(chart))))
+        .collect();
+    for ((chart, page_url), d) in resolved.into_iter().zip(drawn) {
+        let Some((svg, summary)) = sink.take(d)? else { continue };
+        figures.push(Figure { id: chart.id.clone(), number: figures.len() + 1, page_url, chart, svg, summary });
+    }
+    sink.finish()?;
+    Ok(figures)
+}
+
+/// The HTML of every figure by id, for prose and for charts not placed with `figure()`.
+pub fn html_map(site: &Site, figures: &[Figure]) -> Arc<FigureHtml> {
+    let bp = &site.config.base_path;
+    let mut map: FigureHtml = site
+        .index
+        .iter()
+        .chain(&site.chapters)
+        .flat_map(|c| &c.front.charts)
+        .map(|spec| (spec.id.value.clone(), (String::new(), String::new())))
+        .collect();
+    map.extend(figures.iter().map(|f| {
+        let html = charts::figure_html(f, bp);
+        let link = format!("<a class=\"figref\" href=\"{}#fig-{}\">图{}</a>", f.page_url, f.id, f.number);
+        (f.id.clone(), (html, link))
+    }));
+    Arc::new(map)
+}
