@@ -86,3 +86,18 @@ fn locations_after_expressions_point_into_the_source() {
     assert!(e.contains("content/01-a.md:5:32: error: link to `02-b.md#无此节`"), "{e}");
     assert!(e.contains("content/01-a.md:5:49: error: image `无.png` not found"), "{e}");
 }
+
+/// What `check` accepts as a link target is what the build writes: a link to the whole-paper
+/// page passes when the theme makes one and is reported when it does not.
+#[test]
+fn links_to_generated_pages_follow_what_is_emitted() {
+    let s = Site::fixture("basic");
+    s.append("content/01-first.md", "\n[全文](/full/)、[搜索](/search/)。\n");
+    s.run(&["check"]).expect_success();
+    s.remove("themes/default/templates/full.html");
+    let o = s.run(&["check"]);
+    assert_eq!(o.code(), Some(1));
+    let e = o.stderr();
+    assert!(e.contains("link to file `/full/` not found: no page or file /full/ in the built site"), "{e}");
+    assert!(!e.contains("`/search/` not found") && e.contains("1 error found"), "{e}");
+}
