@@ -29,19 +29,19 @@ pub mod markdown;
 pub mod config;
 pub mod content;
 pub mod data;
-pub mod site;
 pub mod stats;
+pub mod site;
 // Layer 4: what is made of the loaded site.
-pub mod charts;
 pub mod factcheck;
 pub mod prose;
+pub mod charts;
 pub mod search;
 pub mod theme;
 // Layer 5: rendering and writing.
 pub mod output;
-pub mod pipeline;
 pub mod render;
+pub mod pipeline;
 // Layer 6: the commands.
-pub mod cli;
 pub mod report;
 pub mod serve;
+pub mod cli;

@@ -68,6 +68,7 @@ mod charts;
 mod check;
 mod escaping;
 mod init;
+mod layers;
 mod invalid;
 mod latency;
 mod numbers;
