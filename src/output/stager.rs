@@ -301,7 +301,7 @@ impl OldTree {
         }
         for e in walkdir::WalkDir::new(dir).min_depth(1) {
             let e = e.map_err(|e| Error::Io(format!("{}: {e}", dir.display())))?;
-            let rel = e.path().strip_prefix(dir).unwrap_or(e.path()).to_string_lossy().replace('\\', "/");
+            let rel = crate::util::path::display(dir, e.path());
             if e.file_type().is_dir() {
                 t.dirs.insert(rel);
             } else {
@@ -337,7 +337,7 @@ mod tests {
             .into_iter()
             .flatten()
             .map(|e| {
-                let rel = e.path().strip_prefix(dir).unwrap_or(e.path()).to_string_lossy().replace('\\', "/");
+                let rel = crate::util::path::display(dir, e.path());
                 let body = if e.file_type().is_dir() {
                     "/".into()
                 } else {

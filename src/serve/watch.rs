@@ -54,7 +54,7 @@ impl Snapshot {
     /// Files added, removed or changed between `self` and `newer`, relative to `root`.
     pub fn changes(&self, newer: &Snapshot, root: &Path) -> Vec<String> {
         let mut out = Vec::new();
-        let rel = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_string_lossy().replace('\\', "/");
+        let rel = |p: &Path| crate::util::path::display(root, p);
         for (p, stamp) in &newer.0 {
             if self.0.get(p) != Some(stamp) {
                 out.push(rel(p));
