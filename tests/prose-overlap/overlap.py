@@ -43,11 +43,14 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 SEED = os.path.join(ROOT, "..", "shared", "seeds", "000_ab6749eb65077178.txt")
 
-# Limits, set from the rewritten paper (see README, 出版物体例): its longest shared run is
-# 11 ideographs and no page has any run of 12 or more.
+# Limits, set from the rewritten paper (tests/prose-overlap/MEASURED.md). Before the rewrite
+# the longest shared run was 63 ideographs and up to 48.5% of a page sat in runs >= 12; after
+# it, the longest run on any page is 11 and no page has a run of 12 or more. The limits leave
+# two characters of headroom on the run and room for about one 12-13 character run on the
+# smallest page (the cover, ~650 ideographs) in the share.
 MIN_RUN = 12  # N: runs at least this long count towards the share
-MAX_RUN = 12  # longest shared run allowed on any page
-MAX_SHARE = 2.0  # percent of a page's ideographs inside shared runs of >= MIN_RUN
+MAX_RUN = 13  # longest shared run allowed on any page
+MAX_SHARE = 2.0  # percent of a page's ideographs allowed inside shared runs of >= MIN_RUN
 
 
 def is_cjk(ch):
