@@ -33,17 +33,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build the site into the output folder (default public/).
-    Build {
-        /// Output folder (relative to the current directory); may be outside the site folder.
-        #[arg(long, short = 'o')]
-        output_dir: Option<PathBuf>,
-        /// Override site.toml's base_url (e.g. https://host/tianhe-2021/).
-        #[arg(long, short = 'u')]
-        base_url: Option<String>,
-        /// Include chapters marked `draft: true`.
-        #[arg(long)]
-        drafts: bool,
-    },
+    Build(BuildArgs),
     /// Check everything (data, statistics, expressions, links, images, templates); write nothing.
     Check {
         /// Include drafts.
@@ -80,6 +70,23 @@ pub enum Command {
     },
 }
 
+/// `baipi build`'s options.
+#[derive(Debug, clap::Args)]
+pub struct BuildArgs {
+    /// Output folder (relative to the current directory); may be outside the site folder.
+    #[arg(long, short = 'o')]
+    pub output_dir: Option<PathBuf>,
+    /// Override site.toml's base_url (e.g. https://host/tianhe-2021/).
+    #[arg(long, short = 'u')]
+    pub base_url: Option<String>,
+    /// Include chapters marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Build into a non-empty folder that baipi did not make; nothing in it is removed.
+    #[arg(long, short = 'f')]
+    pub force: bool,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum NewCommand {
     /// Add content/NN-<slug>.md with front matter and the next weight; prints its path.
@@ -100,9 +107,7 @@ pub fn run(cli: Cli) -> i32 {
         _ => Verbosity::Normal,
     };
     let result = match &cli.command {
-        Command::Build { output_dir, base_url, drafts } => {
-            build::run(&cli.root, output_dir.as_deref(), base_url.clone(), *drafts, v)
-        }
+        Command::Build(args) => build::run(&cli.root, args, v),
         Command::Check { drafts, strict } => check::run(&cli.root, *drafts, *strict, v),
         Command::Serve { interface, port, open, drafts } => crate::serve::run(
             &cli.root,

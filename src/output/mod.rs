@@ -3,7 +3,8 @@
 //! - [`Emitter`] takes each rendered file: it keeps it in memory, or hands it (with its
 //!   precompressed `.gz` copy) to a [`Stager`] that writes it while the rest renders.
 //! - [`stager`]: writing into the output folder, changing only what differs, nothing final
-//!   before the commit; [`outdir`]: which folders `build` may write to at all.
+//!   before the commit; [`manifest`]: which files of the folder baipi wrote (the only ones it
+//!   removes); [`outdir`]: which folders `build` may write to at all.
 //!
 //! `serve` takes the [`Output`] from memory instead and never touches the disk.
 
@@ -13,6 +14,7 @@ use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Result};
 
+pub mod manifest;
 pub mod outdir;
 pub mod stager;
 

@@ -1,13 +1,15 @@
 //! Where `build` may write: validating the output folder before anything is written.
 //!
-//! Writing makes the output folder hold exactly the site (see [`crate::output::stager::write`]):
-//! anything else in it is removed, so a wrong folder would delete an editor's work. This module refuses every
-//! folder whose replacement could destroy sources: the site root itself, any
+//! Writing removes the files of the previous build that the site no longer produces (those
+//! its [`super::manifest`] lists), so a wrong folder could lose an editor's work. This module
+//! refuses every folder whose replacement could destroy sources: the site root itself, any
 //! ancestor of it (which contains `content/`), anything inside `content/`,
 //! `data/`, `themes/`, `templates/` or `static/`, and any folder that looks like
 //! a site of its own (has `site.toml` or `content/`). A folder outside the root
 //! is accepted only when the editor named it with `--output-dir`, never from
-//! `site.toml`. All refusals are usage errors (exit code 2).
+//! `site.toml`. A folder that is not empty and has no manifest was not made by baipi: it is
+//! refused unless the editor adds `--force` (then nothing in it is removed). All refusals are
+//! usage errors (exit code 2).
 
 use std::path::{Component, Path, PathBuf};
 
@@ -50,13 +52,23 @@ pub fn absolute(p: &Path) -> Result<PathBuf> {
     Ok(out)
 }
 
-/// Checks that `dir` may be replaced by the output of the site at `root`.
-/// `explicit` is true when the folder came from `--output-dir`; `label` names
-/// the folder in messages as the editor wrote it. Returns the absolute folder.
-pub fn validate(root: &Path, dir: &Path, explicit: bool, label: &str) -> Result<PathBuf> {
+/// The output folder the editor asked for.
+pub struct Request<'a> {
+    pub dir: &'a Path,
+    /// The folder came from `--output-dir` (a folder outside the site is then accepted).
+    pub explicit: bool,
+    /// The folder as the editor wrote it, for messages.
+    pub label: &'a str,
+    /// `--force`: build into a non-empty folder that baipi did not make, keeping its files.
+    pub force: bool,
+}
+
+/// Checks that the requested folder may take the output of the site at `root`. Returns the
+/// absolute folder.
+pub fn validate(root: &Path, req: &Request) -> Result<PathBuf> {
     let root_abs = absolute(root)?;
-    let out = absolute(dir)?;
-    let shown = label;
+    let out = absolute(req.dir)?;
+    let shown = req.label;
     let refuse = |why: String, help: &str| {
         Err(Error::Io(format!("refusing to write the site to {shown}: {why}\n  = help: {help}")))
     };
@@ -106,11 +118,21 @@ pub fn validate(root: &Path, dir: &Path, explicit: bool, label: &str) -> Result<
             );
         }
     }
-    if !explicit && !out.starts_with(&root_abs) {
+    if !req.explicit && !out.starts_with(&root_abs) {
         return refuse(
             "it is outside the site folder".into(),
             "to write outside the site folder, name the folder with --output-dir",
         );
+    }
+    if !req.force && out.is_dir() && !out.join(super::manifest::FILE).exists() {
+        let mut entries = std::fs::read_dir(&out).map_err(|e| Error::io(&out, e))?;
+        if entries.next().is_some() {
+            return refuse(
+                format!("it is not empty and has no {}, so baipi did not make it", super::manifest::FILE),
+                "choose an empty or new folder, or add --force to build into it anyway \
+                 (baipi then removes nothing that is there, and lists what it wrote for next time)",
+            );
+        }
     }
     Ok(out)
 }
@@ -123,7 +145,7 @@ mod tests {
     fn refuses_dangerous_folders() {
         let root = std::env::temp_dir().join(format!("baipi-outdir-{}", std::process::id()));
         std::fs::create_dir_all(root.join("content")).unwrap();
-        let ok = |d: &Path, explicit| validate(&root, d, explicit, "x").is_ok();
+        let ok = |d: &Path, explicit| validate(&root, &Request { dir: d, explicit, label: "x", force: false }).is_ok();
         assert!(ok(&root.join("public"), false));
         assert!(ok(&root.join("a/b/public"), false));
         assert!(!ok(&root, true));

@@ -45,6 +45,8 @@ pub fn write(out: &Output, dir: &Path) -> Result<WriteStats> {
 pub struct Stager {
     dir: PathBuf,
     old: OldTree,
+    /// The files the previous build wrote (its manifest): the only ones that may be removed.
+    ours: BTreeSet<String>,
     state: Mutex<State>,
     committed: bool,
 }
@@ -81,6 +83,7 @@ impl Stager {
             return Err(Error::Io(format!("{}: the output folder exists and is not a folder", dir.display())));
         }
         let old = OldTree::read(dir)?;
+        let ours = super::manifest::read(dir)?.unwrap_or_default();
         let mut state = State::default();
         if !dir.exists() {
             let mut missing = Vec::new();
@@ -98,7 +101,7 @@ impl Stager {
             })?;
             state.made_root = missing;
         }
-        Ok(Stager { dir: dir.to_path_buf(), old, state: Mutex::new(state), committed: false })
+        Ok(Stager { dir: dir.to_path_buf(), old, ours, state: Mutex::new(state), committed: false })
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -112,6 +115,7 @@ impl Stager {
     pub fn stage(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         let old = &self.old;
         if old.dirs.contains(rel) || rel.match_indices('/').any(|(i, _)| old.files.contains(&rel[..i])) {
+            self.check_obstacle(rel)?;
             let mut st = self.lock();
             st.files.push((rel.to_string(), Fate::Blocked));
             st.blocked.push((rel.to_string(), bytes.to_vec()));
@@ -140,6 +144,32 @@ impl Stager {
         };
         self.lock().files.push((rel.to_string(), fate));
         Ok(())
+    }
+
+    /// A path blocked by an old file or folder can be written only if baipi wrote what is in
+    /// the way (it is then removed first): anything else stays, so the build fails, unchanged.
+    fn check_obstacle(&self, rel: &str) -> Result<()> {
+        let old = &self.old;
+        let file = rel.match_indices('/').map(|(i, _)| &rel[..i]).find(|p| old.files.contains(*p));
+        let foreign = match file {
+            Some(f) => (!self.ours.contains(f)).then(|| f.to_string()),
+            None => {
+                let inside = format!("{rel}/");
+                old.files
+                    .range(inside.clone()..)
+                    .take_while(|f| f.starts_with(&inside))
+                    .find(|f| !self.ours.contains(*f))
+                    .cloned()
+            }
+        };
+        match foreign {
+            None => Ok(()),
+            Some(f) => Err(Error::Io(format!(
+                "{}: cannot write /{rel}: {f} is in the way, and baipi did not write it (it is not listed in {})\n  = help: move or delete it, or choose another output folder",
+                self.dir.display(),
+                super::manifest::FILE
+            ))),
+        }
     }
 
     /// Makes `rel` and its missing ancestors, recording the ones it made. The folders are made
@@ -188,6 +218,9 @@ impl Stager {
         self.committed = true;
         st.files.sort_unstable();
         let paths: HashSet<&str> = st.files.iter().map(|(r, _)| r.as_str()).collect();
+        // Listed before anything is put in place, so that an interrupted commit leaves every
+        // file it may have written listed for the next build to clean up.
+        super::manifest::write(&self.dir, self.ours.iter().map(String::as_str).chain(paths.iter().copied()))?;
         let replaced: Vec<&String> = st.files.iter().filter(|(_, f)| *f == Fate::Replaced).map(|(r, _)| r).collect();
         let renamed: Vec<Result<()>> = replaced
             .par_iter()
@@ -208,32 +241,7 @@ impl Stager {
             unchanged: count(Fate::Unchanged),
             removed: 0,
         };
-        // Folders the new output needs.
-        let mut needed: HashSet<&str> = HashSet::with_capacity(st.files.len());
-        for (rel, _) in &st.files {
-            let mut p = rel.as_str();
-            while let Some(i) = p.rfind('/') {
-                p = &p[..i];
-                if !needed.insert(p) {
-                    break;
-                }
-            }
-        }
-        // Stale files, then stale folders (deepest first).
-        for f in self.old.files.iter().filter(|f| !paths.contains(f.as_str())) {
-            let p = self.dir.join(f);
-            std::fs::remove_file(&p).map_err(|e| Error::io(&p, e))?;
-            stats.removed += 1;
-        }
-        let mut stale_dirs: Vec<&String> = self.old.dirs.iter().filter(|d| !needed.contains(d.as_str())).collect();
-        stale_dirs.sort_by_key(|d| std::cmp::Reverse(d.matches('/').count()));
-        for d in stale_dirs {
-            let p = self.dir.join(d);
-            if p.is_dir() {
-                std::fs::remove_dir_all(&p).map_err(|e| Error::io(&p, e))?;
-                stats.removed += 1;
-            }
-        }
+        stats.removed = self.remove_stale(&st.files, &paths)?;
         // The blocked paths, now that nothing is in their way.
         for (rel, bytes) in &st.blocked {
             let target = self.dir.join(rel);
@@ -245,7 +253,37 @@ impl Stager {
             std::fs::rename(&tmp, &target).map_err(|e| Error::io(&target, e))?;
             stats.written += 1;
         }
+        super::manifest::write(&self.dir, paths.iter().copied())?;
         Ok(stats)
+    }
+
+    /// Removes the files of the previous build (its manifest) that the site no longer
+    /// produces, then the folders that leaves empty (deepest first). Files baipi did not write
+    /// stay, and so do the folders holding them. Returns how many files and folders went.
+    fn remove_stale(&self, files: &[(String, Fate)], paths: &HashSet<&str>) -> Result<usize> {
+        let mut needed: HashSet<&str> = HashSet::with_capacity(files.len());
+        for (rel, _) in files {
+            for (i, _) in rel.match_indices('/') {
+                needed.insert(&rel[..i]);
+            }
+        }
+        let mut removed = 0;
+        let mut emptied: BTreeSet<&str> = BTreeSet::new();
+        for f in self.ours.iter().filter(|f| self.old.files.contains(*f) && !paths.contains(f.as_str())) {
+            let p = self.dir.join(f);
+            std::fs::remove_file(&p).map_err(|e| Error::io(&p, e))?;
+            removed += 1;
+            emptied.extend(f.match_indices('/').map(|(i, _)| &f[..i]).filter(|d| !needed.contains(d)));
+        }
+        let mut dirs: Vec<&str> = emptied.into_iter().collect();
+        dirs.sort_by_key(|d| std::cmp::Reverse(d.matches('/').count()));
+        for d in dirs {
+            // A folder that still holds something (a file baipi did not write) stays.
+            if std::fs::remove_dir(self.dir.join(d)).is_ok() {
+                removed += 1;
+            }
+        }
+        Ok(removed)
     }
 
     /// Removes everything this write made: temporary files, new files, new folders.
@@ -286,6 +324,13 @@ fn temp_path(target: &Path) -> PathBuf {
     target.with_file_name(format!(".{name}.{}.baipi-tmp", std::process::id()))
 }
 
+/// The process id in a temporary file's name (`.NAME.PID.baipi-tmp`), if it is one.
+fn temp_owner(name: &str) -> Option<u32> {
+    let stem = name.strip_prefix('.')?.strip_suffix(".baipi-tmp")?;
+    let (_, pid) = stem.rsplit_once('.')?;
+    pid.parse().ok()
+}
+
 /// The previous output: its files (anything not a folder) and folders, relative, `/`-separated.
 #[derive(Default)]
 struct OldTree {
@@ -299,14 +344,24 @@ impl OldTree {
         if !dir.is_dir() {
             return Ok(t);
         }
-        for e in walkdir::WalkDir::new(dir).min_depth(1) {
+        // A version-control folder is never baipi's: it is noted (nothing may replace it), not read.
+        let walk = walkdir::WalkDir::new(dir).min_depth(1).into_iter();
+        for e in walk.filter_entry(|e| e.depth() > 1 || e.file_name() != ".git" || !e.file_type().is_dir()) {
             let e = e.map_err(|e| Error::Io(format!("{}: {e}", dir.display())))?;
             let rel = crate::util::path::display(dir, e.path());
             if e.file_type().is_dir() {
                 t.dirs.insert(rel);
+            } else if let Some(pid) = temp_owner(&e.file_name().to_string_lossy()) {
+                // Left by a build that was interrupted: removed unless that build still runs.
+                if !Path::new("/proc").join(pid.to_string()).exists() {
+                    let _ = std::fs::remove_file(e.path());
+                }
             } else {
                 t.files.insert(rel);
             }
+        }
+        if dir.join(".git").is_dir() {
+            t.dirs.insert(".git".into());
         }
         Ok(t)
     }
@@ -336,6 +391,7 @@ mod tests {
             .min_depth(1)
             .into_iter()
             .flatten()
+            .filter(|e| e.file_name() != super::super::manifest::FILE)
             .map(|e| {
                 let rel = crate::util::path::display(dir, e.path());
                 let body = if e.file_type().is_dir() {
@@ -397,5 +453,42 @@ mod tests {
         let names: Vec<_> = std::fs::read_dir(&base).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, ["public"], "no temporary folder is left");
         std::fs::remove_dir_all(&base).unwrap();
+    }
+
+    #[test]
+    fn only_what_the_manifest_lists_is_removed() {
+        let dir = std::env::temp_dir().join(format!("baipi-write-manifest-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        write(&out(&[("index.html", "1"), ("old/index.html", "o"), ("keep/a.html", "a")]), &dir).unwrap();
+        // Files the editor put there, a version-control folder, and a temporary file left by a
+        // build that was killed (a process id that cannot be running).
+        std::fs::write(dir.join("CNAME"), "example.org").unwrap();
+        std::fs::write(dir.join("keep/mine.txt"), "mine").unwrap();
+        std::fs::create_dir_all(dir.join(".git/objects")).unwrap();
+        std::fs::write(dir.join(".git/HEAD"), "ref").unwrap();
+        std::fs::write(dir.join(".index.html.4294967295.baipi-tmp"), "half").unwrap();
+        let s = write(&out(&[("index.html", "2")]), &dir).unwrap();
+        // old/index.html and its folder, keep/a.html; keep/ stays for mine.txt.
+        assert_eq!(s.removed, 3);
+        let names: Vec<(String, String)> = tree(&dir).into_iter().filter(|(p, _)| !p.starts_with(".git/")).collect();
+        assert_eq!(
+            names,
+            [
+                (".git".to_string(), "/".to_string()),
+                ("CNAME".into(), "example.org".into()),
+                ("index.html".into(), "2".into()),
+                ("keep".into(), "/".into()),
+                ("keep/mine.txt".into(), "mine".into()),
+            ]
+        );
+        assert_eq!(std::fs::read_to_string(dir.join(".git/HEAD")).unwrap(), "ref");
+        let listed = super::super::manifest::read(&dir).unwrap().unwrap();
+        assert_eq!(listed.into_iter().collect::<Vec<_>>(), ["index.html"]);
+        // A file the editor put where the site now needs a folder: refused, nothing changed.
+        let before = tree(&dir);
+        let e = write(&out(&[("index.html", "3"), ("CNAME/index.html", "x")]), &dir).unwrap_err();
+        assert!(e.to_string().contains("CNAME is in the way, and baipi did not write it"), "{e}");
+        assert_eq!(tree(&dir), before);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

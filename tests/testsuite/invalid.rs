@@ -22,6 +22,7 @@ fn invalid_fixtures_report_located_errors() {
         let s = Site::fixtures(&["invalid/_base", &format!("invalid/{case}")]);
         // A previous output must survive the failed build.
         s.write("public/index.html", "previous");
+        s.write("public/.baipi-manifest", "index.html\n");
         let args = std::fs::read_to_string(dir.join(case).join("args.txt"))
             .unwrap_or_else(|_| "build --output-dir public".into());
         let o = s.run_inside(&args.split_whitespace().collect::<Vec<_>>());

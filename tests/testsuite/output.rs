@@ -7,13 +7,50 @@ use crate::support::{Site, entries_in, files_of, folders_of, leftovers, read, re
 #[cfg(unix)]
 use std::path::Path;
 
+/// A rebuild removes the files of the previous build that the site no longer produces (they
+/// are listed in `.baipi-manifest`), and nothing else: a file the editor put in the folder and
+/// a `.git/` folder stay.
 #[test]
-fn stale_files_are_removed() {
+fn only_files_baipi_wrote_are_removed() {
     let s = Site::fixture("basic");
     let out = s.build();
-    std::fs::write(out.join("stale.html"), "old").unwrap();
+    let manifest = read(&out.join(".baipi-manifest"));
+    assert!(manifest.lines().any(|l| l == "index.html") && manifest.lines().any(|l| l == "sitemap.xml"), "{manifest}");
+    std::fs::write(out.join("CNAME"), "example.org").unwrap();
+    std::fs::create_dir_all(out.join(".git")).unwrap();
+    std::fs::write(out.join(".git/HEAD"), "ref: refs/heads/gh-pages").unwrap();
+    // The last chapter (no other links to it).
+    let chapter = entries_in(&s.file("content")).into_iter().rfind(|n| n != "_index.md").unwrap();
+    s.remove(&format!("content/{chapter}"));
     s.build();
-    assert!(!out.join("stale.html").exists());
+    let after = read(&out.join(".baipi-manifest"));
+    let gone: Vec<&str> = manifest.lines().filter(|l| !after.lines().any(|a| a == *l)).collect();
+    assert!(gone.iter().any(|g| g.ends_with("/index.html")), "{gone:?}");
+    for g in &gone {
+        assert!(!out.join(g).exists(), "{g} of the removed chapter is still there");
+    }
+    assert_eq!(read(&out.join("CNAME")), "example.org");
+    assert_eq!(read(&out.join(".git/HEAD")), "ref: refs/heads/gh-pages");
+    assert!(!after.lines().any(|l| l == "CNAME"));
+}
+
+/// A folder that is not empty and was not made by baipi (no manifest) is refused; `--force`
+/// builds into it and keeps what is there.
+#[test]
+fn a_folder_baipi_did_not_make_is_refused_unless_forced() {
+    let s = Site::fixture("basic");
+    s.write("public/notes.txt", "mine");
+    let o = s.run(&["build", "--output-dir", s.file("public").to_str().unwrap()]);
+    assert_eq!(o.code(), Some(2));
+    let e = o.stderr();
+    assert!(e.starts_with("error: refusing to write the site to ") && e.contains("has no .baipi-manifest"), "{e}");
+    assert_eq!(entries_in(&s.file("public")), ["notes.txt"]);
+    s.run(&["build", "--force", "--output-dir", s.file("public").to_str().unwrap()]).expect_success();
+    assert_eq!(read(&s.file("public/notes.txt")), "mine");
+    assert!(s.file("public/index.html").exists());
+    // Built once, the folder is baipi's: the next build needs no --force.
+    s.run(&["build", "--output-dir", s.file("public").to_str().unwrap()]).expect_success();
+    assert_eq!(read(&s.file("public/notes.txt")), "mine");
 }
 
 /// A rebuild writes only what changed: unchanged pages keep their inode and modification time,
@@ -67,8 +104,12 @@ fn staged_build_matches_the_in_memory_render() {
     }
     for site in [&paper, &big] {
         let root = site.path();
-        let disk = site.build().files();
+        let mut disk = site.build().files();
+        let manifest = disk.iter().position(|(f, _)| f == ".baipi-manifest").expect("a manifest");
+        let listed = String::from_utf8(disk.remove(manifest).1).unwrap();
         let mem = render_in_memory(root);
+        let paths: Vec<&str> = listed.lines().filter(|l| !l.starts_with('#')).collect();
+        assert_eq!(paths, disk.iter().map(|(f, _)| f.as_str()).collect::<Vec<_>>(), "the manifest lists every file");
         assert!(mem.staged.is_empty());
         let want = mem.files;
         assert_eq!(disk.len(), want.len(), "{}", root.display());
