@@ -113,6 +113,13 @@ impl Stager {
     /// Stages one file (`rel` is `/`-separated, relative to the output folder). Safe to call
     /// from many threads; each path once.
     pub fn stage(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        // Every path is built from checked parts; this is the last guard before the disk.
+        if !crate::util::path::is_clean_relative(rel) {
+            return Err(Error::Io(format!(
+                "{}: refusing to write {rel:?}: not a plain path inside the output folder",
+                self.dir.display()
+            )));
+        }
         let old = &self.old;
         if old.dirs.contains(rel) || rel.match_indices('/').any(|(i, _)| old.files.contains(&rel[..i])) {
             self.check_obstacle(rel)?;

@@ -2,9 +2,20 @@
 
 use std::path::Path;
 
-/// `path` relative to `root` with `/` separators, for messages.
+/// `path` relative to `root` with `/` separators, for messages and output paths. Only on
+/// Windows is `\\` a separator; elsewhere it is a character of a file name and stays one (so a
+/// file named `x\\..\\y` is never read as a path that climbs out of its folder).
 pub fn display(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/")
+    let rel = path.strip_prefix(root).unwrap_or(path).to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '\\' { rel.replace('\\', "/") } else { rel.into_owned() }
+}
+
+/// Whether `rel` is a clean relative output path: `/`-separated segments, none empty, `.` or
+/// `..`, and no `\\` or control character anywhere. Only such paths are ever written.
+pub fn is_clean_relative(rel: &str) -> bool {
+    !rel.is_empty()
+        && !rel.contains(|c: char| c == '\\' || c.is_control())
+        && rel.split('/').all(|seg| !seg.is_empty() && seg != "." && seg != "..")
 }
 
 /// Joins a relative link path onto a chapter's folder (`a` + `../b.md` → `b.md`).
@@ -25,6 +36,16 @@ pub fn normalize(dir: &str, path: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clean_relative_paths() {
+        for ok in ["index.html", "a/b.css", ".nojekyll", "数据/表.csv"] {
+            assert!(is_clean_relative(ok), "{ok}");
+        }
+        for bad in ["", "/etc/passwd", "a//b", "a/./b", "../x", "a/..", "x\\..\\y", "a\nb", "a/b/"] {
+            assert!(!is_clean_relative(bad), "{bad:?}");
+        }
+    }
 
     #[test]
     fn normalizes_paths() {
