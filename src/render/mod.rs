@@ -129,6 +129,11 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
     let mut laps = Laps::new();
     let (mut sink, mut tpl_sink) = (Sink::default(), Sink::default());
     let p = Prepared::new(site, &mut sink, &mut tpl_sink)?;
+    let collisions = p.plan.collisions();
+    if !collisions.is_empty() {
+        sink.items.extend(collisions);
+        return Err(Error::Input(sink.items));
+    }
     laps.lap("setup, theme, figures");
     let templates = p.templates(site);
     let all: Vec<&Chapter> = site.index.iter().chain(site.chapters.iter()).collect();

@@ -5,9 +5,10 @@
 //! the plan lists a generated page only when the same condition that emits it holds. So
 //! whatever `check` accepts as a link target is a file the build writes.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use crate::charts::Figure;
+use crate::diag::Diagnostic;
 use crate::site::Site;
 use crate::theme::Theme;
 
@@ -55,7 +56,23 @@ pub struct Plan {
     pub not_found: bool,
     /// The theme loaded: its static files are known, so a missing file can be reported.
     pub statics_known: bool,
-    known: BTreeSet<String>,
+    /// Every file the site will have, with what makes it.
+    known: BTreeMap<String, Maker>,
+}
+
+/// What makes an output file, for messages about it.
+#[derive(Debug, Clone)]
+enum Maker {
+    /// A chapter's page (its file).
+    Chapter(String),
+    /// A page or file baipi generates (what it is).
+    Generated(&'static str),
+    /// A dataset's open data (its file).
+    Dataset(String),
+    /// A figure's download (the chapter that declares it).
+    Figure(String),
+    /// A static file of the theme or the site (its file).
+    Static(String),
 }
 
 impl Plan {
@@ -65,18 +82,42 @@ impl Plan {
         let full_page = has("full.html") && site.chapters.len() <= FULL_PAGE_MAX_CHAPTERS;
         let search = site.config.build.search && has("search.html");
         let not_found = has("404.html");
-        let mut known: BTreeSet<String> = [INDEX, SITEMAP, ROBOTS].map(String::from).into();
-        known.extend(site.chapters.iter().map(|c| chapter_page(&c.slug)));
-        known.extend(site.computed.iter().flat_map(|c| [dataset_file(&c.name, "csv"), dataset_file(&c.name, "json")]));
-        known.extend(figures.iter().flat_map(|f| [figure_file(&f.id, "svg"), figure_file(&f.id, "csv")]));
-        for (on, path) in [(full_page, FULL_PAGE), (search, SEARCH_PAGE), (not_found, NOT_FOUND)] {
+        let mut known: BTreeMap<String, Maker> = BTreeMap::new();
+        let mut add = |path: String, maker: Maker| {
+            known.entry(path).or_insert(maker);
+        };
+        add(INDEX.into(), Maker::Generated("the cover"));
+        add(SITEMAP.into(), Maker::Generated("the sitemap"));
+        add(ROBOTS.into(), Maker::Generated("robots.txt"));
+        for c in &site.chapters {
+            add(chapter_page(&c.slug), Maker::Chapter(c.file.clone()));
+        }
+        for (c, d) in site.computed.iter().zip(&site.datasets) {
+            add(dataset_file(&c.name, "csv"), Maker::Dataset(d.file.clone()));
+            add(dataset_file(&c.name, "json"), Maker::Dataset(d.file.clone()));
+        }
+        for f in figures {
+            let declared =
+                site.chapters.iter().chain(&site.index).find(|c| c.front.charts.iter().any(|s| s.id.value == f.id));
+            let file = declared.map(|c| c.file.clone()).unwrap_or_default();
+            add(figure_file(&f.id, "svg"), Maker::Figure(file.clone()));
+            add(figure_file(&f.id, "csv"), Maker::Figure(file));
+        }
+        let pages = [(full_page, FULL_PAGE, "the whole-paper page"), (search, SEARCH_PAGE, "the search page")];
+        for (on, path, what) in pages.into_iter().chain([(not_found, NOT_FOUND, "the 404 page")]) {
             if on {
-                known.insert(path.to_string());
+                add(path.to_string(), Maker::Generated(what));
             }
         }
         if let Some(th) = theme {
-            known.extend(th.statics.keys().cloned());
-            known.extend(th.fingerprints.values().cloned());
+            for rel in th.statics.keys() {
+                let file = if site.root.join("static").join(rel).exists() {
+                    format!("static/{rel}")
+                } else {
+                    format!("themes/{}/static/{rel}", site.config.theme)
+                };
+                add(th.fingerprints.get(rel).unwrap_or(rel).clone(), Maker::Static(file));
+            }
         }
         Plan { full_page, search, not_found, statics_known: theme.is_some(), known }
     }
@@ -84,8 +125,47 @@ impl Plan {
     /// Whether the site has a file at `path` (relative, `/`-separated), or a page whose
     /// folder URL it is (`a/` or `a` for `a/index.html`).
     pub fn has(&self, path: &str) -> bool {
-        self.known.contains(path)
-            || self.known.contains(&format!("{path}index.html"))
-            || self.known.contains(&format!("{path}/index.html"))
+        self.known.contains_key(path)
+            || self.known.contains_key(&format!("{path}index.html"))
+            || self.known.contains_key(&format!("{path}/index.html"))
+    }
+
+    /// Files the site would write inside a folder that is itself one of its files (a chapter
+    /// `index.html.md` makes `index.html/index.html`, under the cover's `index.html`): no
+    /// build could write both, so each is an error located at what asks for the folder. Found
+    /// before anything is written.
+    pub fn collisions(&self) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for (path, maker) in &self.known {
+            let Some(file) = path.match_indices('/').map(|(i, _)| &path[..i]).find(|p| self.known.contains_key(*p))
+            else {
+                continue;
+            };
+            let other = self.known.get(file).map(Maker::describe).unwrap_or_default();
+            let (at, what, help) = match maker {
+                Maker::Chapter(f) => {
+                    (f.clone(), "this chapter's page", "give the chapter another `slug:`, or rename its file")
+                }
+                Maker::Dataset(f) => (f.clone(), "this dataset's open data", "rename the dataset file"),
+                Maker::Figure(f) => (f.clone(), "a figure of this chapter", "give the chart another `id:`"),
+                Maker::Generated(w) => (String::new(), *w, "rename what takes its place"),
+                Maker::Static(f) => (f.clone(), "this static file", "rename or move the file"),
+            };
+            let msg = format!("{what} would be /{path}, inside /{file}/, but /{file} is a file of the site ({other})");
+            out.push(Diagnostic::error(at, 0, 0, msg).with_help(help));
+        }
+        out
+    }
+}
+
+impl Maker {
+    fn describe(&self) -> String {
+        match self {
+            Maker::Chapter(f) => format!("the page of {f}"),
+            Maker::Generated(w) => w.to_string(),
+            Maker::Dataset(f) => format!("open data of {f}"),
+            Maker::Figure(f) => format!("a figure of {f}"),
+            Maker::Static(f) => format!("the static file {f}"),
+        }
     }
 }

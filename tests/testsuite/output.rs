@@ -228,3 +228,13 @@ fn unwritable_parent_fails_cleanly() {
     assert!(err.starts_with("error: /proc/baipi-test"), "{err}");
     assert!(!Path::new("/proc/baipi-test").exists());
 }
+
+/// A chapter whose page would sit inside a file of the site (`index.html.md` →
+/// `index.html/index.html`) is found before anything is written: the previous output stays
+/// byte-identical.
+#[test]
+fn a_page_inside_a_file_fails_before_anything_is_written() {
+    let p = Site::fixture("invalid/_base").with_previous_build();
+    p.write("content/index.html.md", "---\ntitle: 冲突\nweight: 9\n---\n正文。\n");
+    p.fails(1, "content/index.html.md: error: this chapter's page would be /index.html/index.html");
+}
