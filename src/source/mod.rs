@@ -84,6 +84,21 @@ pub fn read_limited(path: &Path, display: &str) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// Reads a text file that baipi looks for by name (`site.toml`, `theme.toml`) rather than
+/// finding it in a walk: it is checked to be a regular file before it is opened, since opening
+/// a pipe would wait for ever for something to write to it.
+pub fn read_named_text(path: &Path, display: &str) -> Result<String> {
+    match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() => Err(Error::one(Diagnostic::error(
+            display,
+            0,
+            0,
+            "not a regular file (a folder, pipe or device): baipi reads only regular files",
+        ))),
+        _ => read_text(path, display),
+    }
+}
+
 /// Reads a UTF-8 text file: strips a BOM, turns CRLF into LF, refuses huge or non-UTF-8 files
 /// (the latter located at the first bad byte).
 pub fn read_text(path: &Path, display: &str) -> Result<String> {

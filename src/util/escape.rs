@@ -3,7 +3,9 @@
 //! passes through one of these wherever it lands.
 
 /// Escapes text for HTML, SVG and XML element content and (quoted) attribute values.
-/// `'` becomes `&apos;` (defined in XML and HTML5 alike).
+/// `'` becomes `&apos;` (defined in XML and HTML5 alike). A control character other than tab
+/// and line breaks (and U+FFFE, U+FFFF) cannot appear in XML at all, escaped or not: it
+/// becomes U+FFFD, so every SVG and XML file stays well-formed whatever the data holds.
 pub fn html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -13,6 +15,8 @@ pub fn html(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if c.is_control() || c == '\u{fffe}' || c == '\u{ffff}' => out.push('\u{fffd}'),
             c => out.push(c),
         }
     }
@@ -124,6 +128,7 @@ mod tests {
     #[test]
     fn markup() {
         assert_eq!(html("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&apos;&amp;&apos;&lt;/a&gt;");
+        assert_eq!(html("a\u{0}b\u{1b}c\td\u{85}e\u{ffff}"), "a\u{fffd}b\u{fffd}c\td\u{fffd}e\u{fffd}");
     }
 
     #[test]

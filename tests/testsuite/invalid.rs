@@ -186,3 +186,19 @@ fn a_pipe_is_not_read() {
     }
     p.fails(1, "content/02-pipe.md: error: not a regular file (a pipe, socket or device)");
 }
+
+/// A pipe where `site.toml` should be is refused at once instead of waiting for a writer.
+#[cfg(unix)]
+#[test]
+fn a_pipe_as_site_toml_is_not_opened() {
+    let p = Site::fixture("invalid/_base").with_previous_build();
+    p.remove("site.toml");
+    match std::process::Command::new("mkfifo").arg(p.file("site.toml")).status() {
+        Ok(st) if st.success() => {}
+        _ => {
+            eprintln!("mkfifo is not available; skipping");
+            return;
+        }
+    }
+    p.fails(1, "site.toml: error: not a regular file (a folder, pipe or device)");
+}
