@@ -10,6 +10,11 @@
 //! rewrites the URL); asterisks that CommonMark left as text — typically
 //! `**粗体：**后文`, where the closing `**` follows a punctuation mark — are
 //! reported, because they would be printed literally.
+//!
+//! Takes a chapter's Markdown (its expressions already evaluated) and the two resolvers;
+//! produces a [`Rendered`]: the HTML, the table of contents, the plain text split into
+//! [`Section`]s for the search index, and every link, image and asterisk to report, by byte
+//! offset, for the caller to locate.
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;

@@ -5,6 +5,11 @@
 //! statistics; `stats` is the same tree), `site` and `page`. Output of
 //! expressions is HTML-escaped, so a dataset label can never inject markup.
 //! Errors are reported at their line and column in the `.md` file.
+//!
+//! Owns [`Prose`], one tera instance with baipi's filters, `figure()` and `figref()`, and the
+//! site-wide values. Takes the data and site trees (once) and each chapter's text with its
+//! page context; produces the text with every expression evaluated, or a located diagnostic
+//! (placed by the shared mapper of [`crate::diag::tera`], with a hint where one helps).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -23,10 +23,10 @@
 //! browser fetches the texts of the matching chapters a batch at a time (see `search.js`).
 //!
 //! The parts, in the order a build uses them:
-//! - [`tokenize`]: text → tokens (strings for queries, numeric keys for the index);
-//! - [`postings`]: the token → chapters lists one thread gathers;
-//! - [`texts`]: the chapters cut into text files, each written when complete;
-//! - [`shards`]: every thread's lists merged and written by shard.
+//! - `tokenize`: text → tokens (strings for queries, numeric keys for the index);
+//! - `postings`: the token → chapters lists one thread gathers;
+//! - `texts`: the chapters cut into text files, each written when complete;
+//! - `shards`: every thread's lists merged and written by shard.
 //!
 //! It takes each chapter's URL, title and [`Section`]s (from `markdown`) and produces the
 //! files of `search/` through the `emit` callback the build gives it.

@@ -151,7 +151,7 @@ impl<'a> Tok<'a> {
 }
 
 /// Calls `key` with every index token of `parts` (joined by spaces) as a key, or `rare` with it as
-/// a string when it has no key: the same tokens as [`index_tokens`], without building strings.
+/// a string when it has no key: the same tokens as `index_tokens`, without building strings.
 pub(super) fn for_each_token(parts: &[&str], mut key: impl FnMut(u64), mut rare: impl FnMut(&str)) {
     struct State {
         word: String,

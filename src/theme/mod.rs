@@ -6,7 +6,7 @@
 //! `static/`. Templates get dedicated view structs ([`views`]), never internal types, so
 //! renaming internals cannot break a theme.
 //!
-//! Takes the site root and the theme's name ([`load`] reads the files into a [`Theme`]);
+//! Takes the site root and the theme's name ([`load()`] reads the files into a [`Theme`]);
 //! produces a compiled `tera::Tera` with baipi's filters and `asset()` ([`compile`]), and
 //! located diagnostics for template errors ([`template_error`], through the shared mapper of
 //! [`crate::diag::tera`]).
