@@ -152,6 +152,10 @@ impl<'a> Tok<'a> {
 
 /// Calls `key` with every index token of `parts` (joined by spaces) as a key, or `rare` with it as
 /// a string when it has no key: the same tokens as `index_tokens`, without building strings.
+// Inlined into its caller in `postings`, with the caller's closures: called instead, once per
+// token and the closures once per token each, indexing takes about 25% more instructions
+// (callgrind, 1,000 chapters).
+#[inline]
 pub(super) fn for_each_token(parts: &[&str], mut key: impl FnMut(u64), mut rare: impl FnMut(&str)) {
     struct State {
         word: String,
