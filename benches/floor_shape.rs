@@ -142,74 +142,107 @@ fn cpu() -> f64 {
     (f.get(10).copied().unwrap_or(0.0) + f.get(11).copied().unwrap_or(0.0)) / 100.0
 }
 
-fn main() {
-    let mut args = std::env::args().skip(1).filter(|a| a != "--bench");
-    let (mut dir, mut runs, mut pad, mut out) = (None, 9, 3500usize, PathBuf::from("/dev/shm/floor-shape"));
-    let mut baipi: Option<PathBuf> = None;
-    while let Some(a) = args.next() {
-        match a.as_str() {
-            "--runs" => runs = args.next().and_then(|v| v.parse().ok()).unwrap_or(runs),
-            "--pad" => pad = args.next().and_then(|v| v.parse().ok()).unwrap_or(pad),
-            "--out" => out = args.next().map(PathBuf::from).unwrap_or(out),
-            "--baipi" => baipi = args.next().map(PathBuf::from),
-            _ => dir = Some(PathBuf::from(a)),
+/// The command line: `CONTENT_DIR [--runs 9] [--pad 3500] [--out DIR] [--baipi BIN]`.
+struct Args {
+    /// The folder of chapter files.
+    dir: PathBuf,
+    /// Timed rounds (after one warm-up round).
+    runs: usize,
+    /// Bytes of filler standing in for the theme's chrome.
+    pad: usize,
+    /// Where each shape is written (removed between runs).
+    out: PathBuf,
+    /// A baipi binary to time in each round too.
+    baipi: Option<PathBuf>,
+}
+
+impl Args {
+    /// The arguments, or `None` (after printing the usage) without a content folder.
+    fn parse() -> Option<Args> {
+        let mut args = std::env::args().skip(1).filter(|a| a != "--bench");
+        let (mut dir, mut runs, mut pad, mut out) = (None, 9, 3500usize, PathBuf::from("/dev/shm/floor-shape"));
+        let mut baipi: Option<PathBuf> = None;
+        while let Some(a) = args.next() {
+            match a.as_str() {
+                "--runs" => runs = args.next().and_then(|v| v.parse().ok()).unwrap_or(runs),
+                "--pad" => pad = args.next().and_then(|v| v.parse().ok()).unwrap_or(pad),
+                "--out" => out = args.next().map(PathBuf::from).unwrap_or(out),
+                "--baipi" => baipi = args.next().map(PathBuf::from),
+                _ => dir = Some(PathBuf::from(a)),
+            }
         }
+        let Some(dir) = dir else {
+            eprintln!(
+                "usage: cargo bench --bench floor_shape -- CONTENT_DIR [--runs 9] [--pad 3500] [--out /dev/shm/floor-shape] [--baipi BIN]"
+            );
+            return None;
+        };
+        Some(Args { dir, runs, pad, out, baipi })
     }
-    let Some(dir) = dir else {
-        eprintln!(
-            "usage: cargo bench --bench floor_shape -- CONTENT_DIR [--runs 9] [--pad 3500] [--out /dev/shm/floor-shape] [--baipi BIN]"
-        );
-        return;
-    };
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+}
+
+/// Runs `bin --root site build` into `out` and returns its wall time in seconds.
+fn time_baipi(bin: &Path, site: &Path, out: &Path) -> f64 {
+    let _ = std::fs::remove_dir_all(out);
+    let t = Instant::now();
+    let status = std::process::Command::new(bin)
+        .arg("--root")
+        .arg(site)
+        .args(["--quiet", "build", "--output-dir"])
+        .arg(out)
+        .status()
+        .expect("run baipi");
+    assert!(status.success(), "baipi failed on {}", site.display());
+    t.elapsed().as_secs_f64()
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+const SHAPES: [(Shape, &str); 4] =
+    [(Shape::Flat, "flat"), (Shape::Pad, "pad"), (Shape::Folders, "folders"), (Shape::Text, "text")];
+
+fn main() {
+    let Some(args) = Args::parse() else { return };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&args.dir)
         .expect("read the content folder")
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "md"))
         .collect();
     files.sort();
-    let pad = "<!-- chrome -->".repeat(pad / 15);
-    let shapes = [(Shape::Flat, "flat"), (Shape::Pad, "pad"), (Shape::Folders, "folders"), (Shape::Text, "text")];
-    let mut times: Vec<Vec<(f64, f64)>> = vec![Vec::new(); shapes.len()];
+    let pad = "<!-- chrome -->".repeat(args.pad / 15);
+    let out = &args.out;
+    // Per shape, (wall, cpu) of each timed round.
+    let mut times: Vec<Vec<(f64, f64)>> = vec![Vec::new(); SHAPES.len()];
     let mut baipi_times: Vec<f64> = Vec::new();
-    let site = dir.parent().map(Path::to_path_buf).unwrap_or_default();
-    for round in 0..=runs {
-        for (k, (shape, _)) in shapes.iter().enumerate() {
-            let _ = std::fs::remove_dir_all(&out);
+    let site = args.dir.parent().map(Path::to_path_buf).unwrap_or_default();
+    for round in 0..=args.runs {
+        for (k, (shape, _)) in SHAPES.iter().enumerate() {
+            let _ = std::fs::remove_dir_all(out);
             let (t, c) = (Instant::now(), cpu());
-            build(&files, &out, *shape, &pad);
+            build(&files, out, *shape, &pad);
             if round > 0 {
                 times[k].push((t.elapsed().as_secs_f64(), cpu() - c));
             }
         }
-        if let Some(bin) = &baipi {
-            let _ = std::fs::remove_dir_all(&out);
-            let t = Instant::now();
-            let status = std::process::Command::new(bin)
-                .arg("--root")
-                .arg(&site)
-                .args(["--quiet", "build", "--output-dir"])
-                .arg(&out)
-                .status()
-                .expect("run baipi");
-            assert!(status.success(), "baipi failed on {}", site.display());
+        if let Some(bin) = &args.baipi {
+            let t = time_baipi(bin, &site, out);
             if round > 0 {
-                baipi_times.push(t.elapsed().as_secs_f64());
+                baipi_times.push(t);
             }
         }
     }
-    let _ = std::fs::remove_dir_all(&out);
-    let median = |mut v: Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
-    };
-    println!("{} chapters, {runs} runs, medians", files.len());
-    for ((_, name), t) in shapes.iter().zip(&times) {
+    let _ = std::fs::remove_dir_all(out);
+    println!("{} chapters, {} runs, medians", files.len(), args.runs);
+    for ((_, name), t) in SHAPES.iter().zip(&times) {
         let wall = median(t.iter().map(|x| x.0).collect());
         let cpu = median(t.iter().map(|x| x.1).collect());
         println!("{name:>8}: wall {:7.1} ms   cpu {:7.0} ms", wall * 1000.0, cpu * 1000.0);
     }
     if !baipi_times.is_empty() {
-        let ratios: Vec<String> = shapes
+        let ratios: Vec<String> = SHAPES
             .iter()
             .zip(&times)
             .map(|((_, name), t)| {

@@ -10,6 +10,11 @@
 //! rewrites the URL); asterisks that CommonMark left as text — typically
 //! `**粗体：**后文`, where the closing `**` follows a punctuation mark — are
 //! reported, because they would be printed literally.
+//!
+//! Takes a chapter's Markdown (its expressions already evaluated) and the two resolvers;
+//! produces a [`Rendered`]: the HTML, the table of contents, the plain text split into
+//! [`Section`]s for the search index, and every link, image and asterisk to report, by byte
+//! offset, for the caller to locate.
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
@@ -99,17 +104,35 @@ pub fn render(md: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Rendered {
 
 /// Like [`render`]; `asset` decides about images and links to local files (see [`is_local_file`]).
 pub fn render_with(md: &str, resolve: &dyn Fn(&str) -> Option<String>, asset: &dyn Fn(&str) -> Asset) -> Rendered {
-    // Sized up front (about one event per 16 bytes of Markdown): growing a vector of events by
-    // doubling copied it over and over.
+    // Sized up front (about one event per 16 bytes of Markdown): a vector of events grown by
+    // doubling is copied over and over.
     let mut events: Vec<(Event, std::ops::Range<usize>)> = Vec::with_capacity(md.len() / 16 + 16);
     events.extend(Parser::new_ext(md, options()).into_offset_iter());
     let mut out = Rendered::default();
-    // Ids in use, and the next suffix to try for each base id: `a`, `a-1`, `a-2` … found in
-    // amortised constant time (a linear search made 4,000 equal headings take over a minute).
-    let mut used: std::collections::HashSet<String> = std::collections::HashSet::new();
-    let mut next_suffix: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    assign_heading_ids(&mut events, &mut out.toc);
+    let resolvers = Resolvers { chapter: resolve, asset };
+    let mut in_heading = false;
+    let mut in_code = false;
+    for (ev, range) in events.iter_mut() {
+        match ev {
+            Event::Start(Tag::Link { dest_url, .. }) => resolvers.link(dest_url, range.start, &mut out),
+            Event::Start(Tag::Image { dest_url, .. }) => resolvers.local_file(dest_url, range.start, true, &mut out),
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Text(_) if !in_code => stray_asterisks(md, range.clone(), &mut out.stray_asterisks),
+            _ => {}
+        }
+        collect_text(ev, &mut in_heading, &mut out);
+    }
+    out.stray_asterisks = join_runs(std::mem::take(&mut out.stray_asterisks));
+    pulldown_cmark::html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));
+    out
+}
 
-    // Headings: compute text, assign ids.
+/// Gives every heading a unique id (its explicit `{#id}`, else its slug; `-1`, `-2` … added to
+/// repeats) and lists the h2 and h3 headings in `toc`.
+fn assign_heading_ids(events: &mut [(Event, std::ops::Range<usize>)], toc: &mut Vec<TocEntry>) {
+    let mut ids = UniqueIds::default();
     let mut i = 0;
     while i < events.len() {
         if let Event::Start(Tag::Heading { level, id, .. }) = &events[i].0 {
@@ -124,115 +147,135 @@ pub fn render_with(md: &str, resolve: &dyn Fn(&str) -> Option<String>, asset: &d
                 }
                 j += 1;
             }
-            let base = explicit.unwrap_or_else(|| slugify(&text));
-            let mut idv = base.clone();
-            if used.contains(&idv) {
-                let n = next_suffix.entry(base.clone()).or_insert(1);
-                loop {
-                    idv = format!("{base}-{n}");
-                    *n += 1;
-                    if !used.contains(&idv) {
-                        break;
-                    }
-                }
-            }
-            used.insert(idv.clone());
+            let idv = ids.claim(explicit.unwrap_or_else(|| slugify(&text)));
             if let Event::Start(Tag::Heading { id, .. }) = &mut events[i].0 {
                 *id = Some(CowStr::from(idv.clone()));
             }
             if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
-                out.toc.push(TocEntry { level: level as u8, id: idv, title: text.trim().to_string() });
+                toc.push(TocEntry { level: level as u8, id: idv, title: text.trim().to_string() });
             }
             i = j;
         }
         i += 1;
     }
+}
 
-    // Links to chapters; plain text and sections.
-    let mut in_heading = false;
-    let mut in_code = false;
-    for (ev, range) in events.iter_mut() {
-        match ev {
-            Event::Start(Tag::Link { dest_url, .. }) => {
-                let dest = dest_url.to_string();
-                if is_internal(&dest) {
-                    match resolve(&dest) {
-                        Some(url) => *dest_url = CowStr::from(url),
-                        None => out.unresolved.push((range.start, dest)),
-                    }
-                } else if is_local_file(&dest) {
-                    match asset(&dest) {
-                        Asset::Keep => {}
-                        Asset::Rewrite(url) => *dest_url = CowStr::from(url),
-                        Asset::Missing => out.missing.push((range.start, dest, false)),
-                        Asset::Refused(why) => out.refused.push((range.start, dest, why)),
-                    }
+/// Ids in use, and the next suffix to try for each base id: `a`, `a-1`, `a-2` … found in
+/// amortised constant time (a linear search takes over a minute for 4,000 equal headings).
+#[derive(Default)]
+struct UniqueIds {
+    used: std::collections::HashSet<String>,
+    next_suffix: std::collections::HashMap<String, usize>,
+}
+
+impl UniqueIds {
+    /// `base`, or `base-N` with the first N not in use; from now on in use.
+    fn claim(&mut self, base: String) -> String {
+        let mut idv = base.clone();
+        if self.used.contains(&idv) {
+            let n = self.next_suffix.entry(base.clone()).or_insert(1);
+            loop {
+                idv = format!("{base}-{n}");
+                *n += 1;
+                if !self.used.contains(&idv) {
+                    break;
                 }
             }
-            Event::Start(Tag::Image { dest_url, .. }) => {
-                let dest = dest_url.to_string();
-                if is_local_file(&dest) {
-                    match asset(&dest) {
-                        Asset::Keep => {}
-                        Asset::Rewrite(url) => *dest_url = CowStr::from(url),
-                        Asset::Missing => out.missing.push((range.start, dest, true)),
-                        Asset::Refused(why) => out.refused.push((range.start, dest, why)),
-                    }
-                }
-            }
-            Event::Start(Tag::CodeBlock(_)) => in_code = true,
-            Event::End(TagEnd::CodeBlock) => in_code = false,
-            Event::Text(_) if !in_code => stray_asterisks(md, range.clone(), &mut out.stray_asterisks),
-            _ => {}
         }
-        match ev {
-            Event::Start(Tag::Heading { id, .. }) => {
-                in_heading = true;
-                out.sections.push(Section { id: id.as_deref().unwrap_or("").to_string(), ..Section::default() });
-            }
-            Event::Text(t) | Event::Code(t) => {
-                if out.text.len() < TEXT_START {
-                    out.text.push_str(t);
-                }
-                if out.sections.is_empty() {
-                    out.sections.push(Section::default());
-                }
-                if let Some(sec) = out.sections.last_mut() {
-                    if in_heading { sec.title.push_str(t) } else { sec.text.push_str(t) }
-                }
-            }
-            Event::SoftBreak
-            | Event::HardBreak
-            | Event::End(TagEnd::Paragraph)
-            | Event::End(TagEnd::Item)
-            | Event::End(TagEnd::TableCell) => {
-                if out.text.len() < TEXT_START {
-                    out.text.push('\n');
-                }
-                if let Some(sec) = out.sections.last_mut() {
-                    sec.text.push(' ');
-                }
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                in_heading = false;
-                if out.text.len() < TEXT_START {
-                    out.text.push('\n');
-                }
-            }
-            _ => {}
+        self.used.insert(idv.clone());
+        idv
+    }
+}
+
+/// The two resolvers a body is rendered with.
+struct Resolvers<'r> {
+    /// A link to a chapter's file → its URL.
+    chapter: &'r dyn Fn(&str) -> Option<String>,
+    /// An image or a link to another local file → what to do with it.
+    asset: &'r dyn Fn(&str) -> Asset,
+}
+
+impl Resolvers<'_> {
+    /// A link at byte `at`: to a chapter (resolved, or reported in `unresolved`), or to a local
+    /// file; other links are left as they are.
+    fn link(&self, dest_url: &mut CowStr, at: usize, out: &mut Rendered) {
+        if !is_internal(dest_url) {
+            return self.local_file(dest_url, at, false, out);
+        }
+        match (self.chapter)(dest_url) {
+            Some(url) => *dest_url = CowStr::from(url),
+            None => out.unresolved.push((at, dest_url.to_string())),
         }
     }
-    // pulldown-cmark gives each unmatched `*` its own text event: join adjacent ones into runs.
+
+    /// An image (`image`) or a link at byte `at`: if it points at a local file, the asset
+    /// resolver's verdict is applied.
+    fn local_file(&self, dest_url: &mut CowStr, at: usize, image: bool, out: &mut Rendered) {
+        if !is_local_file(dest_url) {
+            return;
+        }
+        let dest = dest_url.to_string();
+        match (self.asset)(&dest) {
+            Asset::Keep => {}
+            Asset::Rewrite(url) => *dest_url = CowStr::from(url),
+            Asset::Missing => out.missing.push((at, dest, image)),
+            Asset::Refused(why) => out.refused.push((at, dest, why)),
+        }
+    }
+}
+
+/// Adds the plain text of `ev` to the page's text and to its sections (a heading opens one).
+#[inline]
+fn collect_text(ev: &Event, in_heading: &mut bool, out: &mut Rendered) {
+    match ev {
+        Event::Start(Tag::Heading { id, .. }) => {
+            *in_heading = true;
+            out.sections.push(Section { id: id.as_deref().unwrap_or("").to_string(), ..Section::default() });
+        }
+        Event::Text(t) | Event::Code(t) => {
+            if out.text.len() < TEXT_START {
+                out.text.push_str(t);
+            }
+            if out.sections.is_empty() {
+                out.sections.push(Section::default());
+            }
+            if let Some(sec) = out.sections.last_mut() {
+                if *in_heading { sec.title.push_str(t) } else { sec.text.push_str(t) }
+            }
+        }
+        Event::SoftBreak
+        | Event::HardBreak
+        | Event::End(TagEnd::Paragraph)
+        | Event::End(TagEnd::Item)
+        | Event::End(TagEnd::TableCell) => {
+            if out.text.len() < TEXT_START {
+                out.text.push('\n');
+            }
+            if let Some(sec) = out.sections.last_mut() {
+                sec.text.push(' ');
+            }
+        }
+        Event::End(TagEnd::Heading(_)) => {
+            *in_heading = false;
+            if out.text.len() < TEXT_START {
+                out.text.push('\n');
+            }
+        }
+        _ => {}
+    }
+}
+
+/// pulldown-cmark gives each unmatched `*` its own text event: adjacent (offset, length)
+/// runs joined into one.
+fn join_runs(stray: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
     let mut runs: Vec<(usize, usize)> = Vec::new();
-    for (off, n) in std::mem::take(&mut out.stray_asterisks) {
+    for (off, n) in stray {
         match runs.last_mut() {
             Some((o, len)) if *o + *len == off => *len += n,
             _ => runs.push((off, n)),
         }
     }
-    out.stray_asterisks = runs;
-    pulldown_cmark::html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));
-    out
+    runs
 }
 
 /// Runs of `*` in the source of a text event, skipping escaped ones (`\*`).
@@ -325,7 +368,7 @@ mod tests {
 
     #[test]
     fn many_equal_headings_get_unique_ids_quickly() {
-        // A linear search made 4,000 equal headings take over a minute.
+        // A linear search for a free suffix takes over a minute for 4,000 equal headings.
         let md = "## 概况\n\n".repeat(20_000) + "## 概况-1 {#概况-3}\n";
         let t = std::time::Instant::now();
         let r = render(&md, &|_| None);

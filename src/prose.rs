@@ -5,11 +5,17 @@
 //! statistics; `stats` is the same tree), `site` and `page`. Output of
 //! expressions is HTML-escaped, so a dataset label can never inject markup.
 //! Errors are reported at their line and column in the `.md` file.
+//!
+//! Owns [`Prose`], one tera instance with baipi's filters, `figure()` and `figref()`, and the
+//! site-wide values. Takes the data and site trees (once) and each chapter's text with its
+//! page context; produces the text with every expression evaluated, or a located diagnostic
+//! (placed by the shared mapper of [`crate::diag::tera`], with a hint where one helps).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
 
+use crate::diag::tera::{Origin, Start, Wording};
 use crate::diag::{Diagnostic, Error, Result};
 
 /// The expression engine: one tera instance with baipi's filters and the
@@ -62,7 +68,8 @@ impl Prose {
         if !Self::has_expressions(text) {
             return Ok(text.to_string());
         }
-        self.tera.render_str(text, ctx, true).map_err(|e| Error::one(locate(&e, file, source, line, col, text)))
+        let at = Origin { file, source, text, start: Start::At { line, col } };
+        self.tera.render_str(text, ctx, true).map_err(|e| Error::one(locate(&e, at)))
     }
 }
 
@@ -91,43 +98,18 @@ fn register_figures(tera: &mut Tera, figures: Arc<BTreeMap<String, (String, Stri
     });
 }
 
-/// Maps a tera error inside a snippet starting at (`line`, `col`) to a located diagnostic.
-pub fn locate(e: &tera::Error, file: &str, source: &str, line: usize, col: usize, text: &str) -> Diagnostic {
-    let report = match e.kind() {
-        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
-        _ => None,
-    };
-    match report {
-        Some(r) => {
-            let sp = r.span();
-            let l = line + sp.start_line.saturating_sub(1);
-            // tera columns are 0-based character offsets within the snippet's line.
-            let line_text = text.lines().nth(sp.start_line.saturating_sub(1)).unwrap_or("");
-            let cchars = line_text.chars().take(sp.start_col).count();
-            let c = if sp.start_line <= 1 { col + cchars } else { cchars + 1 };
-            let mut d = Diagnostic::error(file, l, c, clean_message(r.message())).with_source(source);
-            if let Some(h) = hint(r.message()) {
-                d = d.with_help(h);
-            }
-            d
-        }
-        None => {
-            // Validation errors (unknown filter, function or test) carry their location only in the text.
-            let text = e.to_string();
-            match crate::diag::tera::tera_report(&text) {
-                Some((msg, _, l, c)) => {
-                    let (l, c) = if l <= 1 { (line, col + c - 1) } else { (line + l - 1, c) };
-                    let mut d =
-                        Diagnostic::error(file, l, c, lowercase_first(&clean_message(&msg))).with_source(source);
-                    if let Some(h) = hint(&msg) {
-                        d = d.with_help(h);
-                    }
-                    d
-                }
-                None => Diagnostic::error(file, line, col, clean_message(&text)).with_source(source),
-            }
-        }
+/// How expression errors are worded: the one-off template is "this chapter", messages start in
+/// lower case, and a hint names the filter or dataset meant.
+const WORDING: Wording = Wording { spanned: clean_message, unspanned: |m| lowercase_first(&clean_message(m)), hint };
+
+/// Maps a tera error in the snippet `at` to a located diagnostic (at the snippet's start when
+/// tera gives no place).
+fn locate(e: &tera::Error, at: Origin<'_>) -> Diagnostic {
+    if let Some(d) = crate::diag::tera::locate(e, |_| Some(at), &WORDING) {
+        return d;
     }
+    let (line, col) = at.start.position(1, 1);
+    Diagnostic::error(at.file, line, col, clean_message(&e.to_string())).with_source(at.source)
 }
 
 /// `Unknown filter` → `unknown filter` (our messages start in lower case).
@@ -171,7 +153,7 @@ mod tests {
     use super::Prose;
 
     #[test]
-    fn finds_expressions_as_the_three_searches_did() {
+    fn finds_every_kind_of_expression_start() {
         for t in [
             "",
             "{",

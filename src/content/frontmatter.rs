@@ -6,8 +6,9 @@
 //! [`parse`] reads exactly that shape and nothing else — anything it is not sure of (comments,
 //! lists, flow collections, escapes, tags, words YAML may read as null or a boolean, numbers
 //! in any form but plain decimal, unknown or repeated keys) makes it return `None`, and the
-//! caller parses with serde-saphyr, which also reports every error. Debug builds check each
-//! result of the fast path against serde-saphyr.
+//! caller parses with serde-saphyr, which also reports every error. The tests check that the
+//! two agree wherever the fast path answers: on the front matter of every chapter in the
+//! repository (the paper and the test fixtures) and on thousands of generated ones.
 
 use crate::content::FrontMatter;
 use serde_json::{Map, Number, Value};
@@ -223,5 +224,100 @@ mod tests {
         ] {
             assert!(!same(y), "took the fast path: {y}");
         }
+    }
+
+    /// The front matter of every chapter in the repository: the bundled paper and every
+    /// fixture, valid or not.
+    #[test]
+    fn every_front_matter_in_the_repository_agrees() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let (mut files, mut fast) = (0, 0);
+        for dir in ["content", "tests/fixtures"] {
+            for e in walkdir::WalkDir::new(root.join(dir)).sort_by_file_name().into_iter().flatten() {
+                if e.path().extension().is_none_or(|x| x != "md") {
+                    continue;
+                }
+                let Ok(text) = String::from_utf8(std::fs::read(e.path()).unwrap()) else { continue };
+                let text = text.strip_prefix('\u{feff}').unwrap_or(&text).replace("\r\n", "\n");
+                let Ok((yaml, _, _)) = crate::content::split_front_matter("x.md", &text) else { continue };
+                files += 1;
+                fast += usize::from(same(yaml));
+            }
+        }
+        assert!(files > 40 && fast > 15, "{files} files, {fast} on the fast path");
+    }
+
+    /// A small xorshift generator: the same inputs on every run.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+
+        /// Mostly one of the first `usual` entries of `list` (the values the fast path takes,
+        /// so that it answers often), else any.
+        fn pick(&mut self, list: &[&'static str], usual: usize) -> &'static str {
+            let n = if self.below(4) > 0 { usual } else { list.len() };
+            list[self.below(n)]
+        }
+    }
+
+    /// Front matter put together from lines that are each valid, unusual or wrong: wherever the
+    /// fast path answers, it answers as serde-saphyr does.
+    #[test]
+    fn generated_front_matter_agrees() {
+        #[rustfmt::skip]
+        const STRINGS: &[&str] = &[
+            "概况", "t", "\"第1章 国民经济\"", "'单引号'", "\"\"", "''", "yes", "No", "null", "~", "2021", "-1", ".5",
+            "a: b", "a #b", "#c", "t\tx", "\"a \\\" b\"", "'it''s'", "&x t", "*x", "!!str 3", "|", ">", "[1]",
+            "{a: 1}", "- x", "? x", "% x", "@x", "`x`", "+1", "1e5", "0x1F", "inf", ".nan", "x:", "a:b",
+            "中文：冒号", "100%", "1,000", "true", "FALSE", "on", "Off", "y", "N", "=", "<<", "t   ", "a  b", "Ａ全角",
+            "\"tab\tin\"", "'#'", "\"#\"", "a'b", "a\"b", "-", "--", "---", "...", "ok!",
+        ];
+        #[rustfmt::skip]
+        const INTEGERS: &[&str] = &[
+            "0", "7", "-3", "007", "1_000", "+5", "123456789012345678", "1234567890123456789", "-0", "1.0",
+            "0o7", "1e3", "", "x", "9223372036854775807", "-9223372036854775808", "٣",
+        ];
+        #[rustfmt::skip]
+        const NUMBERS: &[&str] = &[
+            "1", "-2.5", "0.0", "00.5", "1.", ".5", "12345678901234567.8", "1.23456789012345678", "0.1",
+            "-0.0", "3.14159", "1e5", "NaN", "天河区", "\"5\"", "'x'", "true", "null", "", "[1]",
+        ];
+        const KEYS: &[&str] = &["title", "summary", "slug", "template", "weight", "draft", "data", "titel", "x_1"];
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut fast = 0;
+        for _ in 0..6000 {
+            let mut yaml = String::new();
+            if rng.below(4) > 0 {
+                yaml.push_str(&format!("title: {}\n", rng.pick(STRINGS, 4)));
+            }
+            for _ in 0..rng.below(6) {
+                match rng.pick(KEYS, 7) {
+                    "weight" => yaml.push_str(&format!("weight: {}\n", rng.pick(INTEGERS, 3))),
+                    "draft" => yaml.push_str(&format!("draft: {}\n", rng.pick(&["true", "false", "yes", "True"], 2))),
+                    "data" => {
+                        yaml.push_str(rng.pick(&["data:\n", "data: \n"], 1));
+                        let indent = [2, 4, 1][rng.below(3)];
+                        for k in 0..rng.below(5) {
+                            let pad = if rng.below(10) == 0 { indent + 1 } else { indent };
+                            let name = rng.pick(&["gdp", "n", "growth_rate", "天河", "a b"], 3);
+                            let value = rng.pick(NUMBERS, 4);
+                            yaml.push_str(&format!("{:pad$}{name}{k}: {value}\n", ""));
+                        }
+                    }
+                    key => yaml.push_str(&format!("{key}: {}\n", rng.pick(STRINGS, 4))),
+                }
+                if rng.below(10) == 0 {
+                    yaml.push_str(rng.pick(&["\n", "  \n", "# note\n", "title: again\n"], 4));
+                }
+            }
+            fast += usize::from(same(&yaml));
+        }
+        assert!(fast > 1200, "only {fast} of 6000 on the fast path");
     }
 }

@@ -1,0 +1,157 @@
+//! Reading a theme from disk.
+//!
+//! Owns the theme's files: it takes the site root and the theme's name, reads
+//! `themes/<name>/templates/` and the site's own `templates/` (a site's template overrides the
+//! theme's of the same name), both `static/` folders, and `themes/<name>/theme.toml` (the chart
+//! style), and produces a [`Theme`]. Every problem is located: a missing theme at its line of
+//! `site.toml`, a missing chart font at its line of `theme.toml`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::{REQUIRED, Theme, content_hash, find_line};
+use crate::diag::{Diagnostic, Error, Result, Sink};
+
+/// `themes/<name>/theme.toml`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThemeToml {
+    #[serde(default)]
+    charts: Option<crate::charts::Style>,
+}
+
+/// Reads `themes/<name>` and the site's own `templates/` and `static/`.
+pub fn load(root: &Path, name: &str) -> Result<Theme> {
+    let dir = root.join("themes").join(name);
+    if !dir.is_dir() {
+        return Err(Error::one(not_found(root, name)));
+    }
+    let mut sink = Sink::default();
+    let templates = read_templates(root, &dir, &mut sink)?;
+    sink.finish()?;
+    if let Some(req) = REQUIRED.iter().find(|req| !templates.contains_key(**req)) {
+        return Err(Error::one(
+            Diagnostic::error(
+                format!("themes/{name}/templates/{req}"),
+                0,
+                0,
+                format!("theme `{name}` has no template `{req}`, which every theme must provide"),
+            )
+            .with_help(format!("copy themes/default/templates/{req} into themes/{name}/templates/ and adapt it")),
+        ));
+    }
+    let mut statics = read_tree(root, &dir.join("static"), &mut sink)?;
+    statics.extend(read_tree(root, &root.join("static"), &mut sink)?);
+    sink.finish()?;
+    let chart_style = chart_style(root, &dir, name)?;
+    let fingerprints = fingerprints(&statics);
+    Ok(Theme {
+        templates: templates.into_iter().map(|(k, (f, t))| (k, f, t)).collect(),
+        statics,
+        dir,
+        chart_style,
+        fingerprints,
+    })
+}
+
+/// No folder `themes/<name>`: said at the `theme =` line of site.toml, with the nearest theme.
+fn not_found(root: &Path, name: &str) -> Diagnostic {
+    let available: Vec<String> = std::fs::read_dir(root.join("themes"))
+        .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    let toml = std::fs::read_to_string(root.join(crate::config::FILE)).unwrap_or_default();
+    let (line, col) =
+        find_line(&toml, |l| l.trim_start().starts_with("theme") && l.contains('='), |l| l.find(['"', '\'']));
+    let d = Diagnostic::error(
+        crate::config::FILE,
+        line,
+        col,
+        format!("theme `{name}` not found: no folder themes/{name}/"),
+    )
+    .with_source(&toml);
+    match crate::util::text::nearest(name, available.iter().map(String::as_str)) {
+        Some(n) => d.with_help(format!("did you mean `{n}`?")),
+        None => d,
+    }
+}
+
+/// The templates of the theme in `dir` and of the site's `templates/`: name → (file, text).
+fn read_templates(root: &Path, dir: &Path, sink: &mut Sink) -> Result<BTreeMap<String, (String, String)>> {
+    let mut templates = BTreeMap::new();
+    let is_template = |p: &Path| {
+        let n = p.to_string_lossy();
+        n.ends_with(".html") || n.ends_with(".xml") || n.ends_with(".txt")
+    };
+    for base in [dir.join("templates"), root.join("templates")] {
+        for f in crate::source::walk(root, &base, &is_template, sink)? {
+            let rel = f.path.strip_prefix(&base).unwrap_or(&f.path).to_string_lossy().replace('\\', "/");
+            if let Some(text) = sink.take(crate::source::read_text(&f.real, &f.display))? {
+                templates.insert(rel, (f.display, text));
+            }
+        }
+    }
+    Ok(templates)
+}
+
+/// All files under `dir` (relative `/` paths → bytes); empty if `dir` is missing. Links follow
+/// [`crate::source::walk`]'s rules; refusals go to `sink`. Static files have no size limit (a
+/// report in PDF may well be large); they are copied as they are.
+pub fn read_tree(root: &Path, dir: &Path, sink: &mut Sink) -> Result<BTreeMap<String, Vec<u8>>> {
+    let mut out = BTreeMap::new();
+    for f in crate::source::walk(root, dir, &|_| true, sink)? {
+        let rel = f.path.strip_prefix(dir).unwrap_or(&f.path).to_string_lossy().replace('\\', "/");
+        let bytes = std::fs::read(&f.real).map_err(|err| Error::io(&f.path, err))?;
+        out.insert(rel, bytes);
+    }
+    Ok(out)
+}
+
+/// The chart style of `theme.toml` in the theme folder `dir`, or the default one without it.
+fn chart_style(root: &Path, dir: &Path, name: &str) -> Result<crate::charts::Style> {
+    let toml_path = dir.join("theme.toml");
+    let toml_file = format!("themes/{name}/theme.toml");
+    if std::fs::symlink_metadata(&toml_path).is_err() {
+        return Ok(crate::charts::Style::default());
+    }
+    let src = crate::source::read_text(&toml_path, &toml_file)?;
+    let t: ThemeToml = toml::from_str(&src).map_err(|e| {
+        let (line, col) = e.span().map(|s| crate::diag::line_col(&src, s.start)).unwrap_or((0, 0));
+        Error::one(Diagnostic::error(&toml_file, line, col, e.message().trim().to_string()).with_source(&src))
+    })?;
+    let style = t.charts.unwrap_or_default();
+    // The chart font must exist: say so at its line of theme.toml, not when the first chart is drawn.
+    let root_canon = crate::source::canonical_root(root)?;
+    if let Some(font) = &style.font
+        && crate::source::resolve_inside(&root_canon, &dir.join(font), "").is_err()
+    {
+        let (line, col) = find_line(
+            &src,
+            |l| l.trim_start().starts_with("font") && l.contains(font.as_str()),
+            |l| l.find(['"', '\'']),
+        );
+        return Err(Error::one(
+            Diagnostic::error(
+                &toml_file,
+                line,
+                col,
+                format!("chart font `{font}` not found: no file themes/{name}/{font} inside the site folder"),
+            )
+            .with_source(&src)
+            .with_help("the path is relative to the theme folder; fix it or remove the `font` line"),
+        ));
+    }
+    Ok(style)
+}
+
+/// Static path → fingerprinted path for the CSS and JS files (their URLs change with their
+/// content, so they can be cached for ever).
+fn fingerprints(statics: &BTreeMap<String, Vec<u8>>) -> BTreeMap<String, String> {
+    statics
+        .iter()
+        .filter(|(rel, _)| rel.ends_with(".css") || rel.ends_with(".js"))
+        .map(|(rel, bytes)| {
+            let (stem, ext) = rel.rsplit_once('.').unwrap_or((rel, ""));
+            (rel.clone(), format!("{stem}.{}.{ext}", content_hash(bytes)))
+        })
+        .collect()
+}
