@@ -534,7 +534,7 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
     // Open data.
     for c in &site.computed {
         out.files.insert(format!("data/{}.csv", c.name), crate::render::opendata::csv(c).into_bytes());
-        let json = serde_json::to_string_pretty(&c.value).map_err(|e| Error::Io(e.to_string()))?;
+        let json = serde_json::to_string_pretty(c).map_err(|e| Error::Io(e.to_string()))?;
         out.files.insert(format!("data/{}.json", c.name), (crate::util::escape::inert(json) + "\n").into_bytes());
     }
 
@@ -614,7 +614,7 @@ fn build_figures(site: &Site, th: &theme::Theme, links: &[ChapterLink]) -> Resul
                 continue;
             }
             seen.insert(spec.id.value.clone(), ch.file.clone());
-            let Some(chart) = charts::resolve(spec, &site.data, &mut err) else { continue };
+            let Some(chart) = charts::resolve(spec, &site.computed, &mut err) else { continue };
             resolved.push((chart, url.clone()));
         }
     }

@@ -12,9 +12,9 @@ pub struct InMemory {
 }
 
 /// Renders the site in `root` in memory with default options, as `serve` and `check` do
-/// (`baipi::cli::render_site`), writing nothing. Panics if the site does not render.
+/// (`baipi::pipeline::render_site`), writing nothing. Panics if the site does not render.
 pub fn render_in_memory(root: &Path) -> InMemory {
-    let out = baipi::cli::render_site(root, &baipi::site::Options::default())
+    let out = baipi::pipeline::render_site(root, &baipi::site::Options::default())
         .unwrap_or_else(|e| panic!("{}: {e:?}", root.display()))
         .out;
     InMemory { files: out.files.into_iter().collect(), staged: out.staged.into_keys().collect() }
