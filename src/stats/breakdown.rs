@@ -27,7 +27,7 @@ pub(super) fn breakdown(cx: &mut Ctx, key: &str, b: &Breakdown, ds_digits: u32) 
             check_published(cx, &p.key.value, p.value.value, &basis, ps);
         }
     }
-    let (parts, largest) = ranked(&bd, &rows);
+    let Ranked { parts, largest } = ranked(&bd, &rows);
     let groups = groups(cx, &bd, &b.groups.0, &parts);
     BreakdownStats {
         key: key.to_string(),
@@ -70,7 +70,7 @@ struct Listed {
     sum: Dec,
 }
 
-/// The total the shares are taken of, and where it was declared.
+/// The total the shares are taken of.
 struct Basis {
     total: Dec,
     /// No total was declared: it is the sum of the parts.
@@ -107,7 +107,7 @@ fn check_parts(cx: &mut Ctx, key: &str, b: &Breakdown) -> Listed {
             );
         } else if names::is_reserved(Level::Breakdown, k) {
             let path = format!("data.{}.{key}", cx.ds.name);
-            cx.err_with_help(Pos::of(&p.key), names::reserved_key("part key", k, &path, Level::Breakdown));
+            cx.reserved(Pos::of(&p.key), names::reserved_key("part key", k, &path, Level::Breakdown));
         } else if keys.contains(k) {
             cx.err(Pos::of(&p.key), format!("part key `{k}` appears twice in breakdown `{key}`"));
         }
@@ -183,7 +183,7 @@ fn remainder_row(cx: &mut Ctx, bd: &Scope, b: &Breakdown, listed: &Listed) -> Op
     let k = &r.key.value;
     if names::is_reserved(Level::Breakdown, k) {
         let path = format!("data.{}.{}", cx.ds.name, bd.key);
-        cx.err_with_help(Pos::of(&r.key), names::reserved_key("remainder key", k, &path, Level::Breakdown));
+        cx.reserved(Pos::of(&r.key), names::reserved_key("remainder key", k, &path, Level::Breakdown));
     } else if listed.keys.contains(k) || !valid_key(k) {
         cx.err(bd_pos, format!("remainder key `{k}` is invalid or used by a part"));
     }
@@ -199,9 +199,16 @@ fn remainder_row(cx: &mut Ctx, bd: &Scope, b: &Breakdown, listed: &Listed) -> Op
     Some(Row { key: k.clone(), label: r.label.clone(), value, derived: true, note })
 }
 
+/// The parts with their shares and ranks.
+struct Ranked {
+    parts: Vec<PartStats>,
+    /// Index of the first largest part.
+    largest: Option<usize>,
+}
+
 /// Shares, cumulative shares in listed order and ranks (1 = largest; ties share a rank); and
 /// the first largest part.
-fn ranked(bd: &Scope, rows: &[Row]) -> (Vec<PartStats>, Option<usize>) {
+fn ranked(bd: &Scope, rows: &[Row]) -> Ranked {
     let mut parts = Vec::with_capacity(rows.len());
     let mut cum = Dec::ZERO;
     let mut largest: Option<usize> = None;
@@ -222,7 +229,7 @@ fn ranked(bd: &Scope, rows: &[Row]) -> (Vec<PartStats>, Option<usize>) {
             unit: bd.unit.to_string(),
         });
     }
-    (parts, largest)
+    Ranked { parts, largest }
 }
 
 /// The groups whose keys are usable, each checked against the parts it names.
@@ -232,7 +239,7 @@ fn groups(cx: &mut Ctx, bd: &Scope, declared: &[(Spanned<String>, Group)], parts
         let k = &gk.value;
         if names::is_reserved(Level::Breakdown, k) {
             let path = format!("data.{}.{}", cx.ds.name, bd.key);
-            cx.err_with_help(Pos::of(gk), names::reserved_key("group key", k, &path, Level::Breakdown));
+            cx.reserved(Pos::of(gk), names::reserved_key("group key", k, &path, Level::Breakdown));
             continue;
         }
         if !valid_key(k) || parts.iter().any(|p| &p.key == k) || out.iter().any(|o| &o.key == k) {

@@ -20,8 +20,9 @@ impl Ctx<'_> {
         self.out.push(self.diagnostic(pos, msg));
     }
 
-    pub fn err_with_help(&mut self, pos: Pos, (msg, help): (String, String)) {
-        let d = self.diagnostic(pos, msg).with_help(help);
+    /// A key that takes a reserved name.
+    pub fn reserved(&mut self, pos: Pos, r: names::ReservedKey) {
+        let d = self.diagnostic(pos, r.message).with_help(r.help);
         self.out.push(d);
     }
 
@@ -73,7 +74,7 @@ fn claim(cx: &mut Ctx, seen: &mut Vec<String>, key: &Spanned<String>) {
         cx.err(Pos::of(key), format!("key `{k}` must be letters, digits and `_`, not starting with a digit"));
     } else if names::is_reserved(Level::Dataset, k) {
         let path = format!("data.{}", cx.ds.name);
-        cx.err_with_help(Pos::of(key), names::reserved_key("key", k, &path, Level::Dataset));
+        cx.reserved(Pos::of(key), names::reserved_key("key", k, &path, Level::Dataset));
     } else if seen.contains(k) {
         cx.err(
             Pos::of(key),

@@ -82,9 +82,16 @@ pub fn is_reserved(level: Level, key: &str) -> bool {
     RESERVED.iter().any(|r| r.name == key && r.on.contains(&level))
 }
 
-/// A key that takes a reserved name: the message and the hint. `what` says which key
-/// (`part key`), `path` where it would be read (`data.members.by_age`).
-pub fn reserved_key(what: &str, key: &str, path: &str, level: Level) -> (String, String) {
+/// What is said about a key that takes a reserved name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReservedKey {
+    pub message: String,
+    pub help: String,
+}
+
+/// A key that takes a reserved name. `what` says which key (`part key`), `path` where it
+/// would be read (`data.members.by_age`), `level` whose field it would hide.
+pub fn reserved_key(what: &str, key: &str, path: &str, level: Level) -> ReservedKey {
     let owner = match level {
         Dataset => "dataset",
         Value => "value",
@@ -92,10 +99,10 @@ pub fn reserved_key(what: &str, key: &str, path: &str, level: Level) -> (String,
         Part => "part",
         Group => "group",
     };
-    (
-        format!("{what} `{key}` is a reserved name: `{path}.{key}` is the {owner}'s own field"),
-        format!("rename the key, e.g. `{key}_2`"),
-    )
+    ReservedKey {
+        message: format!("{what} `{key}` is a reserved name: `{path}.{key}` is the {owner}'s own field"),
+        help: format!("rename the key, e.g. `{key}_2`"),
+    }
 }
 
 #[cfg(test)]
