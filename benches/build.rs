@@ -364,13 +364,13 @@ fn stages() {
         specs.len(),
         time(5, || {
             for s in &specs {
-                let c = charts::resolve(s, &site.data, &mut |_, m| panic!("{m}")).expect("resolves");
+                let c = charts::resolve(s, &site.computed, &mut |_, m| panic!("{m}")).expect("resolves");
                 charts::render(&c, &th.chart_style).expect("renders");
             }
         }),
     );
 
-    let cands = factcheck::candidates(&site.data);
+    let cands = factcheck::candidates(&site.computed);
     report(
         "fact-check (scan + match)",
         N,

@@ -3,7 +3,6 @@
 
 use baipi::charts::{self, Style};
 use baipi::content::chart::ChartSpec;
-use serde_json::json;
 use std::path::Path;
 use std::time::Instant;
 
@@ -13,13 +12,9 @@ fn main() {
     let mut style = Style { font: Some("fonts/NotoSansCJKsc-Regular-subset.otf".into()), ..style };
     charts::register_font(&theme, &style).expect("font");
     style.width = 480;
-    let data = json!({"members": {"title": "党员", "unit": "人", "as_of": "2021-06", "source": "白皮书", "breakdowns": [], "values": [],
-        "by_age": {"key": "by_age", "parts": [
-            {"key": "le30", "label": "30岁及以下", "value": 3957, "share": 30.74, "derived": false},
-            {"key": "a31_40", "label": "31—40岁", "value": 6280, "share": 48.78, "derived": false},
-            {"key": "a41_50", "label": "41—50岁", "value": 1572, "share": 12.21, "derived": false},
-            {"key": "a51_60", "label": "51—60岁", "value": 654, "share": 5.08, "derived": false},
-            {"key": "ge61", "label": "61岁及以上", "value": 410, "share": 3.18, "derived": false}]}}});
+    let yaml = "title: 党员\nunit: 人\nas_of: 2021-06\nsource: 白皮书\ntotal: 12873\nbreakdowns:\n  by_age:\n    title: 年龄\n    parts:\n      - { key: le30, label: 30岁及以下, value: 3957 }\n      - { key: a31_40, label: 31—40岁, value: 6280 }\n      - { key: a41_50, label: 41—50岁, value: 1572 }\n      - { key: a51_60, label: 51—60岁, value: 654 }\n      - { key: ge61, label: 61岁及以上, value: 410 }\n";
+    let ds = baipi::data::parse("members", "data/members.yaml", yaml.to_string()).expect("dataset");
+    let data = [baipi::stats::compute(&ds, 2, &mut Vec::new())];
     let kinds = ["bar", "hbar", "donut", "stacked"];
     let specs: Vec<ChartSpec> = (0..1000)
         .map(|i| {

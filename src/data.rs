@@ -1,10 +1,14 @@
 //! `data/**/*.yaml` → [`Dataset`]s.
 //!
-//! A dataset file holds metadata (title, unit, as-of date, source), an
-//! optional `total`, named `values` (single published figures) and named
-//! `breakdowns` (labelled parts of a total). Parsing keeps the source
-//! location of every number so that a failed consistency check can point at
-//! the exact line and column. Statistics are computed in [`crate::stats`].
+//! Owns the dataset file format. Takes the files under `data/`; produces one [`Dataset`]
+//! per file (its dotted name, path, text and parsed [`DatasetFile`]), or located errors for
+//! YAML that does not fit the format.
+//!
+//! A dataset file holds metadata (title, unit, as-of date, source), an optional `total`,
+//! named `values` (single published figures) and named `breakdowns` (labelled parts of a
+//! total). Parsing keeps the source location of every number so that a failed consistency
+//! check can point at the exact line and column. Statistics are computed in
+//! [`crate::stats`].
 
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
@@ -172,7 +176,8 @@ pub struct Group {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Remainder {
-    pub key: String,
+    /// Located, so that a key that takes a reserved name is reported where it is written.
+    pub key: Spanned<String>,
     pub label: String,
     #[serde(default)]
     pub note: String,

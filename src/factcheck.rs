@@ -1,6 +1,8 @@
 //! Fact-checking prose: numbers typed by hand that match no data.
 //!
-//! After the data is loaded, each chapter's own text (everything outside
+//! Owns the rule for which numbers prose may type by hand. Takes the chapters and the
+//! typed statistics of a loaded [`Site`](crate::site::Site); produces warnings located in
+//! the chapter files (or, for `build`, only their count). After the data is loaded, each chapter's own text (everything outside
 //! `{{ }}`, `{% %}`, `{# #}`, code, link targets and HTML tags) is scanned
 //! for numbers: integers, decimals, thousands-separated numbers,
 //! percentages and 万/亿 forms. Years, dates, ordinals (第3) and parts of
@@ -10,10 +12,9 @@
 //! comment right after it — `3{# free #}` — or lists it in the front
 //! matter's `free_numbers`.
 
-use serde_json::Value;
-
 use crate::diag::{Diagnostic, LineIndex};
 use crate::number::Dec;
+use crate::stats::{self, BreakdownStats, DatasetStats, GroupStats, PartStats, ValueStats};
 
 /// A number found in prose.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,40 +36,95 @@ pub struct Candidate {
     pub percent: bool,
 }
 
-/// Every quotable number in the `data` tree, with its path (`data.orgs.by_type.nonpublic.share`).
-pub fn candidates(data: &Value) -> Vec<Candidate> {
+/// Every quotable number of the statistics, with its path (`data.orgs.by_type.nonpublic.share`),
+/// in the form an expression prints it ([`stats::as_seen`]). Ranks and counts are not figures.
+pub fn candidates(data: &[DatasetStats]) -> Vec<Candidate> {
     let mut out = Vec::new();
-    walk(data, "data", false, &mut out);
+    for ds in data {
+        dataset_candidates(ds, &mut out);
+    }
     out
 }
 
-fn walk(v: &Value, path: &str, percent_ctx: bool, out: &mut Vec<Candidate>) {
-    match v {
-        Value::Object(m) => {
-            let pct = percent_ctx || m.get("unit").and_then(Value::as_str) == Some("%");
-            for (k, child) in m {
-                // Lists repeat keyed entries; ranks and counts are not figures.
-                if matches!(k.as_str(), "parts" | "values" | "breakdowns" | "groups" | "largest" | "rank" | "count") {
-                    continue;
-                }
-                let is_share = matches!(k.as_str(), "share" | "cumulative");
-                let p = format!("{path}.{k}");
-                match child {
-                    Value::Number(n) => {
-                        if let Some(d) = Dec::parse(&n.to_string()).or_else(|| n.as_f64().and_then(Dec::from_f64)) {
-                            out.push(Candidate { path: p, value: d, percent: is_share || (pct && k == "value") });
-                        }
-                    }
-                    _ => walk(child, &p, pct, out),
-                }
-            }
+/// Every field is named (none skipped by `..`): a new number is a compile error here until
+/// it is decided whether prose may quote it.
+fn dataset_candidates(ds: &DatasetStats, out: &mut Vec<Candidate>) {
+    let DatasetStats {
+        name,
+        title: _,
+        description: _,
+        as_of: _,
+        unit,
+        source: _,
+        respondents: _,
+        file: _,
+        total,
+        values,
+        breakdowns,
+    } = ds;
+    let base = format!("data.{name}");
+    // Everything of a dataset in `%` is a percentage.
+    let in_percent = unit == "%";
+    if let Some(t) = total {
+        push(out, format!("{base}.total"), *t, false);
+    }
+    for v in values {
+        let ValueStats { key, label: _, value, unit, prefix: _, suffix: _, as_of: _, respondents: _, note: _, text: _ } =
+            v;
+        push(out, format!("{base}.{key}.value"), *value, in_percent || unit == "%");
+    }
+    for b in breakdowns {
+        breakdown_candidates(b, &base, in_percent, out);
+    }
+}
+
+fn breakdown_candidates(b: &BreakdownStats, base: &str, in_percent: bool, out: &mut Vec<Candidate>) {
+    let BreakdownStats {
+        key,
+        title: _,
+        unit,
+        total,
+        total_derived: _,
+        sum,
+        count: _,
+        complete: _,
+        remainder,
+        largest: _,
+        note: _,
+        respondents: _,
+        percent: _,
+        parts,
+        groups,
+    } = b;
+    let base = format!("{base}.{key}");
+    let pct = in_percent || unit == "%";
+    for p in parts {
+        let PartStats { key, label: _, value, share, cumulative, rank: _, derived: _, note: _, unit: _ } = p;
+        push(out, format!("{base}.{key}.value"), *value, pct);
+        if let Some(s) = share {
+            push(out, format!("{base}.{key}.share"), *s, true);
         }
-        Value::Array(a) => {
-            for (i, c) in a.iter().enumerate() {
-                walk(c, &format!("{path}.{i}"), percent_ctx, out);
-            }
+        if let Some(c) = cumulative {
+            push(out, format!("{base}.{key}.cumulative"), *c, true);
         }
-        _ => {}
+    }
+    for g in groups {
+        let GroupStats { key, label: _, value, share, parts: _, unit: _ } = g;
+        push(out, format!("{base}.{key}.value"), *value, pct);
+        if let Some(s) = share {
+            push(out, format!("{base}.{key}.share"), *s, true);
+        }
+    }
+    push(out, format!("{base}.total"), *total, false);
+    push(out, format!("{base}.sum"), *sum, false);
+    if let Some(r) = remainder {
+        push(out, format!("{base}.remainder"), *r, false);
+    }
+}
+
+fn push(out: &mut Vec<Candidate>, path: String, v: Dec, percent: bool) {
+    if let Some(value) = stats::as_seen(v) {
+        out.push(Candidate { path, value, percent });
     }
 }
 
@@ -252,7 +308,7 @@ fn accepted(body: &str, t: &Token, free: &[String], has: &dyn Fn(Dec) -> bool) -
 /// without building a message for each (all of them, not only the first of each file).
 pub fn count_site(site: &crate::site::Site) -> usize {
     use rayon::prelude::*;
-    let mut values: Vec<Dec> = candidates(&site.data).into_iter().map(|c| c.value).collect();
+    let mut values: Vec<Dec> = candidates(&site.computed).into_iter().map(|c| c.value).collect();
     values.sort_unstable();
     let has = |v: Dec| values.binary_search(&v).is_ok();
     let chapters: Vec<&crate::content::Chapter> = site.index.iter().chain(&site.chapters).collect();
@@ -355,7 +411,7 @@ fn pref(path: &str) -> u8 {
 /// Fact-checks every chapter of a loaded site.
 pub fn check_site(site: &crate::site::Site) -> Vec<Diagnostic> {
     use rayon::prelude::*;
-    let cands = candidates(&site.data);
+    let cands = candidates(&site.computed);
     // Chapters in parallel, reports gathered in chapter order.
     let chapters: Vec<&crate::content::Chapter> = site.index.iter().chain(&site.chapters).collect();
     let found: Vec<Vec<Diagnostic>> = chapters
@@ -387,8 +443,9 @@ mod tests {
 
     #[test]
     fn reports_with_nearest_value() {
-        let data = serde_json::json!({"orgs": {"unit": "个", "total": 938, "by_type": {"nonpublic": {"value": 779, "share": 83.05, "rank": 1}}}});
-        let c = candidates(&data);
+        let yaml = "title: o\nunit: 个\ntotal: 938\nbreakdowns:\n  by_type:\n    title: t\n    parts:\n      - { key: nonpublic, label: a, value: 779 }\n      - { key: social, label: b, value: 159 }\n";
+        let ds = crate::data::parse("orgs", "data/orgs.yaml", yaml.to_string()).expect("parses");
+        let c = candidates(&[stats::compute(&ds, 2, &mut Vec::new())]);
         let body = "甲\n占83.50%，共938个，另有5{# free #}个，7个。\n";
         let w = check("content/a.md", body, 1, &[], &c);
         assert_eq!(w.len(), 2, "{w:?}");
@@ -404,7 +461,8 @@ mod tests {
 
     #[test]
     fn many_unmatched_numbers_on_one_line_stay_cheap() {
-        // Each warning used to copy the whole line: 40,000 numbers on one line took 23 GB.
+        // A warning keeps a window of its line, not the line: one copy of a long line per
+        // number would be quadratic in the line's length.
         let c = vec![Candidate { path: "data.a.total".into(), value: Dec::from_int(938), percent: false }];
         let body: String = (0..200_000).map(|i| format!("数字{i}个 ")).collect();
         let t = std::time::Instant::now();

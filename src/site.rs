@@ -1,15 +1,18 @@
 //! Loading: `site.toml` + `content/` + `data/` → an immutable [`Site`].
 //!
-//! Every input problem found while loading is collected, so that one run
-//! reports all of them; the site is returned only when there is no error.
+//! Owns the loaded site. Takes the site folder and [`Options`]; produces the [`Site`]: the
+//! configuration, the chapters, the datasets with their typed statistics, and `data.*`,
+//! the statistics serialized once for templates and prose. Every input problem found while
+//! loading is collected, so that one run reports all of them; the site is returned only
+//! when there is no error.
 
 use std::path::{Path, PathBuf};
 
 use crate::config::{self, Config};
 use crate::content::{self, Chapter};
 use crate::data::{self, Dataset};
-use crate::diag::{Diagnostic, Result, Severity, Sink};
-use crate::stats::{self, Computed};
+use crate::diag::{Diagnostic, Error, Result, Severity, Sink};
+use crate::stats::{self, DatasetStats};
 
 /// How to load.
 #[derive(Debug, Clone, Default)]
@@ -28,8 +31,10 @@ pub struct Site {
     pub index: Option<Chapter>,
     pub chapters: Vec<Chapter>,
     pub datasets: Vec<Dataset>,
-    pub computed: Vec<Computed>,
-    /// `data.*` as seen by prose and templates.
+    /// The statistics of each dataset, in the order of `datasets`.
+    pub computed: Vec<DatasetStats>,
+    /// `data.*` as prose and templates see it: `computed` serialized, each dataset at its
+    /// dotted name (`data/a/b.yaml` at `data.a.b`).
     pub data: serde_json::Value,
     pub warnings: Vec<Diagnostic>,
     /// See [`Options::live_reload`].
@@ -51,17 +56,18 @@ pub fn load(root: &Path, opts: &Options, sink: &mut Sink) -> Result<Option<Site>
     let index = index.into_iter().next();
 
     let mut diags = Vec::new();
-    let computed: Vec<Computed> =
+    let computed: Vec<DatasetStats> =
         datasets.iter().map(|d| stats::compute(d, config.stats.share_digits, &mut diags)).collect();
     for d in diags {
         sink.push(d);
     }
-    let mut data = serde_json::Map::new();
-    for c in &computed {
-        insert_path(&mut data, &c.name, c.value.clone());
-    }
     if sink.has_errors() {
         return Ok(None);
+    }
+    let mut data = serde_json::Map::new();
+    for c in &computed {
+        let value = serde_json::to_value(c).map_err(|e| Error::Io(format!("{}: {e}", c.file)))?;
+        insert_path(&mut data, &c.name, value);
     }
     let warnings = sink.items.iter().filter(|d| d.severity == Severity::Warning).cloned().collect();
     Ok(Some(Site {

@@ -1,15 +1,14 @@
-//! Chart spec YAML → validation against data → SVG with charts-rs → figure HTML.
+//! Chart spec YAML → validation against typed statistics → SVG with charts-rs → figure HTML.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
-fn data() -> &'static serde_json::Value {
-    static D: OnceLock<serde_json::Value> = OnceLock::new();
+fn data() -> &'static [baipi::stats::DatasetStats] {
+    static D: OnceLock<Vec<baipi::stats::DatasetStats>> = OnceLock::new();
     D.get_or_init(|| {
         let yaml = "title: t\nunit: 人\ntotal: 100\nvalues:\n  v: { label: 值, value: 12.5, unit: \"%\" }\nbreakdowns:\n  b:\n    title: b\n    parts:\n      - { key: a, label: 甲, value: 60 }\n      - { key: c, label: 很长的中文标签很长的中文标签, value: 30 }\n    remainder: { key: r, label: 其他 }\n";
         let ds = baipi::data::parse("m", "data/m.yaml", yaml.to_string()).expect("fixture");
-        let c = baipi::stats::compute(&ds, 2, &mut Vec::new());
-        serde_json::json!({ "m": c.value })
+        vec![baipi::stats::compute(&ds, 2, &mut Vec::new())]
     })
 }
 

@@ -1,4 +1,4 @@
-//! Dataset YAML → statistics and consistency checks, then CSV and search tokenisation of the result.
+//! Dataset YAML → statistics and consistency checks, then the CSV, JSON and fact-check candidates of the result.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
@@ -8,7 +8,8 @@ fuzz_target!(|data: &[u8]| {
     let mut diags = Vec::new();
     let c = baipi::stats::compute(&ds, 2, &mut diags);
     let _ = baipi::render::opendata::csv(&c);
-    let _ = baipi::factcheck::candidates(&c.value);
+    let _ = baipi::factcheck::candidates(std::slice::from_ref(&c));
+    let _ = serde_json::to_string_pretty(&c);
     for d in &diags {
         let _ = d.to_string();
     }

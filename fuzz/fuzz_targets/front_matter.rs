@@ -4,8 +4,8 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(src) = std::str::from_utf8(data) else { return };
-    if let Ok(ch) = baipi::content::parse("content/fuzz.md", "fuzz.md", src) {
-        let _ = baipi::markdown::render(&ch.body, &|_| None);
-        let _ = baipi::factcheck::scan(&baipi::factcheck::mask(&ch.body));
+    if let Ok(ch) = baipi::content::parse("content/fuzz.md", "fuzz.md", src.to_string()) {
+        let _ = baipi::markdown::render(ch.body(), &|_| None);
+        let _ = baipi::factcheck::scan(&baipi::factcheck::mask(ch.body()));
     }
 });

@@ -1,18 +1,21 @@
-//! A chart as an editor declares it in front matter (`charts:`): resolved against the data
-//! and drawn by [`crate::charts`].
+//! A chart as an editor declares it in front matter (`charts:`).
+//!
+//! Owns the spec's fields as written. Takes the YAML of one `charts:` entry; produces a
+//! [`ChartSpec`], which [`crate::charts`] resolves against the statistics and draws. The
+//! keyword fields (`type`, `value`, `sort`) stay text here, with their positions, so that
+//! an unknown word is reported with the chart's other problems, located, instead of
+//! failing the whole front matter.
 
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
-
-/// The chart types.
-pub const TYPES: &[&str] = &["bar", "hbar", "donut", "pie", "stacked", "line"];
 
 /// A chart as written in front matter.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChartSpec {
     pub id: Spanned<String>,
+    /// One of [`crate::charts::ChartKind`]: `bar`, `hbar`, `donut`, `pie`, `stacked`, `line`.
     #[serde(rename = "type")]
     pub kind: Spanned<String>,
     /// `dataset.breakdown`, or a dataset name together with `items`.

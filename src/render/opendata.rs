@@ -1,33 +1,130 @@
-//! Datasets as open data: CSV (UTF-8 with BOM, so Excel reads Chinese) and JSON.
+//! Datasets as open data: the CSV of a dataset's statistics (its JSON is the statistics
+//! serialized, written by the renderer).
 //!
-//! CSV cells are quoted as RFC 4180 requires, and a cell that a spreadsheet
-//! would run as a formula (`=`, `+`, `-`, `@` first) is neutralised with a
-//! leading apostrophe — except plain negative numbers.
+//! Takes a [`DatasetStats`]; produces the text of `data/<name>.csv`: UTF-8 with a BOM, so
+//! Excel reads Chinese, one row per value, part and group. Cells are quoted as RFC 4180
+//! requires, and a cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@` first)
+//! is neutralised with a leading apostrophe — except plain negative numbers.
 
-use crate::stats::Computed;
+use crate::number::Dec;
+use crate::stats::{BreakdownStats, DatasetStats, GroupStats, PartStats, ValueStats};
 use crate::util::escape::csv_cell;
 
-/// The CSV text of a computed dataset.
-pub fn csv(c: &Computed) -> String {
+/// One row of a dataset's CSV.
+struct Row<'a> {
+    section: &'a str,
+    key: &'a str,
+    label: &'a str,
+    value: Dec,
+    unit: &'a str,
+    share: Option<Dec>,
+    cumulative: Option<Dec>,
+    derived: bool,
+    as_of: &'a str,
+    note: String,
+}
+
+/// The CSV text of a dataset's statistics.
+pub fn csv(c: &DatasetStats) -> String {
     let mut s = String::from("\u{feff}");
     s.push_str("dataset,section,key,label,value,unit,share_percent,cumulative_percent,derived,as_of,note\r\n");
-    for r in &c.rows {
+    let mut rows: Vec<Row> = c.values.iter().map(value_row).collect();
+    for b in &c.breakdowns {
+        rows.extend(breakdown_rows(b, &c.as_of));
+    }
+    for r in rows {
         let cells = [
             c.name.clone(),
-            r.section.clone(),
-            r.key.clone(),
-            r.label.clone(),
+            r.section.to_string(),
+            r.key.to_string(),
+            r.label.to_string(),
             r.value.to_string(),
-            r.unit.clone(),
+            r.unit.to_string(),
             r.share.map(|d| d.to_string()).unwrap_or_default(),
             r.cumulative.map(|d| d.to_string()).unwrap_or_default(),
             if r.derived { "true".into() } else { "false".into() },
-            r.as_of.clone(),
-            r.note.clone(),
+            r.as_of.to_string(),
+            r.note,
         ];
         let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
         s.push_str(&line.join(","));
         s.push_str("\r\n");
     }
     s
+}
+
+fn value_row(v: &ValueStats) -> Row<'_> {
+    let ValueStats { key, label, value, unit, prefix, suffix, as_of, respondents: _, note, text: _ } = v;
+    Row {
+        section: "values",
+        key,
+        label,
+        value: *value,
+        unit,
+        share: None,
+        cumulative: None,
+        derived: false,
+        as_of,
+        note: [prefix.as_str(), suffix.as_str(), note.as_str()]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("；"),
+    }
+}
+
+/// The parts, then the groups. Survey percentages (`%`) get no share columns: a share of a
+/// percentage would be a percentage of a percentage.
+fn breakdown_rows<'a>(b: &'a BreakdownStats, as_of: &'a str) -> Vec<Row<'a>> {
+    let BreakdownStats {
+        key: section,
+        title: _,
+        unit: _,
+        total: _,
+        total_derived: _,
+        sum: _,
+        count: _,
+        complete: _,
+        remainder: _,
+        largest: _,
+        note: _,
+        respondents: _,
+        percent,
+        parts,
+        groups,
+    } = b;
+    let shown = |d: Option<Dec>| if *percent { None } else { d };
+    let mut rows = Vec::with_capacity(parts.len() + groups.len());
+    for p in parts {
+        let PartStats { key, label, value, share, cumulative, rank: _, derived, note, unit } = p;
+        rows.push(Row {
+            section,
+            key,
+            label,
+            value: *value,
+            unit,
+            share: shown(*share),
+            cumulative: shown(*cumulative),
+            derived: *derived,
+            as_of,
+            note: note.clone(),
+        });
+    }
+    for g in groups {
+        let GroupStats { key, label, value, share, parts, unit } = g;
+        rows.push(Row {
+            section,
+            key,
+            label,
+            value: *value,
+            unit,
+            share: shown(*share),
+            cumulative: None,
+            derived: true,
+            as_of,
+            note: format!("合计：{}", parts.join(" + ")),
+        });
+    }
+    rows
 }

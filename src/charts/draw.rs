@@ -1,0 +1,351 @@
+//! A [`Chart`] → SVG, drawn by charts-rs.
+//!
+//! charts-rs takes a JSON description per chart type; this module writes it (sizes, axes,
+//! colours from the [`Style`]), then makes the SVG fit a white paper: value labels as
+//! published rather than rounded through `f32`, the reader's font stack, and `role`,
+//! `<title>` and `<desc>` for screen readers. Axis ranges are chosen here: round ticks
+//! (0, 50, 100 …) and room for the largest value label.
+
+use serde_json::{Map, Value, json};
+use std::path::Path;
+use std::sync::OnceLock;
+
+use super::{Chart, ChartKind, Style};
+use crate::diag::{Diagnostic, Error, Result};
+use crate::util::escape::html as xml;
+
+/// Registers the theme's chart font once per process (charts-rs keeps a global registry).
+pub fn register_font(theme_dir: &Path, style: &Style) -> Result<()> {
+    static DONE: OnceLock<std::sync::Mutex<Vec<String>>> = OnceLock::new();
+    let Some(font) = &style.font else { return Ok(()) };
+    let path = theme_dir.join(font);
+    let key = path.display().to_string();
+    let done = DONE.get_or_init(Default::default);
+    let mut done = done.lock().unwrap_or_else(|e| e.into_inner());
+    if done.contains(&key) {
+        return Ok(());
+    }
+    let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+    charts_rs::add_fonts(&[&bytes]).map_err(|e| {
+        Error::one(Diagnostic::error(path.display().to_string(), 0, 0, format!("cannot load chart font: {e}")))
+    })?;
+    done.push(key);
+    Ok(())
+}
+
+/// A round value axis: its top and the step between ticks.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Axis {
+    pub top: f64,
+    pub step: f64,
+}
+
+impl Axis {
+    fn splits(self) -> u32 {
+        (self.top / self.step).round() as u32
+    }
+}
+
+/// Round axis with 1-2-5 steps and at most 6 intervals, leaving `headroom` (0–1) free.
+pub fn nice_axis(max: f64, headroom: f64) -> Axis {
+    let target = (max * (1.0 + headroom)).max(1e-9);
+    let raw = target / 5.0;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * mag).find(|s| target / s <= 6.0).unwrap_or(10.0 * mag);
+    Axis { top: (target / step).ceil() * step, step }
+}
+
+/// Estimated text width in px: CJK and full-width forms 1em, others ~0.6em.
+pub fn text_width(s: &str, size: f64) -> f64 {
+    s.chars().map(|c| if crate::diag::display_width(&c.to_string()) == 2 { size } else { size * 0.6 }).sum()
+}
+
+/// What every chart type is drawn from.
+struct Input<'a> {
+    chart: &'a Chart,
+    style: &'a Style,
+    /// Font size.
+    fs: f64,
+    values: Vec<f64>,
+    labels: Vec<String>,
+    /// `%` after numbers when plotting shares.
+    suffix: &'static str,
+    /// The exact labels printed on bars (see [`exact_value_labels`]).
+    value_labels: Vec<String>,
+    /// Per point: the accent for the highlighted part, muted for the others and for derived parts.
+    colors: Vec<String>,
+}
+
+impl<'a> Input<'a> {
+    fn new(chart: &'a Chart, style: &'a Style) -> Input<'a> {
+        let suffix = if chart.percent { "%" } else { "" };
+        let colors = chart
+            .points
+            .iter()
+            .map(|p| match &chart.highlight {
+                Some(h) if &p.key == h => style.highlight.clone(),
+                Some(_) => style.muted.clone(),
+                None if p.derived => style.muted.clone(),
+                None => style.palette.first().cloned().unwrap_or_else(|| style.highlight.clone()),
+            })
+            .collect();
+        Input {
+            chart,
+            style,
+            fs: style.font_size as f64,
+            values: chart.points.iter().map(|p| p.value.to_f64()).collect(),
+            labels: chart.points.iter().map(|p| p.label.clone()).collect(),
+            suffix,
+            value_labels: chart.points.iter().map(|p| format!("{}{suffix}", p.value)).collect(),
+            colors,
+        }
+    }
+
+    fn max(&self) -> f64 {
+        self.values.iter().cloned().fold(0.0, f64::max)
+    }
+
+    /// The value axis as charts-rs describes it.
+    fn y_axis(&self, top: f64, splits: u32) -> Value {
+        json!([{"axis_min": 0, "axis_max": top, "axis_split_number": splits,
+            "axis_formatter": format!("{{t}}{}", self.suffix), "axis_font_size": self.fs - 2.0,
+            "axis_font_color": self.style.axis}])
+    }
+
+    /// The settings common to every type, with `over` laid over them (a key already present
+    /// keeps its place).
+    fn spec(&self, over: Value) -> String {
+        let (style, fs) = (self.style, self.fs);
+        let mut spec = match json!({
+            "width": style.width as f64, "font_family": style.font_family,
+            "margin": {"left": 8, "top": 10, "right": 12, "bottom": 8},
+            "x_axis_font_size": fs, "x_axis_font_color": style.text, "x_axis_stroke_color": style.axis,
+            "series_label_font_size": fs, "series_label_font_color": style.text,
+            "grid_stroke_color": style.grid, "series_colors": style.palette,
+            "legend_font_size": fs, "legend_font_color": style.text,
+        }) {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        };
+        if let Value::Object(m) = over {
+            spec.extend(m);
+        }
+        Value::Object(spec).to_string()
+    }
+}
+
+/// Draws a chart as SVG.
+pub fn render(chart: &Chart, style: &Style) -> Result<String> {
+    let input = Input::new(chart, style);
+    let svg = match chart.kind {
+        ChartKind::Hbar => hbar(&input),
+        ChartKind::Bar => columns(&input, Columns::Bar),
+        ChartKind::Line => columns(&input, Columns::Line),
+        ChartKind::Donut => round(&input, Round::Donut),
+        ChartKind::Pie => round(&input, Round::Pie),
+        ChartKind::Stacked => stacked(&input),
+    };
+    let svg = svg.map_err(|e| Error::Io(format!("chart `{}`: charts-rs failed: {e}", chart.id)))?;
+    Ok(finish_svg(&svg, chart, style))
+}
+
+/// Horizontal bars, first point on top. Round axis without headroom (capped at 100 for
+/// percentages); the value labels get a right margin as wide as the widest of them, so
+/// none is ever clipped.
+fn hbar(i: &Input) -> charts_rs::Result<String> {
+    let widest = i.value_labels.iter().map(|l| text_width(l, i.fs)).fold(0.0, f64::max) + 12.0;
+    let mut axis = nice_axis(i.max(), 0.0);
+    if i.chart.percent && axis.top > 100.0 {
+        axis = Axis { top: 100.0, step: 25.0 };
+    }
+    let n = i.chart.points.len() as f64;
+    // charts-rs draws the first category at the bottom.
+    let rev = |v: &[String]| v.iter().rev().cloned().collect::<Vec<_>>();
+    let rev_vals: Vec<f64> = i.values.iter().rev().cloned().collect();
+    let spec = i.spec(json!({
+        "height": 40.0 + 42.0 * n,
+        "margin": {"left": 8, "top": 10, "right": widest.max(20.0), "bottom": 8},
+        "x_axis_data": rev(&i.labels), "legend_show": false,
+        "x_axis_height": 28,
+        "y_axis_configs": i.y_axis(axis.top, axis.splits()),
+        "series_label_formatter": format!("{{c}}{}", i.suffix),
+        "series_list": [{"name": i.chart.title, "data": rev_vals, "label_show": true, "colors": rev(&i.colors)}],
+    }));
+    charts_rs::HorizontalBarChart::from_json(&spec)
+        .and_then(|c| c.svg())
+        .map(|svg| exact_value_labels(&svg, &rev(&i.value_labels)))
+}
+
+/// The chart types drawn over a category axis.
+#[derive(Clone, Copy)]
+enum Columns {
+    Bar,
+    Line,
+}
+
+/// The round chart types.
+#[derive(Clone, Copy)]
+enum Round {
+    Donut,
+    Pie,
+}
+
+/// Vertical bars or a line; long category labels are rotated.
+fn columns(i: &Input, shape: Columns) -> charts_rs::Result<String> {
+    let fs = i.fs;
+    let axis = nice_axis(i.max(), 0.15);
+    let n = i.chart.points.len() as f64;
+    let slot = (i.style.width as f64 - 60.0) / n.max(1.0);
+    let longest = i.labels.iter().map(|l| text_width(l, fs - 1.0)).fold(0.0, f64::max);
+    let rotate = longest > slot - 4.0;
+    let mut series = json!({"name": i.chart.title, "data": i.values, "label_show": true});
+    if let (Columns::Bar, Value::Object(s)) = (shape, &mut series) {
+        s.insert("colors".into(), json!(i.colors));
+    }
+    let mut over = json!({
+        "height": if rotate { 300.0 + longest * 0.5 } else { 300.0 },
+        "x_axis_data": i.labels, "legend_show": false,
+        "x_axis_font_size": fs - 1.0,
+        "x_axis_name_rotate": if rotate { 0.6 } else { 0.0 },
+        "x_axis_height": if rotate { 30.0 + longest * 0.6 } else { 30.0 },
+        "y_axis_configs": i.y_axis(axis.top, axis.splits()),
+        "series_label_formatter": format!("{{c}}{}", i.suffix),
+        "series_list": [series],
+    });
+    match shape {
+        Columns::Bar => {
+            if let Value::Object(m) = &mut over {
+                m.insert("radius".into(), json!(2));
+            }
+            charts_rs::BarChart::from_json(&i.spec(over))
+                .and_then(|c| c.svg())
+                .map(|svg| exact_value_labels(&svg, &i.value_labels))
+        }
+        Columns::Line => charts_rs::LineChart::from_json(&i.spec(over)).and_then(|c| c.svg()),
+    }
+}
+
+/// A donut or pie, with a legend naming each part, its value and share.
+fn round(i: &Input, ring: Round) -> charts_rs::Result<String> {
+    let chart = i.chart;
+    let legend_h = 28.0 * chart.points.len() as f64;
+    let radius = (i.style.width as f64 * 0.3).min(130.0);
+    let inner = match ring {
+        Round::Donut => radius * 0.55,
+        Round::Pie => 0.0,
+    };
+    let series: Vec<Value> = chart
+        .points
+        .iter()
+        .enumerate()
+        .map(|(n, p)| {
+            let share = p.share.filter(|_| !chart.percent).map(|s| format!(" {s}%")).unwrap_or_default();
+            json!({"name": format!("{} {}{}{}", p.label, p.value, chart.unit, share), "data": [p.value.to_f64()], "index": n})
+        })
+        .collect();
+    let spec = i.spec(json!({
+        "height": 2.0 * radius + 24.0 + legend_h,
+        "rose_type": false, "radius": radius, "inner_radius": inner,
+        "series_label_position": "inside", "series_label_formatter": "{d}%", "series_label_font_color": "#ffffff",
+        "series_label_font_size": i.fs - 2.0,
+        "min_show_label_angle": 400,
+        "legend_show": true, "legend_position": "bottom", "legend_align": "left", "legend_category": "rect",
+        "margin": {"left": 12, "top": 6, "right": 12, "bottom": 6},
+        "series_list": series,
+    }));
+    charts_rs::PieChart::from_json(&spec).and_then(|c| c.svg())
+}
+
+/// One horizontal bar divided into the parts, with a legend.
+fn stacked(i: &Input) -> charts_rs::Result<String> {
+    let chart = i.chart;
+    let series: Vec<Value> = chart
+        .points
+        .iter()
+        .enumerate()
+        .map(|(n, p)| {
+            json!({"name": format!("{} {}{}", p.label, p.value, i.suffix), "data": [p.value.to_f64()], "stack": "all", "index": n,
+                "label_show": false})
+        })
+        .collect();
+    let n = chart.points.len() as f64;
+    let top = if chart.percent { 100.0 } else { i.values.iter().sum::<f64>() };
+    let spec = i.spec(json!({
+        "height": 96.0 + 26.0 * (n / 2.0).ceil(),
+        "x_axis_data": [""], "y_axis_hidden": true,
+        "legend_show": true, "legend_position": "bottom", "legend_align": "left", "legend_category": "rect",
+        "y_axis_configs": i.y_axis(top, 4),
+        "margin": {"left": 12, "top": 10, "right": 16, "bottom": 6},
+        "series_list": series,
+    }));
+    charts_rs::HorizontalBarChart::from_json(&spec).and_then(|c| c.svg())
+}
+
+/// charts-rs prints value labels from an `f32` with one decimal (94.75 → 94.8); a white
+/// paper must print the published figure. The labels follow the last bar (`data-value`)
+/// in data order, so their text is replaced, in order, by the exact values.
+fn exact_value_labels(svg: &str, labels: &[String]) -> String {
+    let Some(last_bar) = svg.rfind("data-value=") else { return svg.to_string() };
+    let mut out = String::with_capacity(svg.len() + 64);
+    let mut rest = &svg[last_bar..];
+    out.push_str(&svg[..last_bar]);
+    for label in labels {
+        let Some(t) = rest.find("<text") else { break };
+        let Some(open_end) = rest[t..].find('>').map(|e| t + e + 1) else { break };
+        let Some(close) = rest[open_end..].find("</text>").map(|e| open_end + e) else { break };
+        out.push_str(&rest[..open_end]);
+        out.push_str(&xml(label));
+        rest = &rest[close..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Makes charts-rs output accessible and responsive: role, title, desc; the reader's font stack; one line.
+fn finish_svg(svg: &str, chart: &Chart, style: &Style) -> String {
+    let stack = xml(&style.font_stack);
+    let mut s = svg.replace(&format!("font-family=\"{}\"", style.font_family), &format!("font-family=\"{stack}\""));
+    s = s.replace('\n', "");
+    s = s.replacen("fill=\"#FFFFFF\"/>", &format!("fill=\"{}\"/>", xml(&style.background)), 1);
+    let title_id = format!("fig-{}-title", chart.id);
+    let desc_id = format!("fig-{}-desc", chart.id);
+    if let Some(end) = s.find('>') {
+        let head = &s[..end];
+        let head = head.replacen(
+            "<svg ",
+            &format!("<svg role=\"img\" aria-labelledby=\"{title_id} {desc_id}\" class=\"chart-svg\" "),
+            1,
+        );
+        s = format!(
+            "{head}><title id=\"{title_id}\">{}</title><desc id=\"{desc_id}\">{}</desc>{}",
+            xml(&chart.title),
+            xml(&super::summary(chart)),
+            &s[end + 1..]
+        );
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exact_labels_replace_rounded_ones() {
+        let svg = "<rect data-value=\"94.75\"/><text x=\"1\">94.8%</text><text>x</text>";
+        assert_eq!(
+            exact_value_labels(svg, &["94.75%".into()]),
+            "<rect data-value=\"94.75\"/><text x=\"1\">94.75%</text><text>x</text>"
+        );
+    }
+
+    #[test]
+    fn nice_axes_are_round() {
+        let axis = |top, step| Axis { top, step };
+        assert_eq!(nice_axis(230.0, 0.1), axis(300.0, 50.0));
+        assert_eq!(nice_axis(6280.0, 0.15), axis(8000.0, 2000.0));
+        assert_eq!(nice_axis(94.75, 0.1), axis(120.0, 20.0));
+        let a = nice_axis(11591.0, 0.2);
+        assert!(a.top >= 11591.0 * 1.2 && (a.top / a.step).fract() == 0.0 && a.top / a.step <= 6.0);
+    }
+}

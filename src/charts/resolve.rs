@@ -1,0 +1,384 @@
+//! A chart spec checked against the statistics → a [`Chart`] (or located errors).
+//!
+//! Checks run in a fixed order and most stop at the first problem, so that one mistake
+//! (an unknown dataset) does not bring a cascade of others (every label unknown).
+//! Numbers are taken as templates see them ([`crate::stats::as_seen`]).
+
+use serde_saphyr::Spanned;
+
+use super::{Chart, ChartKind, Measure, Point, Sort};
+use crate::content::chart::ChartSpec;
+use crate::number::Dec;
+use crate::source::yaml::Pos;
+use crate::stats::{BreakdownStats, DatasetStats, PartStats, ValueStats, as_seen};
+use crate::util::text::nearest;
+
+/// Most points one chart may plot.
+pub const MAX_POINTS: usize = 200;
+
+/// What a chart plots before `value:` and `sort:` apply.
+struct Series {
+    unit: String,
+    points: Vec<Point>,
+}
+
+/// Validates a spec against the statistics; `err` gets each problem at its YAML position.
+pub fn resolve(spec: &ChartSpec, data: &[DatasetStats], err: &mut dyn FnMut(Pos, String)) -> Option<Chart> {
+    let kind = kind(&spec.kind, err)?;
+    let id = &spec.id.value;
+    if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        err(Pos::of(&spec.id), format!("chart id `{id}` must be letters, digits, `-` and `_`"));
+        return None;
+    }
+    let ds = dataset(spec, data, err)?;
+    let rest = spec.data.value[ds.name.len()..].trim_start_matches('.');
+    let mut series = if rest.is_empty() { values(spec, ds, err)? } else { parts(spec, ds, rest, err)? };
+    for k in spec.labels.keys() {
+        if !series.points.iter().any(|p| &p.key == k) {
+            err(Pos::of(&spec.data), format!("chart `{id}`: `labels` names `{k}`, which the chart does not plot"));
+        }
+    }
+    let percent = measure(spec, &mut series, err)?;
+    let mut points = series.points;
+    match chosen(&spec.sort, Sort::from_name, err, || sort_expected(id))? {
+        Some(Sort::None) | None => {}
+        Some(Sort::Desc) => points.sort_by_key(|p| std::cmp::Reverse(p.value)),
+        Some(Sort::Asc) => points.sort_by_key(|p| p.value),
+    }
+    check_highlight(spec, &points, err);
+    if points.is_empty() {
+        err(Pos::of(&spec.data), format!("chart `{id}` has nothing to plot"));
+        return None;
+    }
+    if points.len() > MAX_POINTS {
+        err(Pos::of(&spec.data), format!("chart `{id}` has {} points; the limit is {MAX_POINTS}", points.len()));
+        return None;
+    }
+    Some(Chart {
+        id: id.clone(),
+        kind,
+        title: spec.title.clone(),
+        subtitle: spec.subtitle.clone(),
+        unit: if percent { "%".into() } else { series.unit },
+        percent,
+        points,
+        highlight: spec.highlight.as_ref().map(|h| h.value.clone()),
+        note: spec.note.clone(),
+        source: ds.source.clone(),
+        as_of: ds.as_of.clone(),
+        dataset: ds.name.clone(),
+    })
+}
+
+fn kind(spec_kind: &Spanned<String>, err: &mut dyn FnMut(Pos, String)) -> Option<ChartKind> {
+    let name = spec_kind.value.as_str();
+    let found = ChartKind::from_name(name);
+    if found.is_none() {
+        let names = ChartKind::ALL.map(ChartKind::name);
+        let hint = nearest(name, names.iter().copied()).map(|n| format!(" (did you mean `{n}`?)"));
+        err(
+            Pos::of(spec_kind),
+            format!("unknown chart type `{name}`; expected one of {}{}", names.join(", "), hint.unwrap_or_default()),
+        );
+    }
+    found
+}
+
+/// A keyword setting (`value:`, `sort:`): `Some(None)` when absent, `None` after reporting
+/// an unknown word as "`<expected>`, found `<word>`".
+fn chosen<T>(
+    field: &Option<Spanned<String>>,
+    parse: fn(&str) -> Option<T>,
+    err: &mut dyn FnMut(Pos, String),
+    expected: impl FnOnce() -> String,
+) -> Option<Option<T>> {
+    let Some(f) = field else { return Some(None) };
+    match parse(&f.value) {
+        Some(v) => Some(Some(v)),
+        None => {
+            err(Pos::of(f), format!("{}, found `{}`", expected(), f.value));
+            None
+        }
+    }
+}
+
+/// `a`, `a or b`, `a, b or c`.
+fn alternatives(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+fn sort_expected(id: &str) -> String {
+    let names: Vec<String> = Sort::ALL.iter().map(|s| s.name().to_string()).collect();
+    format!("chart `{id}`: `sort` must be {}", alternatives(&names))
+}
+
+/// The dataset `data:` starts with: the longest dotted prefix that names one.
+fn dataset<'a>(
+    spec: &ChartSpec,
+    data: &'a [DatasetStats],
+    err: &mut dyn FnMut(Pos, String),
+) -> Option<&'a DatasetStats> {
+    let path = spec.data.value.as_str();
+    let names =
+        |d: &&DatasetStats| path.strip_prefix(d.name.as_str()).is_some_and(|r| r.is_empty() || r.starts_with('.'));
+    let found = data.iter().filter(names).max_by_key(|d| d.name.len());
+    if found.is_none() {
+        // Suggest among the first segments of the names, as `data.` shows them.
+        let mut firsts: Vec<&str> = Vec::new();
+        for d in data {
+            let f = d.name.split('.').next().unwrap_or("");
+            if !firsts.contains(&f) {
+                firsts.push(f);
+            }
+        }
+        let first = path.split('.').next().unwrap_or("");
+        let hint = nearest(first, firsts.into_iter()).map(|n| format!(" (did you mean `{n}`?)"));
+        err(
+            Pos::of(&spec.data),
+            format!("chart `{}`: no dataset `{first}` in data/{}", spec.id.value, hint.unwrap_or_default()),
+        );
+    }
+    found
+}
+
+/// A dataset's values, chosen by `items`.
+fn values(spec: &ChartSpec, ds: &DatasetStats, err: &mut dyn FnMut(Pos, String)) -> Option<Series> {
+    let (id, path) = (&spec.id.value, &spec.data.value);
+    if spec.items.is_empty() {
+        err(
+            Pos::of(&spec.data),
+            format!(
+                "chart `{id}`: `data: {path}` names a whole dataset; name a breakdown (`{path}.<breakdown>`) or list `items:` of its values"
+            ),
+        );
+        return None;
+    }
+    let mut series = Series { unit: ds.unit.clone(), points: Vec::new() };
+    for it in &spec.items {
+        let Some(v) = ds.values.iter().find(|v| v.key == it.value) else {
+            let hint =
+                nearest(&it.value, ds.values.iter().map(|v| v.key.as_str())).map(|n| format!(" (did you mean `{n}`?)"));
+            err(
+                Pos::of(it),
+                format!("chart `{id}`: dataset `{}` has no value `{}`{}", ds.name, it.value, hint.unwrap_or_default()),
+            );
+            continue;
+        };
+        let ValueStats { key, label, value, unit, prefix: _, suffix: _, as_of: _, respondents: _, note: _, text: _ } =
+            v;
+        series.unit = unit.clone();
+        series.points.push(Point {
+            key: key.clone(),
+            label: spec.labels.get(key).cloned().unwrap_or_else(|| label.clone()),
+            value: as_seen(*value).unwrap_or(Dec::ZERO),
+            share: None,
+            derived: false,
+        });
+    }
+    Some(series)
+}
+
+/// The parts of the breakdown `rest` names (with the remainder unless `remainder: false`).
+fn parts(spec: &ChartSpec, ds: &DatasetStats, rest: &str, err: &mut dyn FnMut(Pos, String)) -> Option<Series> {
+    let Some(bd) = ds.breakdowns.iter().find(|b| b.key == rest) else {
+        let hint =
+            nearest(rest, ds.breakdowns.iter().map(|b| b.key.as_str())).map(|n| format!(" (did you mean `{n}`?)"));
+        err(
+            Pos::of(&spec.data),
+            format!(
+                "chart `{}`: dataset `{}` has no breakdown `{rest}`{}",
+                spec.id.value,
+                ds.name,
+                hint.unwrap_or_default()
+            ),
+        );
+        return None;
+    };
+    let BreakdownStats {
+        key: _,
+        title: _,
+        unit,
+        total: _,
+        total_derived: _,
+        sum: _,
+        count: _,
+        complete: _,
+        remainder: _,
+        largest: _,
+        note: _,
+        respondents: _,
+        percent: _,
+        parts,
+        groups: _,
+    } = bd;
+    let with_remainder = spec.remainder.unwrap_or(true);
+    let points = parts
+        .iter()
+        .filter(|p| with_remainder || !p.derived)
+        .map(|p| {
+            let PartStats { key, label, value, share, cumulative: _, rank: _, derived, note: _, unit: _ } = p;
+            Point {
+                key: key.clone(),
+                label: spec.labels.get(key).cloned().unwrap_or_else(|| label.clone()),
+                value: as_seen(*value).unwrap_or(Dec::ZERO),
+                share: share.and_then(as_seen),
+                derived: *derived,
+            }
+        })
+        .collect();
+    Some(Series { unit: unit.clone(), points })
+}
+
+/// Applies `value:`; whether the chart now plots percentages.
+fn measure(spec: &ChartSpec, series: &mut Series, err: &mut dyn FnMut(Pos, String)) -> Option<bool> {
+    let id = &spec.id.value;
+    let expected = || {
+        let names: Vec<String> = Measure::ALL.iter().map(|m| format!("`{}`", m.name())).collect();
+        format!("chart `{id}`: `value` must be {}", alternatives(&names))
+    };
+    match chosen(&spec.value, Measure::from_name, err, expected)?.unwrap_or(Measure::Count) {
+        Measure::Count => Some(series.unit == "%"),
+        Measure::Share => {
+            if series.points.iter().any(|p| p.share.is_none()) {
+                err(
+                    Pos::of(spec.value.as_ref()?),
+                    format!("chart `{id}`: `value: share` needs a breakdown with a total"),
+                );
+                return None;
+            }
+            for p in &mut series.points {
+                p.value = p.share.unwrap_or(p.value);
+            }
+            Some(true)
+        }
+    }
+}
+
+fn check_highlight(spec: &ChartSpec, points: &[Point], err: &mut dyn FnMut(Pos, String)) {
+    let Some(h) = &spec.highlight else { return };
+    if points.iter().any(|p| p.key == h.value) {
+        return;
+    }
+    let hint = nearest(&h.value, points.iter().map(|p| p.key.as_str())).map(|n| format!(" (did you mean `{n}`?)"));
+    err(
+        Pos::of(h),
+        format!(
+            "chart `{}`: `highlight` names `{}`, which the chart does not plot{}",
+            spec.id.value,
+            h.value,
+            hint.unwrap_or_default()
+        ),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Positions as (line, column, message).
+    type Found = Vec<(usize, usize, String)>;
+
+    fn data() -> Vec<DatasetStats> {
+        let yaml = "title: m\nunit: 人\nas_of: 2021-06\nsource: s\ntotal: 12873\nvalues:\n  n: { label: 党员, value: 12873 }\nbreakdowns:\n  by_age:\n    title: a\n    parts:\n      - { key: le30, label: 30岁及以下, value: 3957 }\n      - { key: a31_40, label: 31—40岁, value: 6280 }\n";
+        let ds = crate::data::parse("members", "data/members.yaml", yaml.to_string()).expect("parses");
+        let mut diags = Vec::new();
+        let stats = crate::stats::compute(&ds, 2, &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        vec![stats]
+    }
+
+    fn spec(yaml: &str) -> ChartSpec {
+        crate::source::yaml::parse_yaml(yaml).expect("spec parses")
+    }
+
+    fn errors(yaml: &str) -> Found {
+        let mut out = Vec::new();
+        let _ = resolve(&spec(yaml), &data(), &mut |p, m| out.push((p.line, p.col, m)));
+        out
+    }
+
+    #[test]
+    fn valid_spec_resolves() {
+        let c =
+            resolve(&spec("id: a\ntype: bar\ndata: members.by_age\ntitle: t\n"), &data(), &mut |_, m| panic!("{m}"))
+                .unwrap();
+        assert_eq!(c.points.len(), 2);
+        assert_eq!(c.kind, ChartKind::Bar);
+        assert_eq!(c.unit, "人");
+        assert_eq!(c.as_of, "2021-06");
+        let s = crate::charts::summary(&c);
+        assert!(s.contains("31—40岁最多，为6280人，占48.78%"), "{s}");
+        let c = resolve(
+            &spec("id: a\ntype: hbar\ndata: members.by_age\ntitle: t\nvalue: share\nsort: asc\n"),
+            &data(),
+            &mut |_, m| panic!("{m}"),
+        )
+        .unwrap();
+        assert!(c.percent);
+        assert_eq!(c.points.iter().map(|p| p.value.to_string()).collect::<Vec<_>>(), ["30.74", "48.78"]);
+        let c = resolve(&spec("id: a\ntype: pie\ndata: members\nitems: [n]\ntitle: t\n"), &data(), &mut |_, m| {
+            panic!("{m}")
+        })
+        .unwrap();
+        assert_eq!(c.points[0].label, "党员");
+    }
+
+    #[test]
+    fn unknown_type_dataset_series_are_located() {
+        assert_eq!(
+            errors("id: a\ntype: barr\ndata: members.by_age\ntitle: t\n"),
+            [(
+                2,
+                7,
+                "unknown chart type `barr`; expected one of bar, hbar, donut, pie, stacked, line (did you mean `bar`?)"
+                    .to_string()
+            )]
+        );
+        assert_eq!(
+            errors("id: a\ntype: bar\ndata: membres.by_age\ntitle: t\n"),
+            [(3, 7, "chart `a`: no dataset `membres` in data/ (did you mean `members`?)".to_string())]
+        );
+        assert_eq!(
+            errors("id: a\ntype: bar\ndata: members.by_ag\ntitle: t\n"),
+            [(3, 7, "chart `a`: dataset `members` has no breakdown `by_ag` (did you mean `by_age`?)".to_string())]
+        );
+        let e = errors("id: a\ntype: bar\ndata: members.by_age\ntitle: t\nhighlight: le3\n");
+        assert_eq!(e[0].0, 5);
+        assert!(e[0].2.contains("did you mean `le30`"), "{e:?}");
+        let e = errors("id: a\ntype: bar\ndata: members\ntitle: t\n");
+        assert!(e[0].2.contains("names a whole dataset"), "{e:?}");
+        let e = errors("id: a\ntype: bar\ndata: members\nitems: [nope]\ntitle: t\n");
+        assert!(e[0].2.contains("has no value `nope`"), "{e:?}");
+        let e = errors("id: a b\ntype: bar\ndata: members.by_age\ntitle: t\n");
+        assert!(e[0].2.contains("chart id"), "{e:?}");
+        assert_eq!(
+            errors("id: a\ntype: bar\ndata: members.by_age\ntitle: t\nsort: up\n"),
+            [(5, 7, "chart `a`: `sort` must be none, desc or asc, found `up`".to_string())]
+        );
+        assert_eq!(
+            errors("id: a\ntype: bar\ndata: members.by_age\ntitle: t\nvalue: pct\n"),
+            [(5, 8, "chart `a`: `value` must be `count` or `share`, found `pct`".to_string())]
+        );
+        let e = errors("id: a\ntype: bar\ndata: members\nitems: [n]\ntitle: t\nvalue: share\n");
+        assert!(e[0].2.contains("`value: share` needs a breakdown with a total"), "{e:?}");
+    }
+
+    #[test]
+    fn every_kind_has_a_name_that_parses_back() {
+        for k in ChartKind::ALL {
+            assert_eq!(ChartKind::from_name(k.name()), Some(k));
+        }
+        assert_eq!(alternatives(&["a".into(), "b".into(), "c".into()]), "a, b or c");
+    }
+
+    #[test]
+    fn unknown_field_in_spec_is_rejected() {
+        let r: std::result::Result<ChartSpec, _> =
+            crate::source::yaml::parse_yaml("id: a\ntype: bar\ndata: x\ntitle: t\ncolour: red\n");
+        assert!(r.is_err());
+    }
+}
