@@ -306,7 +306,15 @@ fn stages() {
                 .iter()
                 .zip(&contexts)
                 .zip(&sources)
-                .map(|((c, ctx), src)| prose.eval(c.body(), ctx, &c.file, src, c.body_line, 1).expect("evaluates"))
+                .map(|((c, ctx), src)| {
+                    prose
+                        .eval(
+                            c.body(),
+                            ctx,
+                            baipi::prose::Place { file: &c.file, source: src, line: c.body_line, col: 1 },
+                        )
+                        .expect("evaluates")
+                })
                 .collect();
         }),
     );

@@ -32,19 +32,53 @@ pub struct TocEntry {
 pub struct Rendered {
     pub html: String,
     pub toc: Vec<TocEntry>,
-    /// Internal links found: (byte offset in the markdown, target as written).
-    pub unresolved: Vec<(usize, String)>,
+    /// Links to chapters that do not exist.
+    pub unresolved: Vec<Unresolved>,
     /// The beginning of the page's plain text (up to about [`TEXT_START`] bytes), for its
     /// description; the full text is in `sections`.
     pub text: String,
     /// The text split at headings: what the search index is built from.
     pub sections: Vec<Section>,
-    /// Images and file links whose target was not found: (byte offset, target as written, is image).
-    pub missing: Vec<(usize, String, bool)>,
-    /// Images and file links refused by the resolver: (byte offset, target as written, why).
-    pub refused: Vec<(usize, String, String)>,
-    /// Asterisks left as literal text: (byte offset in the markdown, run length).
-    pub stray_asterisks: Vec<(usize, usize)>,
+    /// Images and file links whose target was not found.
+    pub missing: Vec<Missing>,
+    /// Images and file links refused by the resolver.
+    pub refused: Vec<Refused>,
+    /// Asterisks left as literal text.
+    pub stray_asterisks: Vec<StrayAsterisks>,
+}
+
+/// A link to a chapter that does not exist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unresolved {
+    /// Byte offset of the link in the Markdown.
+    pub offset: usize,
+    /// The target as written.
+    pub dest: String,
+}
+
+/// An image or file link whose target was not found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Missing {
+    pub offset: usize,
+    pub dest: String,
+    /// An image (`![…](…)`), not a link.
+    pub image: bool,
+}
+
+/// An image or file link the resolver refused, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    pub offset: usize,
+    pub dest: String,
+    pub why: String,
+}
+
+/// A run of asterisks printed as literal text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StrayAsterisks {
+    pub offset: usize,
+    /// How many asterisks in a row.
+    pub run: usize,
 }
 
 /// The plain text under one heading (the first section, before any heading, has an empty id).
@@ -204,7 +238,7 @@ impl Resolvers<'_> {
         }
         match (self.chapter)(dest_url) {
             Some(url) => *dest_url = CowStr::from(url),
-            None => out.unresolved.push((at, dest_url.to_string())),
+            None => out.unresolved.push(Unresolved { offset: at, dest: dest_url.to_string() }),
         }
     }
 
@@ -218,8 +252,8 @@ impl Resolvers<'_> {
         match (self.asset)(&dest) {
             Asset::Keep => {}
             Asset::Rewrite(url) => *dest_url = CowStr::from(url),
-            Asset::Missing => out.missing.push((at, dest, image)),
-            Asset::Refused(why) => out.refused.push((at, dest, why)),
+            Asset::Missing => out.missing.push(Missing { offset: at, dest, image }),
+            Asset::Refused(why) => out.refused.push(Refused { offset: at, dest, why }),
         }
     }
 }
@@ -267,19 +301,19 @@ fn collect_text(ev: &Event, in_heading: &mut bool, out: &mut Rendered) {
 
 /// pulldown-cmark gives each unmatched `*` its own text event: adjacent (offset, length)
 /// runs joined into one.
-fn join_runs(stray: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
-    let mut runs: Vec<(usize, usize)> = Vec::new();
-    for (off, n) in stray {
+fn join_runs(stray: Vec<StrayAsterisks>) -> Vec<StrayAsterisks> {
+    let mut runs: Vec<StrayAsterisks> = Vec::new();
+    for s in stray {
         match runs.last_mut() {
-            Some((o, len)) if *o + *len == off => *len += n,
-            _ => runs.push((off, n)),
+            Some(last) if last.offset + last.run == s.offset => last.run += s.run,
+            _ => runs.push(s),
         }
     }
     runs
 }
 
 /// Runs of `*` in the source of a text event, skipping escaped ones (`\*`).
-fn stray_asterisks(md: &str, range: std::ops::Range<usize>, out: &mut Vec<(usize, usize)>) {
+fn stray_asterisks(md: &str, range: std::ops::Range<usize>, out: &mut Vec<StrayAsterisks>) {
     let Some(src) = md.get(range.clone()) else { return };
     let b = src.as_bytes();
     // Most text has no `*` at all: one fast scan (memchr) settles it.
@@ -298,7 +332,7 @@ fn stray_asterisks(md: &str, range: std::ops::Range<usize>, out: &mut Vec<(usize
             while j < b.len() && b[j] == b'*' {
                 j += 1;
             }
-            out.push((abs, j - i));
+            out.push(StrayAsterisks { offset: abs, run: j - i });
             i = j;
         } else {
             i += 1;
@@ -343,7 +377,7 @@ mod tests {
             d.starts_with("02-x.md").then(|| "/x/#s".to_string())
         });
         assert!(r.html.contains(r#"href="/x/#s""#));
-        assert_eq!(r.unresolved, vec![(15, "nope.md".to_string())]);
+        assert_eq!(r.unresolved, vec![Unresolved { offset: 15, dest: "nope.md".to_string() }]);
     }
 
     #[test]
@@ -353,10 +387,10 @@ mod tests {
             if d == "a.png" { Asset::Rewrite("/a.png".into()) } else { Asset::Missing }
         });
         assert!(r.html.contains(r#"src="/a.png""#), "{}", r.html);
-        assert_eq!(r.missing, vec![(14, "f.csv".to_string(), false)]);
-        let runs: Vec<usize> = r.stray_asterisks.iter().map(|(_, n)| *n).collect();
+        assert_eq!(r.missing, vec![Missing { offset: 14, dest: "f.csv".to_string(), image: false }]);
+        let runs: Vec<usize> = r.stray_asterisks.iter().map(|s| s.run).collect();
         assert_eq!(runs, [2, 2], "{:?}", r.stray_asterisks);
-        assert_eq!(&md[r.stray_asterisks[0].0..][..2], "**");
+        assert_eq!(&md[r.stray_asterisks[0].offset..][..2], "**");
     }
 
     #[test]

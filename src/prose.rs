@@ -18,6 +18,16 @@ use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
 use crate::diag::tera::{Origin, Start, Wording};
 use crate::diag::{Diagnostic, Error, Result};
 
+/// Where a text to evaluate sits, for locating its errors: it starts at `line`:`col` (1-based)
+/// of `file`, whose whole text is `source`.
+#[derive(Debug, Clone, Copy)]
+pub struct Place<'a> {
+    pub file: &'a str,
+    pub source: &'a str,
+    pub line: usize,
+    pub col: usize,
+}
+
 /// The expression engine: one tera instance with baipi's filters and the
 /// site-wide values in its global context, shared by all chapters.
 pub struct Prose {
@@ -64,10 +74,11 @@ impl Prose {
     }
 
     /// Evaluates `text`, which starts at `line`:`col` of `file` (whose full text is `source`).
-    pub fn eval(&self, text: &str, ctx: &Context, file: &str, source: &str, line: usize, col: usize) -> Result<String> {
+    pub fn eval(&self, text: &str, ctx: &Context, place: Place) -> Result<String> {
         if !Self::has_expressions(text) {
             return Ok(text.to_string());
         }
+        let Place { file, source, line, col } = place;
         let at = Origin { file, source, text, start: Start::At { line, col } };
         self.tera.render_str(text, ctx, true).map_err(|e| Error::one(locate(&e, at)))
     }

@@ -17,7 +17,7 @@ fn engine() -> &'static baipi::prose::Prose {
 fuzz_target!(|data: &[u8]| {
     let Ok(src) = std::str::from_utf8(data) else { return };
     let ctx = tera::Context::new();
-    if let Ok(md) = engine().eval(src, &ctx, "content/fuzz.md", src, 1, 1) {
+    if let Ok(md) = engine().eval(src, &ctx, baipi::prose::Place { file: "content/fuzz.md", source: src, line: 1, col: 1 }) {
         let _ = baipi::markdown::render(&md, &|_| None);
     }
 });

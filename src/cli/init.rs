@@ -245,7 +245,7 @@ mod tests {
             .flatten()
             .filter(|e| e.file_type().is_file())
             .map(|e| {
-                let rel = e.path().strip_prefix(&dir).unwrap().to_string_lossy().replace('\\', "/");
+                let rel = crate::util::path::display(&dir, e.path());
                 (rel, std::fs::read(e.path()).unwrap())
             })
             .collect();

@@ -154,7 +154,7 @@ pub fn parse(file: &str, rel: &str, text: String) -> Result<Chapter> {
             .map_err(|e| Error::one(crate::source::yaml::located(file, src, 1, &e)))?,
     };
     let is_index = rel == "_index.md";
-    let stem = Path::new(rel).with_extension("").to_string_lossy().replace('\\', "/");
+    let stem = crate::util::path::slashed(&Path::new(rel).with_extension(""));
     let slug_line = yaml.lines().position(|l| l.starts_with("slug:")).map(|i| i + 2);
     let slug = match &front.slug {
         Some(s) => {
@@ -259,7 +259,7 @@ pub fn load_dir(root: &Path, drafts: bool, sink: &mut Sink) -> Result<Vec<Chapte
     let parsed: Vec<Result<Chapter>> = files
         .par_iter()
         .map(|f| {
-            let rel = f.path.strip_prefix(&dir).unwrap_or(&f.path).to_string_lossy().replace('\\', "/");
+            let rel = crate::util::path::display(&dir, &f.path);
             parse(&f.display, &rel, read_text(&f.real, &f.display)?)
         })
         .collect();

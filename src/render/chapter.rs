@@ -18,7 +18,7 @@ use super::text::{collapse_whitespace, describe};
 use crate::content::Chapter;
 use crate::diag::{Diagnostic, LineIndex, Result, Sink};
 use crate::markdown::{self, Rendered, Section, TocEntry};
-use crate::prose::Prose;
+use crate::prose::{Place, Prose};
 use crate::util::path::normalize;
 
 /// Most errors (and, separately, warnings) reported for one chapter; the rest are counted.
@@ -81,11 +81,17 @@ pub fn render(
 ) -> Result<RenderedChapter> {
     // Locations are lines of the file: the body starts on line `body_line` of `ch.source()`.
     let body: Cow<str> = if Prose::has_expressions(ch.body()) {
-        env.prose.eval(ch.body(), &page_context(ch), &ch.file, ch.source(), ch.body_line, 1)?.into()
+        env.prose
+            .eval(
+                ch.body(),
+                &page_context(ch),
+                Place { file: &ch.file, source: ch.source(), line: ch.body_line, col: 1 },
+            )?
+            .into()
     } else {
         ch.body().into()
     };
-    let dir = Path::new(&ch.rel).parent().map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_default();
+    let dir = Path::new(&ch.rel).parent().map(crate::util::path::slashed).unwrap_or_default();
     let resolve = |dest: &str| -> Option<String> {
         let (path, anchor) = dest.split_once('#').map(|(p, a)| (p, Some(a))).unwrap_or((dest, None));
         let url = env.by_rel.get(normalize(&dir, path)?.as_str())?;
@@ -220,7 +226,7 @@ impl Reports {
 
 /// Links to chapters that do not exist, with the nearest chapter as a path from this one.
 fn report_unresolved(r: &Rendered, dir: &str, env: &ChapterEnv, loc: &Locator, rep: &mut Reports) {
-    for (off, dest) in &r.unresolved {
+    for markdown::Unresolved { offset: off, dest } in &r.unresolved {
         if !rep.room_for_error() {
             continue;
         }
@@ -237,7 +243,7 @@ fn report_unresolved(r: &Rendered, dir: &str, env: &ChapterEnv, loc: &Locator, r
 
 /// Images and file links that name no file, saying where they were looked for.
 fn report_missing(r: &Rendered, dir: &str, loc: &Locator, rep: &mut Reports) {
-    for (off, dest, image) in &r.missing {
+    for markdown::Missing { offset: off, dest, image } in &r.missing {
         if !rep.room_for_error() {
             continue;
         }
@@ -261,7 +267,7 @@ fn report_missing(r: &Rendered, dir: &str, loc: &Locator, rep: &mut Reports) {
 
 /// Images and files refused by the symbolic-link rules.
 fn report_refused(r: &Rendered, body: &str, loc: &Locator, rep: &mut Reports) {
-    for (off, dest, why) in &r.refused {
+    for markdown::Refused { offset: off, dest, why } in &r.refused {
         if !rep.room_for_error() {
             continue;
         }
@@ -275,7 +281,7 @@ fn report_refused(r: &Rendered, body: &str, loc: &Locator, rep: &mut Reports) {
 /// One report per line.
 fn report_asterisks(r: &Rendered, loc: &Locator, rep: &mut Reports) {
     let mut lines_seen = BTreeSet::new();
-    for (off, n) in &r.stray_asterisks {
+    for markdown::StrayAsterisks { offset: off, run: n } in &r.stray_asterisks {
         // The line first (cheap), the column only for the first run on it.
         if !lines_seen.insert(loc.body_index().locate(*off).0) {
             continue;

@@ -40,7 +40,7 @@ pub fn figures(figures: &[Figure], out: &mut Output) {
 pub fn open_data(site: &Site, out: &mut Output) -> Result<()> {
     for c in &site.computed {
         out.files.insert(paths::dataset_file(&c.name, "csv"), super::opendata::csv(c).into_bytes());
-        let json = serde_json::to_string_pretty(&c.value).map_err(|e| Error::Io(e.to_string()))?;
+        let json = serde_json::to_string_pretty(c).map_err(|e| Error::Io(e.to_string()))?;
         out.files.insert(paths::dataset_file(&c.name, "json"), (crate::util::escape::inert(json) + "\n").into_bytes());
     }
     Ok(())

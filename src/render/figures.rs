@@ -47,7 +47,7 @@ pub fn build(site: &Site, th: &Theme, links: &[ChapterLink]) -> Result<Vec<Figur
                 continue;
             }
             seen.insert(spec.id.value.clone(), ch.file.clone());
-            let Some(chart) = charts::resolve(spec, &site.data, &mut err) else { continue };
+            let Some(chart) = charts::resolve(spec, &site.computed, &mut err) else { continue };
             resolved.push((chart, url.clone()));
         }
     }

@@ -10,7 +10,7 @@ use super::context::page_context;
 use super::text::describe;
 use crate::diag::{Diagnostic, Error, Result, Sink};
 use crate::markdown::TocEntry;
-use crate::prose::Prose;
+use crate::prose::{Place, Prose};
 use crate::site::Site;
 use crate::theme::{self, ChapterLink, FullChapter, KeyFigureView, PageView, Theme};
 
@@ -93,7 +93,7 @@ fn key_figures(ix: &crate::content::Chapter, prose: &Prose, sink: &mut Sink) -> 
         let line = src.lines().position(|l| l.contains(&kf.value)).map(|i| i + 1).unwrap_or(1);
         let text = src.lines().nth(line - 1).unwrap_or("");
         let col = text.find(&kf.value).map(|b| text[..b].chars().count() + 1).unwrap_or(1);
-        match prose.eval(&kf.value, &page_context(ix), &ix.file, src, line, col) {
+        match prose.eval(&kf.value, &page_context(ix), Place { file: &ix.file, source: src, line, col }) {
             Ok(value) => {
                 out.push(KeyFigureView { label: kf.label.clone(), value, unit: kf.unit.clone(), note: kf.note.clone() })
             }

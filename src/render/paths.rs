@@ -78,7 +78,7 @@ enum Maker {
 impl Plan {
     /// The plan for `site` with its figures and theme (`None` when the theme failed to load).
     pub fn new(site: &Site, figures: &[Figure], theme: Option<&Theme>) -> Plan {
-        let has = |tpl: &str| theme.is_some_and(|t| t.templates.iter().any(|(name, _, _)| name == tpl));
+        let has = |tpl: &str| theme.is_some_and(|t| t.templates.iter().any(|t| t.name == tpl));
         let full_page = has("full.html") && site.chapters.len() <= FULL_PAGE_MAX_CHAPTERS;
         let search = site.config.build.search && has("search.html");
         let not_found = has("404.html");

@@ -46,7 +46,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme> {
     let chart_style = chart_style(root, &dir, name)?;
     let fingerprints = fingerprints(&statics);
     Ok(Theme {
-        templates: templates.into_iter().map(|(k, (f, t))| (k, f, t)).collect(),
+        templates: templates.into_iter().map(|(name, (file, text))| super::Template { name, file, text }).collect(),
         statics,
         dir,
         chart_style,
@@ -84,7 +84,7 @@ fn read_templates(root: &Path, dir: &Path, sink: &mut Sink) -> Result<BTreeMap<S
     };
     for base in [dir.join("templates"), root.join("templates")] {
         for f in crate::source::walk(root, &base, &is_template, sink)? {
-            let rel = f.path.strip_prefix(&base).unwrap_or(&f.path).to_string_lossy().replace('\\', "/");
+            let rel = crate::util::path::display(&base, &f.path);
             if let Some(text) = sink.take(crate::source::read_text(&f.real, &f.display))? {
                 templates.insert(rel, (f.display, text));
             }
@@ -99,7 +99,7 @@ fn read_templates(root: &Path, dir: &Path, sink: &mut Sink) -> Result<BTreeMap<S
 pub fn read_tree(root: &Path, dir: &Path, sink: &mut Sink) -> Result<BTreeMap<String, Vec<u8>>> {
     let mut out = BTreeMap::new();
     for f in crate::source::walk(root, dir, &|_| true, sink)? {
-        let rel = f.path.strip_prefix(dir).unwrap_or(&f.path).to_string_lossy().replace('\\', "/");
+        let rel = crate::util::path::display(dir, &f.path);
         let bytes = std::fs::read(&f.real).map_err(|err| Error::io(&f.path, err))?;
         out.insert(rel, bytes);
     }

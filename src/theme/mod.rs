@@ -25,10 +25,19 @@ pub use views::{ChapterLink, DatasetLink, FullChapter, KeyFigureView, PageView, 
 /// Templates every theme must provide.
 pub const REQUIRED: &[&str] = &["index.html", "chapter.html"];
 
+/// One template: its name as templates refer to it (`chapter.html`), the file it came from
+/// (the theme's, or the site's `templates/` override) and its text.
+#[derive(Debug, Clone)]
+pub struct Template {
+    pub name: String,
+    pub file: String,
+    pub text: String,
+}
+
 /// A loaded theme: template name → source, plus static files and chart style.
 pub struct Theme {
     /// (template name, file as reported, text), sorted by name.
-    pub templates: Vec<(String, String, String)>,
+    pub templates: Vec<Template>,
     pub statics: BTreeMap<String, Vec<u8>>,
     pub dir: std::path::PathBuf,
     pub chart_style: crate::charts::Style,
@@ -64,7 +73,7 @@ pub fn compile(theme: &Theme, share_digits: u32, base_path: &str) -> Result<tera
         }
     });
     tera.autoescape_on([".html", ".xml"]);
-    let r = tera.add_raw_templates(theme.templates.iter().map(|(name, _, text)| (name.as_str(), text.as_str())));
+    let r = tera.add_raw_templates(theme.templates.iter().map(|t| (t.name.as_str(), t.text.as_str())));
     if let Err(e) = r {
         return Err(Error::one(template_error(theme, &e)));
     }
@@ -78,7 +87,7 @@ const WORDING: Wording =
 /// Locates a tera error in the template file it came from.
 pub fn template_error(theme: &Theme, e: &tera::Error) -> Diagnostic {
     let origin = |name: &str| {
-        let (_, file, text) = theme.templates.iter().find(|(n, _, _)| n == name)?;
+        let Template { file, text, .. } = theme.templates.iter().find(|t| t.name == name)?;
         Some(Origin { file, source: text, text, start: Start::File })
     };
     if let Some(d) = crate::diag::tera::locate(e, origin, &WORDING) {
@@ -104,7 +113,7 @@ fn missing_parent(theme: &Theme, text: &str) -> Option<Diagnostic> {
     let rest = text.split("Template '").nth(1)?;
     let (child, rest) = rest.split_once('\'')?;
     let parent = rest.split("inheriting from '").nth(1).and_then(|r| r.split('\'').next())?;
-    let (_, file, src) = theme.templates.iter().find(|(n, _, _)| n == child)?;
+    let Template { file, text: src, .. } = theme.templates.iter().find(|t| t.name == child)?;
     let (line, col) = find_line(src, |l| l.contains("extends") && l.contains(parent), |l| l.find(parent));
     Some(
         Diagnostic::error(

@@ -6,8 +6,13 @@ use std::path::Path;
 /// Windows is `\\` a separator; elsewhere it is a character of a file name and stays one (so a
 /// file named `x\\..\\y` is never read as a path that climbs out of its folder).
 pub fn display(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path).to_string_lossy();
-    if std::path::MAIN_SEPARATOR == '\\' { rel.replace('\\', "/") } else { rel.into_owned() }
+    slashed(path.strip_prefix(root).unwrap_or(path))
+}
+
+/// A relative path as text with `/` separators (see [`display`] about `\\`).
+pub fn slashed(rel: &Path) -> String {
+    let text = rel.to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '\\' { text.replace('\\', "/") } else { text.into_owned() }
 }
 
 /// Whether `rel` is a clean relative output path: `/`-separated segments, none empty, `.` or
