@@ -4,7 +4,7 @@
 //! snippet) and [`Error`] (what a pipeline stage returns when it fails).
 //! Lower layers attach the location because only they know the file and the
 //! line. Submodules: [`location`] (lines and columns of byte offsets, display width) and
-//! [`tera`] (a tera error's own location).
+//! [`tera`] (the one mapper from a tera error to a located diagnostic, for templates and prose).
 
 use std::fmt;
 use std::path::Path;
