@@ -56,7 +56,8 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Ordered<T> {
     }
 }
 
-/// A date such as `2021-06` or `2021`, accepted quoted or not.
+/// A date such as `2021-06` or `2021`, accepted quoted or not; or [`AsOf::UNDATED`], for
+/// figures whose source gives no date (a breakdown or value then does not take the dataset's).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AsOf(pub String);
 
@@ -69,8 +70,11 @@ impl<'de> Deserialize<'de> for AsOf {
                 f.write_str("a date such as 2021-06")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<AsOf, E> {
-                if crate::format::parse_date(v).is_none() {
-                    return Err(E::custom(format!("expected a date such as 2021-06 or 2021-06-30, found {v:?}")));
+                if v != AsOf::UNDATED && crate::format::parse_date(v).is_none() {
+                    return Err(E::custom(format!(
+                        "expected a date such as 2021-06 or 2021-06-30, or `{}`, found {v:?}",
+                        AsOf::UNDATED
+                    )));
                 }
                 Ok(AsOf(v.to_string()))
             }
@@ -83,6 +87,11 @@ impl<'de> Deserialize<'de> for AsOf {
         }
         d.deserialize_any(V)
     }
+}
+
+impl AsOf {
+    /// The source gives no date for these figures.
+    pub const UNDATED: &'static str = crate::format::UNDATED;
 }
 
 /// One dataset file.
@@ -134,6 +143,8 @@ pub struct Fact {
 pub struct Breakdown {
     pub title: String,
     pub unit: Option<String>,
+    /// Its own date (or `undated`), else the dataset's.
+    pub as_of: Option<AsOf>,
     /// Defaults to the dataset's total (or 100 for a unit of `%`).
     pub total: Option<Spanned<Dec>>,
     /// The parts (with the remainder, if declared) exhaust the total.

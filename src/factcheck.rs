@@ -82,6 +82,7 @@ fn breakdown_candidates(b: &BreakdownStats, base: &str, in_percent: bool, out: &
     let BreakdownStats {
         key,
         title: _,
+        as_of: _,
         unit,
         total,
         total_derived: _,
@@ -109,7 +110,7 @@ fn breakdown_candidates(b: &BreakdownStats, base: &str, in_percent: bool, out: &
         }
     }
     for g in groups {
-        let GroupStats { key, label: _, value, share, parts: _, unit: _ } = g;
+        let GroupStats { key, label: _, value, share, parts: _, unit: _, published: _ } = g;
         push(out, format!("{base}.{key}.value"), *value, pct);
         if let Some(s) = share {
             push(out, format!("{base}.{key}.share"), *s, true);

@@ -39,12 +39,7 @@ pub fn thousands(d: Dec) -> String {
 
 /// The text of a published figure: prefix, number, suffix, unit (`超过24万平方米`).
 pub fn fact_text(prefix: &str, value: Dec, suffix: &str, unit: &str) -> String {
-    let n = if value.is_integer() && value.as_i64().is_some_and(|i| i.abs() >= 10_000) {
-        thousands(value)
-    } else {
-        value.to_string()
-    };
-    format!("{prefix}{n}{suffix}{unit}")
+    format!("{prefix}{}{suffix}{unit}", thousands(value))
 }
 
 /// `240000` → `24万`, `123456789` → `1.23亿` (two decimals at most, trailing zeros dropped).
@@ -78,8 +73,14 @@ pub fn parse_date(s: &str) -> Option<(u32, Option<u32>, Option<u32>)> {
     Some((y, m, d))
 }
 
+/// The `as_of` of figures whose source gives no date; [`date_zh`] writes it `未注明`.
+pub const UNDATED: &str = "undated";
+
 /// `2021-06` → `2021年6月`; `2021-08-15` → `2021年8月15日`.
 pub fn date_zh(s: &str) -> Option<String> {
+    if s == UNDATED {
+        return Some("未注明".into());
+    }
     let (y, m, d) = parse_date(s)?;
     let mut out = format!("{y}年");
     if let Some(m) = m {
@@ -294,12 +295,13 @@ mod tests {
         assert_eq!(date_zh("2021-06").unwrap(), "2021年6月");
         assert_eq!(date_zh("2021-08-15").unwrap(), "2021年8月15日");
         assert!(date_zh("2021-13").is_none());
+        assert_eq!(date_zh(UNDATED).unwrap(), "未注明");
         assert_eq!(cn_num(4).unwrap(), "四");
         assert_eq!(cn_num(12).unwrap(), "十二");
         assert_eq!(cn_num(105).unwrap(), "一百零五");
         assert_eq!(cn_num(2021).unwrap(), "二千零二十一");
         assert_eq!(fact_text("超过", Dec::from_int(24), "", "万平方米"), "超过24万平方米");
-        assert_eq!(fact_text("", Dec::from_int(6800), "多", "场"), "6800多场");
+        assert_eq!(fact_text("", Dec::from_int(6800), "多", "场"), "6,800多场");
     }
 
     fn render(src: &str) -> String {

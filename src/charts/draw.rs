@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 
 use super::{Chart, ChartKind, Style};
 use crate::diag::{Diagnostic, Error, Result};
+use crate::format::thousands;
 use crate::util::escape::html as xml;
 
 /// Registers the theme's chart font once per process (charts-rs keeps a global registry).
@@ -96,7 +97,7 @@ impl<'a> Input<'a> {
             values: chart.points.iter().map(|p| p.value.to_f64()).collect(),
             labels: chart.points.iter().map(|p| p.label.clone()).collect(),
             suffix,
-            value_labels: chart.points.iter().map(|p| format!("{}{suffix}", p.value)).collect(),
+            value_labels: chart.points.iter().map(|p| format!("{}{suffix}", thousands(p.value))).collect(),
             colors,
         }
     }
@@ -240,7 +241,7 @@ fn round(i: &Input, ring: Round) -> charts_rs::Result<String> {
         .enumerate()
         .map(|(n, p)| {
             let share = p.share.filter(|_| !chart.percent).map(|s| format!(" {s}%")).unwrap_or_default();
-            json!({"name": format!("{} {}{}{}", p.label, p.value, chart.unit, share), "data": [p.value.to_f64()], "index": n})
+            json!({"name": format!("{} {}{}{}", p.label, thousands(p.value), chart.unit, share), "data": [p.value.to_f64()], "index": n})
         })
         .collect();
     let spec = i.spec(json!({
@@ -264,7 +265,7 @@ fn stacked(i: &Input) -> charts_rs::Result<String> {
         .iter()
         .enumerate()
         .map(|(n, p)| {
-            json!({"name": format!("{} {}{}", p.label, p.value, i.suffix), "data": [p.value.to_f64()], "stack": "all", "index": n,
+            json!({"name": format!("{} {}{}", p.label, thousands(p.value), i.suffix), "data": [p.value.to_f64()], "stack": "all", "index": n,
                 "label_show": false})
         })
         .collect();

@@ -5,8 +5,10 @@ use super::{Chart, Figure, Point};
 
 /// A one-sentence description of what the chart shows.
 ///
-/// Largest and smallest are taken among published parts; derived parts (a
-/// remainder the site computed) are named separately, never ranked.
+/// The largest and smallest are taken among every part drawn, a remainder the site
+/// computed included (it is named as the site's); parts that tie are named together
+/// (`甲、乙并列最多`), and when all parts are equal no ranking is claimed. Numbers are written
+/// as prose writes them ([`crate::format::thousands`]).
 pub fn summary(chart: &Chart) -> String {
     let unit = if chart.percent { "%" } else { chart.unit.as_str() };
     let fmt = |p: &Point| {
@@ -14,22 +16,36 @@ pub fn summary(chart: &Chart) -> String {
             (false, Some(s)) => format!("，占{s}%"),
             _ => String::new(),
         };
-        format!("{}{unit}{share}", p.value)
+        format!("{}{unit}{share}", crate::format::thousands(p.value))
     };
-    let published: Vec<&Point> = chart.points.iter().filter(|p| !p.derived).collect();
-    let mut s = format!("{}：共{}项", chart.title, chart.points.len());
-    if published.len() >= 2 {
-        let top = published.iter().max_by(|a, b| a.value.cmp(&b.value).then(b.key.cmp(&a.key))).copied();
-        let low = published.iter().min_by(|a, b| a.value.cmp(&b.value).then(a.key.cmp(&b.key))).copied();
-        if let (Some(top), Some(low)) = (top, low) {
-            let (most, least) = if chart.percent { ("最高", "最低") } else { ("最多", "最少") };
-            s.push_str(&format!("，{}{most}，为{}；{}{least}，为{}", top.label, fmt(top), low.label, fmt(low)));
+    // A derived part is named as the site's own figure, once: `本科以下（推算）` →
+    // `本科以下（本站推算）`, `其他（报道未列出）` → `其他（报道未列出，本站推算）`.
+    let name = |p: &Point| {
+        let label = p.label.trim_end_matches("（推算）");
+        match (p.derived, label.strip_suffix('）')) {
+            (false, _) => label.to_string(),
+            (true, Some(open)) => format!("{open}，本站推算）"),
+            (true, None) => format!("{label}（本站推算）"),
         }
-    } else if let Some(p) = published.first() {
-        s.push_str(&format!("，{}为{}", p.label, fmt(p)));
-    }
-    for d in chart.points.iter().filter(|p| p.derived) {
-        s.push_str(&format!("；{}为本站推算，{}", d.label, fmt(d)));
+    };
+    let names = |ps: &[&Point]| ps.iter().map(|p| name(p)).collect::<Vec<_>>().join("、");
+    let mut s = format!("{}：共{}项", chart.title, chart.points.len());
+    let points: Vec<&Point> = chart.points.iter().collect();
+    let (Some(max), Some(min)) = (points.iter().map(|p| p.value).max(), points.iter().map(|p| p.value).min()) else {
+        s.push('。');
+        return s;
+    };
+    let (most, least) = if chart.percent { ("最高", "最低") } else { ("最多", "最少") };
+    if points.len() == 1 {
+        s.push_str(&format!("，{}为{}", name(points[0]), fmt(points[0])));
+    } else if max != min {
+        let top: Vec<&Point> = points.iter().copied().filter(|p| p.value == max).collect();
+        let low: Vec<&Point> = points.iter().copied().filter(|p| p.value == min).collect();
+        let tie = |ps: &[&Point]| if ps.len() > 1 { "并列" } else { "" };
+        s.push_str(&format!("，{}{}{most}，为{}", names(&top), tie(&top), fmt(top[0])));
+        s.push_str(&format!("；{}{}{least}，为{}", names(&low), tie(&low), fmt(low[0])));
+    } else {
+        s.push_str(&format!("，各项均为{}", fmt(points[0])));
     }
     s.push('。');
     s
@@ -49,16 +65,14 @@ pub fn figure_html(f: &Figure, base_path: &str) -> String {
         rows.push_str(&format!(
             "<tr><th scope=\"row\">{}</th><td class=\"num\">{}</td>{}<td>{}</td></tr>",
             h(&p.label),
-            p.value,
+            crate::format::thousands(p.value),
             if c.percent { String::new() } else { format!("<td class=\"num\">{share}</td>") },
             if p.derived { "本站推算" } else { "" }
         ));
     }
     let share_head = if c.percent { String::new() } else { "<th scope=\"col\" class=\"num\">占比</th>".into() };
     let mut meta = Vec::new();
-    if !c.as_of.is_empty()
-        && let Some(d) = crate::format::date_zh(&c.as_of)
-    {
+    if let Some(d) = crate::format::date_zh(&c.as_of) {
         meta.push(format!("数据时点：{d}"));
     }
     if !c.source.is_empty() {
@@ -112,4 +126,49 @@ pub fn csv_file(f: &Figure) -> String {
         s.push_str("\r\n");
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::charts::ChartKind;
+    use crate::number::Dec;
+
+    fn chart(points: &[(&str, i64, bool)]) -> Chart {
+        Chart {
+            id: "c".into(),
+            kind: ChartKind::Bar,
+            title: "图".into(),
+            subtitle: String::new(),
+            unit: "人".into(),
+            percent: false,
+            points: points
+                .iter()
+                .map(|(label, v, derived)| Point {
+                    key: label.to_string(),
+                    label: label.to_string(),
+                    value: Dec::from_int(*v),
+                    share: None,
+                    derived: *derived,
+                })
+                .collect(),
+            highlight: None,
+            note: String::new(),
+            source: String::new(),
+            as_of: String::new(),
+            dataset: "d".into(),
+        }
+    }
+
+    #[test]
+    fn summaries_rank_every_part_and_say_ties() {
+        // The remainder the site computed is smaller than every listed part: it is the least.
+        let s = summary(&chart(&[("研究生", 2648, false), ("本科", 7721, false), ("本科以下（推算）", 2504, true)]));
+        assert_eq!(s, "图：共3项，本科最多，为7,721人；本科以下（本站推算）最少，为2,504人。");
+        let s = summary(&chart(&[("甲", 5, false), ("乙", 5, false), ("丙", 1, false)]));
+        assert_eq!(s, "图：共3项，甲、乙并列最多，为5人；丙最少，为1人。");
+        let s = summary(&chart(&[("甲", 0, false), ("乙", 0, false)]));
+        assert_eq!(s, "图：共2项，各项均为0人。");
+        assert_eq!(summary(&chart(&[("甲", 12873, false)])), "图：共1项，甲为12,873人。");
+    }
 }

@@ -19,6 +19,8 @@ pub const MAX_POINTS: usize = 200;
 /// What a chart plots before `value:` and `sort:` apply.
 struct Series {
     unit: String,
+    /// The date of what is plotted: the breakdown's, or the one date all plotted values share.
+    as_of: String,
     points: Vec<Point>,
 }
 
@@ -65,7 +67,7 @@ pub fn resolve(spec: &ChartSpec, data: &[DatasetStats], err: &mut dyn FnMut(Pos,
         highlight: spec.highlight.as_ref().map(|h| h.value.clone()),
         note: spec.note.clone(),
         source: ds.source.clone(),
-        as_of: ds.as_of.clone(),
+        as_of: series.as_of,
         dataset: ds.name.clone(),
     })
 }
@@ -157,7 +159,8 @@ fn values(spec: &ChartSpec, ds: &DatasetStats, err: &mut dyn FnMut(Pos, String))
         );
         return None;
     }
-    let mut series = Series { unit: ds.unit.clone(), points: Vec::new() };
+    let mut series = Series { unit: ds.unit.clone(), as_of: ds.as_of.clone(), points: Vec::new() };
+    let mut dates: Vec<&str> = Vec::new();
     for it in &spec.items {
         let Some(v) = ds.values.iter().find(|v| v.key == it.value) else {
             let hint =
@@ -168,9 +171,9 @@ fn values(spec: &ChartSpec, ds: &DatasetStats, err: &mut dyn FnMut(Pos, String))
             );
             continue;
         };
-        let ValueStats { key, label, value, unit, prefix: _, suffix: _, as_of: _, respondents: _, note: _, text: _ } =
-            v;
+        let ValueStats { key, label, value, unit, prefix: _, suffix: _, as_of, respondents: _, note: _, text: _ } = v;
         series.unit = unit.clone();
+        dates.push(as_of);
         series.points.push(Point {
             key: key.clone(),
             label: spec.labels.get(key).cloned().unwrap_or_else(|| label.clone()),
@@ -178,6 +181,11 @@ fn values(spec: &ChartSpec, ds: &DatasetStats, err: &mut dyn FnMut(Pos, String))
             share: None,
             derived: false,
         });
+    }
+    if let Some(first) = dates.first()
+        && dates.iter().all(|d| d == first)
+    {
+        series.as_of = first.to_string();
     }
     Some(series)
 }
@@ -201,6 +209,7 @@ fn parts(spec: &ChartSpec, ds: &DatasetStats, rest: &str, err: &mut dyn FnMut(Po
     let BreakdownStats {
         key: _,
         title: _,
+        as_of,
         unit,
         total: _,
         total_derived: _,
@@ -230,7 +239,7 @@ fn parts(spec: &ChartSpec, ds: &DatasetStats, rest: &str, err: &mut dyn FnMut(Po
             }
         })
         .collect();
-    Some(Series { unit: unit.clone(), points })
+    Some(Series { unit: unit.clone(), as_of: as_of.clone(), points })
 }
 
 /// Applies `value:`; whether the chart now plots percentages.
@@ -311,7 +320,7 @@ mod tests {
         assert_eq!(c.unit, "人");
         assert_eq!(c.as_of, "2021-06");
         let s = crate::charts::summary(&c);
-        assert!(s.contains("31—40岁最多，为6280人，占48.78%"), "{s}");
+        assert!(s.contains("31—40岁最多，为6,280人，占48.78%"), "{s}");
         let c = resolve(
             &spec("id: a\ntype: hbar\ndata: members.by_age\ntitle: t\nvalue: share\nsort: asc\n"),
             &data(),

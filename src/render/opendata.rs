@@ -30,7 +30,7 @@ pub fn csv(c: &DatasetStats) -> String {
     s.push_str("dataset,section,key,label,value,unit,share_percent,cumulative_percent,derived,as_of,note\r\n");
     let mut rows: Vec<Row> = c.values.iter().map(value_row).collect();
     for b in &c.breakdowns {
-        rows.extend(breakdown_rows(b, &c.as_of));
+        rows.extend(breakdown_rows(b));
     }
     for r in rows {
         let cells = [
@@ -76,10 +76,11 @@ fn value_row(v: &ValueStats) -> Row<'_> {
 
 /// The parts, then the groups. Survey percentages (`%`) get no share columns: a share of a
 /// percentage would be a percentage of a percentage.
-fn breakdown_rows<'a>(b: &'a BreakdownStats, as_of: &'a str) -> Vec<Row<'a>> {
+fn breakdown_rows(b: &BreakdownStats) -> Vec<Row<'_>> {
     let BreakdownStats {
         key: section,
         title: _,
+        as_of,
         unit: _,
         total: _,
         total_derived: _,
@@ -112,7 +113,7 @@ fn breakdown_rows<'a>(b: &'a BreakdownStats, as_of: &'a str) -> Vec<Row<'a>> {
         });
     }
     for g in groups {
-        let GroupStats { key, label, value, share, parts, unit } = g;
+        let GroupStats { key, label, value, share, parts, unit, published } = g;
         rows.push(Row {
             section,
             key,
@@ -121,7 +122,7 @@ fn breakdown_rows<'a>(b: &'a BreakdownStats, as_of: &'a str) -> Vec<Row<'a>> {
             unit,
             share: shown(*share),
             cumulative: None,
-            derived: true,
+            derived: !published,
             as_of,
             note: format!("合计：{}", parts.join(" + ")),
         });

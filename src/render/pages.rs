@@ -148,11 +148,11 @@ pub fn full(site: &Site, cover: &PageView, links: &[ChapterLink], rendered: &[Op
         })
         .collect();
     PageView {
-        title: format!("{}（全文）", cfg.title),
+        title: format!("{}（本站全文）", cfg.title),
         url: format!("{}full/", cfg.base_path),
         permalink: cfg.absolute("full/"),
         chapters,
-        description: format!("《{}》全文单页版，便于打印和离线阅读。", cfg.title),
+        description: format!("本站各章合为一页，便于打印和离线阅读：{}。", cfg.title),
         ..cover.clone()
     }
 }

@@ -29,9 +29,11 @@ pub(super) fn breakdown(cx: &mut Ctx, key: &str, b: &Breakdown, ds_digits: u32) 
     }
     let Ranked { parts, largest } = ranked(&bd, &rows);
     let groups = groups(cx, &bd, &b.groups.0, &parts);
+    let as_of = b.as_of.as_ref().or(def.as_of.as_ref()).map(|a| a.0.clone()).unwrap_or_default();
     BreakdownStats {
         key: key.to_string(),
         title: b.title.clone(),
+        as_of,
         unit,
         total: basis.total,
         total_derived: basis.derived,
@@ -293,6 +295,7 @@ fn group(cx: &mut Ctx, bd: &Scope, gk: &str, g: &Group, parts: &[PartStats]) -> 
         share: bd.share(sum),
         parts: names,
         unit: bd.unit.to_string(),
+        published: g.published_value.is_some() || g.published_share.is_some(),
     }
 }
 

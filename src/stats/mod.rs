@@ -78,6 +78,8 @@ pub struct ValueStats {
 pub struct BreakdownStats {
     pub key: String,
     pub title: String,
+    /// Its own date (`undated` when the source gives none), or the dataset's.
+    pub as_of: String,
     /// Its own unit, or the dataset's.
     pub unit: String,
     /// The total the shares are taken of.
@@ -130,6 +132,9 @@ pub struct GroupStats {
     /// Keys of the parts summed.
     pub parts: Vec<String>,
     pub unit: String,
+    /// The publication prints this sum (a `published_value` or `published_share` is given):
+    /// computed here too, but not the site's own figure.
+    pub published: bool,
 }
 
 // Serialization. Each object is written with its keys in byte order, as a JSON map keeps them,
@@ -195,6 +200,7 @@ impl Serialize for BreakdownStats {
         let BreakdownStats {
             key,
             title,
+            as_of,
             unit,
             total,
             total_derived,
@@ -214,6 +220,7 @@ impl Serialize for BreakdownStats {
         e.extend([
             ("key", Field::Text(key)),
             ("title", Field::Text(title)),
+            ("as_of", Field::Text(as_of)),
             ("unit", Field::Text(unit)),
             ("total", Field::Number(*total)),
             ("total_derived", Field::Flag(*total_derived)),
@@ -252,7 +259,7 @@ impl Serialize for PartStats {
 
 impl Serialize for GroupStats {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let GroupStats { key, label, value, share, parts, unit } = self;
+        let GroupStats { key, label, value, share, parts, unit, published } = self;
         let e = vec![
             ("key", Field::Text(key)),
             ("label", Field::Text(label)),
@@ -260,6 +267,7 @@ impl Serialize for GroupStats {
             ("share", Field::Maybe(*share)),
             ("parts", Field::Keys(parts)),
             ("unit", Field::Text(unit)),
+            ("published", Field::Flag(*published)),
         ];
         sorted(e, s)
     }

@@ -37,7 +37,7 @@ fn figures_are_numbered_accessible_and_downloadable() {
     assert!(portrait.contains(r#"<figure class="chart" id="fig-orgs-by-type" data-chart="donut"><figcaption><span class="fig-no">图9</span>"#), "{portrait}");
     assert!(portrait.contains(r#"<svg role="img" aria-labelledby="fig-members-by-age-title fig-members-by-age-desc""#));
     assert!(portrait.contains(r#"<title id="fig-members-by-age-title">天河区两新组织党员年龄分布</title>"#));
-    assert!(portrait.contains("31～40岁最多，为6280人，占48.78%"));
+    assert!(portrait.contains("31～40岁最多，为6,280人，占48.78%"));
     assert!(portrait.contains(r#"<details class="chart-data"><summary>图12数据表</summary>"#));
     assert!(portrait.contains(r#"href="/figures/members-by-age.csv""#));
     // Exact value labels, not charts-rs's one-decimal rounding.

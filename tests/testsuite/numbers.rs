@@ -81,3 +81,34 @@ fn open_data_csv_and_json() {
     let json: serde_json::Value = serde_json::from_str(&out.read("data/orgs.json")).unwrap();
     assert_eq!(json["by_type"]["social"]["share"], serde_json::json!(16.95));
 }
+
+/// A breakdown the source gives no date for (`as_of: undated`) does not take its dataset's
+/// date: its chart says 未注明 and its open data says `undated`; a group the publication
+/// prints (`published_value`) is not marked as the site's own figure. Chart numbers are
+/// written as prose writes them.
+#[test]
+fn undated_breakdowns_and_published_groups() {
+    let s = crate::support::Site::paper();
+    s.edit(
+        "data/members.yaml",
+        "  by_type:\n    title: 按单位类型划分\n",
+        "  by_type:\n    title: 按单位类型划分\n    as_of: 2021-06\n",
+    );
+    let out = s.build();
+    let portrait = out.read("portrait/index.html");
+    let meta = |id: &str| {
+        let at = portrait.find(&format!("id=\"fig-{id}\"")).unwrap_or_else(|| panic!("no figure {id}"));
+        let rest = &portrait[at..];
+        let m = rest.find("chart-meta").unwrap();
+        rest[m..m + 200.min(rest.len() - m)].to_string()
+    };
+    assert!(meta("members-by-age").contains("数据时点：未注明"), "{}", meta("members-by-age"));
+    assert!(meta("members-by-type").contains("数据时点：2021年6月"), "{}", meta("members-by-type"));
+    assert!(portrait.contains("31～40岁最多，为6,280人"));
+    let csv = out.read("data/members.csv");
+    let row = |key: &str| csv.lines().find(|l| l.split(',').nth(2) == Some(key)).unwrap_or_default().to_string();
+    assert!(row("a31_40").contains(",undated,"), "{}", row("a31_40"));
+    assert!(row("nonpublic").contains(",2021-06,"), "{}", row("nonpublic"));
+    assert!(row("bachelor_plus").contains(",false,undated,"), "{}", row("bachelor_plus"));
+    assert!(row("below_bachelor").contains(",true,undated,"), "{}", row("below_bachelor"));
+}
