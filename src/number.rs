@@ -226,6 +226,9 @@ impl serde::Serialize for Dec {
 }
 
 impl<'de> Deserialize<'de> for Dec {
+    /// Read from the number's text as written, never through a binary float, so `63.0` keeps
+    /// its one decimal and `9007199254740993` its last digit. (Asked for a string, the YAML
+    /// reader hands over a plain scalar's text; other formats may still give numbers.)
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Dec, D::Error> {
         struct V;
         impl Visitor<'_> for V {
@@ -243,30 +246,77 @@ impl<'de> Deserialize<'de> for Dec {
                 if !v.is_finite() {
                     return Err(E::custom(format!("`{v}` is not a finite number: NaN and infinity are refused")));
                 }
-                // YAML reads a long whole number as a float: beyond 2^53 its digits are no longer exact.
-                if v.fract() == 0.0 && v.abs() >= 9_007_199_254_740_992.0 {
-                    return Err(E::custom(
-                        "whole number too large to read exactly (the limit is 9,007,199,254,740,992); \
-                         write it in smaller units, e.g. 万 or 亿",
-                    ));
-                }
-                Dec::from_f64(v).ok_or_else(|| {
-                    E::custom(format!(
-                        "number out of range: at most 30 significant digits and {MAX_SCALE} decimal places"
-                    ))
-                })
+                Dec::from_f64(v).ok_or_else(|| E::custom(out_of_range()))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Dec, E> {
-                Dec::parse(v).ok_or_else(|| E::custom(format!("expected a number, found {v:?}")))
+                Dec::from_text(v).map_err(E::custom)
             }
         }
-        d.deserialize_any(V)
+        d.deserialize_str(V)
+    }
+}
+
+fn out_of_range() -> String {
+    format!("number out of range: at most 30 significant digits and {MAX_SCALE} decimal places")
+}
+
+impl Dec {
+    /// A number as an editor typed it: exact, with the decimals written. The error says why
+    /// a text is not one, in words for the editor.
+    pub fn from_text(text: &str) -> Result<Dec, String> {
+        let t = text.trim();
+        let bare = t.trim_start_matches(['+', '-']);
+        if matches!(bare, ".nan" | ".NaN" | ".NAN" | ".inf" | ".Inf" | ".INF") {
+            return Err(format!("`{t}` is not a finite number: NaN and infinity are refused"));
+        }
+        if let Some(d) = Dec::parse(t) {
+            return Ok(d);
+        }
+        let digits = bare.split_once('.').map_or(bare, |(i, _)| i);
+        let looks_numeric = !bare.is_empty() && bare.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+        if looks_numeric && bare.matches('.').count() <= 1 && !digits.is_empty() {
+            return Err(out_of_range());
+        }
+        if bare.contains(['e', 'E']) && bare.bytes().all(|b| b.is_ascii_digit() || b".eE+-".contains(&b)) {
+            return Err(format!(
+                "expected a number written out in digits, found {t:?} (no exponent: write 1200, not 1.2e3)"
+            ));
+        }
+        Err(format!("expected a number, found {t:?}"))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_are_read_as_written() {
+        #[derive(serde::Deserialize)]
+        struct W {
+            a: Dec,
+            b: Dec,
+            c: Dec,
+            d: Dec,
+        }
+        let yaml = "a: 63.0\nb: 9007199254740993\nc: 123456789012.123456\nd: \"33.30\"\n";
+        let w: W = crate::source::yaml::parse_yaml(yaml).unwrap();
+        assert_eq!((w.a.to_string(), w.a.scale()), ("63.0".to_string(), 1));
+        assert_eq!(w.b.to_string(), "9007199254740993");
+        assert_eq!(w.c.to_string(), "123456789012.123456");
+        assert_eq!((w.d.to_string(), w.d.scale()), ("33.30".to_string(), 2));
+        for (text, why) in [
+            (".nan", "not a finite number"),
+            ("-.inf", "not a finite number"),
+            ("1234567890123456789012345678901", "at most 30 significant digits"),
+            ("1.0000000000001", "12 decimal places"),
+            ("1.2e3", "no exponent"),
+            ("约300", "expected a number, found \"约300\""),
+        ] {
+            let e = Dec::from_text(text).unwrap_err();
+            assert!(e.contains(why), "{text}: {e}");
+        }
+    }
 
     fn d(s: &str) -> Dec {
         Dec::parse(s).unwrap()

@@ -308,13 +308,16 @@ fn check_published(cx: &mut Ctx, key: &str, value: Dec, basis: &Basis, ps: &Span
     if let Some(computed) = value.percent_of(total, printed.scale())
         && computed != printed
     {
-        cx.err(
-            Pos::of(ps),
-            format!(
-                "published_share of `{key}` is {printed}, but {value} / {total} = {} ({} decimal places as printed)",
-                value.percent_of(total, printed.scale().max(2)).map(|c| c.to_string()).unwrap_or_default(),
-                printed.scale()
-            ),
-        );
+        cx.err(Pos::of(ps), {
+            let n = printed.scale();
+            let exact = value.percent_of(total, n.max(2)).map(|c| c.to_string()).unwrap_or_default();
+            let places = if n == 1 { "1 decimal place".to_string() } else { format!("{n} decimal places") };
+            let head = format!("published_share of `{key}` is {printed}, but {value} / {total} = {exact}");
+            if exact == computed.to_string() {
+                format!("{head} (to the {places} printed)")
+            } else {
+                format!("{head}, or {computed} to the {places} printed")
+            }
+        });
     }
 }
