@@ -142,12 +142,14 @@ struct Locator<'a> {
     same: bool,
     body_index: OnceCell<LineIndex<'a>>,
     src_index: OnceCell<LineIndex<'a>>,
+    /// For each line of the evaluated body, the line of the file's body it came from.
+    lines: OnceCell<Vec<usize>>,
 }
 
 impl<'a> Locator<'a> {
     fn new(ch: &'a Chapter, body: &'a Cow<'a, str>) -> Self {
         let same = matches!(body, Cow::Borrowed(_));
-        Locator { ch, body, same, body_index: OnceCell::new(), src_index: OnceCell::new() }
+        Locator { ch, body, same, body_index: OnceCell::new(), src_index: OnceCell::new(), lines: OnceCell::new() }
     }
 
     fn body_index(&self) -> &LineIndex<'a> {
@@ -163,10 +165,11 @@ impl<'a> Locator<'a> {
     /// is found in the evaluated body, the column by counting `needle`s on the source line.
     fn at(&self, off: usize, needle: &str) -> (usize, usize) {
         let (l, c, evaluated, byte) = self.body_index().locate(off);
-        let line = self.ch.body_line + l - 1;
         if self.same {
-            return (line, c);
+            return (self.ch.body_line + l - 1, c);
         }
+        let from = self.lines.get_or_init(|| source_lines(self.ch.body(), self.body));
+        let line = self.ch.body_line + from.get(l - 1).copied().unwrap_or(l - 1);
         let k = evaluated[..byte].matches(needle).count();
         let original = self.source_line(line);
         match original.match_indices(needle).nth(k) {
@@ -179,6 +182,49 @@ impl<'a> Locator<'a> {
     fn error(&self, off: usize, needle: &str, message: String) -> Diagnostic {
         let (l, c) = self.at(off, needle);
         Diagnostic::error(&self.ch.file, l, c, message).with_line(self.source_line(l))
+    }
+}
+
+/// Most lines looked ahead for the next line without an expression: bounds the alignment on
+/// pathological input.
+const ALIGN_WINDOW: usize = 2_000;
+
+/// For each line of `evaluated` (the body after its expressions ran), the 0-based line of
+/// `source` it came from. A line without an expression is copied as it is, so it anchors the
+/// alignment; the lines an expression produced (a figure's HTML spans several) are given to
+/// the expression lines between two anchors, in order.
+fn source_lines(source: &str, evaluated: &str) -> Vec<usize> {
+    let src: Vec<&str> = source.split('\n').collect();
+    let ev: Vec<&str> = evaluated.split('\n').collect();
+    let plain = |l: &str| !l.contains("{{") && !l.contains("{%") && !l.contains("{#") && !l.contains("#}");
+    let mut map = Vec::with_capacity(ev.len());
+    let mut pending: Vec<usize> = Vec::new();
+    for (i, line) in src.iter().enumerate() {
+        if !plain(line) {
+            pending.push(i);
+            continue;
+        }
+        let start = map.len();
+        let Some(k) = ev.iter().skip(start).take(ALIGN_WINDOW).position(|e| e == line) else {
+            pending.push(i);
+            continue;
+        };
+        fill(&mut map, start + k, &pending, i);
+        map.push(i);
+        pending.clear();
+    }
+    let last = src.len().saturating_sub(1);
+    fill(&mut map, ev.len(), &pending, last);
+    map
+}
+
+/// Gives evaluated lines up to `end` to the expression lines `pending` in order (the last
+/// one takes the rest), or to `fallback` when there are none.
+fn fill(map: &mut Vec<usize>, end: usize, pending: &[usize], fallback: usize) {
+    let mut n = 0;
+    while map.len() < end {
+        map.push(pending.get(n).or(pending.last()).copied().unwrap_or(fallback));
+        n += 1;
     }
 }
 

@@ -101,3 +101,22 @@ fn links_to_generated_pages_follow_what_is_emitted() {
     assert!(e.contains("link to file `/full/` not found: no page or file /full/ in the built site"), "{e}");
     assert!(!e.contains("`/search/` not found") && e.contains("1 error found"), "{e}");
 }
+
+/// Figures placed with `figure()` expand to many lines of HTML: problems after them are still
+/// located at their own line and column of the chapter file, with that line shown.
+#[test]
+fn locations_after_several_figures_point_into_the_source() {
+    let s = Site::fixture("basic");
+    let charts: String =
+        (1..=3).map(|i| format!("  - {{ id: c{i}, type: bar, data: orgs.by_type, title: 图{i} }}\n")).collect();
+    s.write(
+        "content/03-figures.md",
+        format!(
+            "---\ntitle: 图\nweight: 3\ncharts:\n{charts}---\n{{{{ figure(id=\"c1\") }}}}\n\n{{{{ figure(id=\"c2\") }}}}\n\n共{{{{ data.orgs.total }}}}个。{{{{ figure(id=\"c3\") }}}}\n\n见[坏链接](nope.md)。\n\n![图](无.png)\n"
+        ),
+    );
+    let e = s.run(&["check"]).stderr();
+    assert!(e.contains("content/03-figures.md:15:2: error: link to `nope.md`"), "{e}");
+    assert!(e.contains("15 | 见[坏链接](nope.md)。"), "{e}");
+    assert!(e.contains("content/03-figures.md:17:1: error: image `无.png` not found"), "{e}");
+}
