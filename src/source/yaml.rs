@@ -170,3 +170,36 @@ fn field_at(line: &str, col: usize) -> Option<(String, String)> {
     let value: String = after.split([',', '}', '#']).next().unwrap_or("").trim().chars().take(40).collect();
     Some((key, value))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_read_as_written() {
+        #[derive(serde::Deserialize)]
+        struct W {
+            a: crate::number::Dec,
+            b: crate::number::Dec,
+            c: crate::number::Dec,
+            d: crate::number::Dec,
+        }
+        let yaml = "a: 63.0\nb: 9007199254740993\nc: 123456789012.123456\nd: \"33.30\"\n";
+        let w: W = parse_yaml(yaml).unwrap();
+        assert_eq!((w.a.to_string(), w.a.scale()), ("63.0".to_string(), 1));
+        assert_eq!(w.b.to_string(), "9007199254740993");
+        assert_eq!(w.c.to_string(), "123456789012.123456");
+        assert_eq!((w.d.to_string(), w.d.scale()), ("33.30".to_string(), 2));
+        for (text, why) in [
+            (".nan", "not a finite number"),
+            ("-.inf", "not a finite number"),
+            ("1234567890123456789012345678901", "at most 30 significant digits"),
+            ("1.0000000000001", "12 decimal places"),
+            ("1.2e3", "no exponent"),
+            ("约300", "expected a number, found \"约300\""),
+        ] {
+            let e = crate::number::Dec::from_text(text).unwrap_err();
+            assert!(e.contains(why), "{text}: {e}");
+        }
+    }
+}
