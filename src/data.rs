@@ -251,5 +251,29 @@ pub fn load_dir(root: &Path, sink: &mut Sink) -> Result<Vec<Dataset>> {
             out.push(ds);
         }
     }
+    check_names(&out, sink);
     Ok(out)
+}
+
+/// Two files may not give the same name (`orgs.yaml` and `orgs.yml`, `a/b.yaml` and
+/// `a.b.yaml`), and a dataset's name may not also be a folder of datasets (`a.yaml` and
+/// `a/b.yaml` would both be `data.a`): each is an error naming both files.
+fn check_names(datasets: &[Dataset], sink: &mut Sink) {
+    for (i, d) in datasets.iter().enumerate() {
+        for other in &datasets[..i] {
+            let (a, b) = (&other.name, &d.name);
+            let why = if a == b {
+                format!("gives the dataset name `data.{b}`, as {} does", other.file)
+            } else if b.starts_with(&format!("{a}.")) || a.starts_with(&format!("{b}.")) {
+                let (short, long) = if a.len() < b.len() { (a, b) } else { (b, a) };
+                format!("and {}: `data.{short}` would be both a dataset and the folder of `data.{long}`", other.file)
+            } else {
+                continue;
+            };
+            sink.push(
+                Diagnostic::error(&d.file, 0, 0, format!("this file {why}"))
+                    .with_help("rename one of the files, so that every dataset has a name of its own"),
+            );
+        }
+    }
 }

@@ -70,6 +70,19 @@ pub fn parse_date(s: &str) -> Option<(u32, Option<u32>, Option<u32>)> {
     if it.next().is_some() {
         return None;
     }
+    // A day the month does not have (2021-02-30, 2021-04-31) is no date.
+    if let (Some(m), Some(d)) = (m, d) {
+        let leap = y.is_multiple_of(4) && (!y.is_multiple_of(100) || y.is_multiple_of(400));
+        let days = match m {
+            2 if leap => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        };
+        if d > days {
+            return None;
+        }
+    }
     Some((y, m, d))
 }
 
@@ -218,7 +231,8 @@ pub fn register(tera: &mut Tera, share_digits: u32) {
             Some(n) => d.fixed(n.clamp(0, 6) as u32),
             None => d.to_string(),
         };
-        Ok(format!("{}个百分点", s.trim_start_matches('-')))
+        // The sign is kept: a fall of 3.2 points is -3.2个百分点 unless the prose says 下降.
+        Ok(format!("{s}个百分点"))
     });
     tera.register_filter("share", move |v: &Value, kw: Kwargs, _: &State| -> TeraResult<Value> {
         let d = need_num(v, "share")?;
@@ -295,6 +309,8 @@ mod tests {
         assert_eq!(date_zh("2021-06").unwrap(), "2021年6月");
         assert_eq!(date_zh("2021-08-15").unwrap(), "2021年8月15日");
         assert!(date_zh("2021-13").is_none());
+        assert!(date_zh("2021-02-30").is_none() && date_zh("2021-04-31").is_none() && date_zh("2023-02-29").is_none());
+        assert_eq!(date_zh("2024-02-29").unwrap(), "2024年2月29日");
         assert_eq!(date_zh(UNDATED).unwrap(), "未注明");
         assert_eq!(cn_num(4).unwrap(), "四");
         assert_eq!(cn_num(12).unwrap(), "十二");
@@ -320,5 +336,6 @@ mod tests {
         assert_eq!(render("{{ 1 | ordinal(unit='章') }}"), "第一章");
         assert_eq!(render("{{ '2021-06' | date_zh }}"), "2021年6月");
         assert_eq!(render("{{ 3.2 | pp }}"), "3.2个百分点");
+        assert_eq!(render("{{ -3.2 | pp }}"), "-3.2个百分点");
     }
 }

@@ -8,7 +8,6 @@ use serde_saphyr::Spanned;
 
 use super::{Chart, ChartKind, Measure, Point, Sort};
 use crate::content::chart::ChartSpec;
-use crate::number::Dec;
 use crate::source::yaml::Pos;
 use crate::stats::{BreakdownStats, DatasetStats, PartStats, ValueStats, as_seen};
 use crate::util::text::nearest;
@@ -172,12 +171,25 @@ fn values(spec: &ChartSpec, ds: &DatasetStats, err: &mut dyn FnMut(Pos, String))
             continue;
         };
         let ValueStats { key, label, value, unit, prefix: _, suffix: _, as_of, respondents: _, note: _, text: _ } = v;
+        // One axis, one unit: values in different units cannot share a chart.
+        if let Some(first) = series.points.first().map(|p| &p.key)
+            && *unit != series.unit
+        {
+            err(
+                Pos::of(it),
+                format!(
+                    "chart `{id}`: value `{key}` is in {unit}, but `{first}` is in {}; one chart plots one unit",
+                    series.unit
+                ),
+            );
+            continue;
+        }
         series.unit = unit.clone();
         dates.push(as_of);
         series.points.push(Point {
             key: key.clone(),
             label: spec.labels.get(key).cloned().unwrap_or_else(|| label.clone()),
-            value: as_seen(*value).unwrap_or(Dec::ZERO),
+            value: as_seen(*value).unwrap_or(*value),
             share: None,
             derived: false,
         });
@@ -233,7 +245,7 @@ fn parts(spec: &ChartSpec, ds: &DatasetStats, rest: &str, err: &mut dyn FnMut(Po
             Point {
                 key: key.clone(),
                 label: spec.labels.get(key).cloned().unwrap_or_else(|| label.clone()),
-                value: as_seen(*value).unwrap_or(Dec::ZERO),
+                value: as_seen(*value).unwrap_or(*value),
                 share: share.and_then(as_seen),
                 derived: *derived,
             }

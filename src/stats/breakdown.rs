@@ -255,7 +255,11 @@ fn groups(cx: &mut Ctx, bd: &Scope, declared: &[(Spanned<String>, Group)], parts
 
 fn group(cx: &mut Ctx, bd: &Scope, gk: &str, g: &Group, parts: &[PartStats]) -> GroupStats {
     let mut sum = Dec::ZERO;
-    for pk in &g.parts {
+    for (i, pk) in g.parts.iter().enumerate() {
+        if g.parts[..i].iter().any(|earlier| earlier.value == pk.value) {
+            cx.err(Pos::of(pk), format!("group `{gk}` names part `{}` twice; each part is counted once", pk.value));
+            continue;
+        }
         match parts.iter().find(|p| p.key == pk.value) {
             Some(p) => sum = sum.checked_add(p.value).unwrap_or(sum),
             None => {
