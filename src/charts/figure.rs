@@ -1,7 +1,7 @@
 //! The figure around a drawn chart: its HTML (caption, SVG, summary, data table, downloads),
 //! the one-sentence summary, and the SVG and CSV files offered for download.
 
-use super::{Chart, Figure, Point};
+use super::{Chart, ChartKind, Figure, Point};
 
 /// A one-sentence description of what the chart shows.
 ///
@@ -29,8 +29,15 @@ pub fn summary(chart: &Chart) -> String {
         }
     };
     let names = |ps: &[&Point]| ps.iter().map(|p| name(p)).collect::<Vec<_>>().join("、");
-    let mut s = format!("{}：共{}项", chart.title, chart.points.len());
     let points: Vec<&Point> = chart.points.iter().collect();
+    if chart.kind == ChartKind::Line {
+        // A share of a sum of years means nothing: values only.
+        let plain = |p: &Point| format!("{}{unit}", crate::format::thousands(p.value));
+        return change(chart, &points, &plain);
+    }
+    // Parts that do not cover the whole are ranked among themselves only.
+    let count = if chart.whole { "共" } else { "列出" };
+    let mut s = format!("{}：{count}{}项", chart.title, chart.points.len());
     let (Some(max), Some(min)) = (points.iter().map(|p| p.value).max(), points.iter().map(|p| p.value).min()) else {
         s.push('。');
         return s;
@@ -46,6 +53,29 @@ pub fn summary(chart: &Chart) -> String {
         s.push_str(&format!("；{}{}{least}，为{}", names(&low), tie(&low), fmt(low[0])));
     } else {
         s.push_str(&format!("，各项均为{}", fmt(points[0])));
+    }
+    s.push('。');
+    s
+}
+
+/// A line over time speaks of change, never of shares of a sum: the first and last points,
+/// and the change between them.
+fn change(chart: &Chart, points: &[&Point], fmt: &dyn Fn(&Point) -> String) -> String {
+    let mut s = format!("{}：共{}个时点", chart.title, points.len());
+    if let (Some(first), Some(last)) = (points.first(), points.last())
+        && points.len() >= 2
+    {
+        s.push_str(&format!("，{}为{}，{}为{}", first.label, fmt(first), last.label, fmt(last)));
+        let diff = last.value.checked_sub(first.value);
+        match (chart.percent, last.value.growth_from(first.value, 2), diff) {
+            (true, _, Some(d)) => s.push_str(&format!("，变化{d}个百分点")),
+            (false, Some(g), _) if g.is_zero() => s.push_str("，没有变化"),
+            (false, Some(g), _) if g.is_negative() => {
+                s.push_str(&format!("，下降{}%", g.to_string().trim_start_matches('-')))
+            }
+            (false, Some(g), _) => s.push_str(&format!("，增长{g}%")),
+            _ => {}
+        }
     }
     s.push('。');
     s
@@ -152,6 +182,7 @@ mod tests {
                     derived: *derived,
                 })
                 .collect(),
+            whole: true,
             highlight: None,
             note: String::new(),
             source: String::new(),
@@ -170,5 +201,14 @@ mod tests {
         let s = summary(&chart(&[("甲", 0, false), ("乙", 0, false)]));
         assert_eq!(s, "图：共2项，各项均为0人。");
         assert_eq!(summary(&chart(&[("甲", 12873, false)])), "图：共1项，甲为12,873人。");
+        // Listed parts that do not cover the whole are ranked among themselves, and say so.
+        let mut listed = chart(&[("甲", 8, false), ("乙", 6, false)]);
+        listed.whole = false;
+        assert_eq!(summary(&listed), "图：列出2项，甲最多，为8人；乙最少，为6人。");
+        // A line over time speaks of change.
+        let mut line = chart(&[("2018年", 800, false), ("2019年", 1000, false), ("2021年", 1200, false)]);
+        line.kind = ChartKind::Line;
+        line.points[0].share = Some(Dec::from_int(27));
+        assert_eq!(summary(&line), "图：共3个时点，2018年为800人，2021年为1,200人，增长50.00%。");
     }
 }

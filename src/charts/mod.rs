@@ -137,6 +137,9 @@ pub struct Chart {
     /// Plotting shares (percent) rather than counts.
     pub percent: bool,
     pub points: Vec<Point>,
+    /// The points cover the whole (a complete breakdown, or one drawn with its remainder);
+    /// otherwise they are only what was listed, and the summary says so.
+    pub whole: bool,
     pub highlight: Option<String>,
     pub note: String,
     pub source: String,

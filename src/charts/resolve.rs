@@ -20,6 +20,8 @@ struct Series {
     unit: String,
     /// The date of what is plotted: the breakdown's, or the one date all plotted values share.
     as_of: String,
+    /// The points cover the whole (see [`Chart::whole`]).
+    whole: bool,
     points: Vec<Point>,
 }
 
@@ -63,6 +65,7 @@ pub fn resolve(spec: &ChartSpec, data: &[DatasetStats], err: &mut dyn FnMut(Pos,
         unit: if percent { "%".into() } else { series.unit },
         percent,
         points,
+        whole: series.whole,
         highlight: spec.highlight.as_ref().map(|h| h.value.clone()),
         note: spec.note.clone(),
         source: ds.source.clone(),
@@ -158,7 +161,7 @@ fn values(spec: &ChartSpec, ds: &DatasetStats, err: &mut dyn FnMut(Pos, String))
         );
         return None;
     }
-    let mut series = Series { unit: ds.unit.clone(), as_of: ds.as_of.clone(), points: Vec::new() };
+    let mut series = Series { unit: ds.unit.clone(), as_of: ds.as_of.clone(), whole: false, points: Vec::new() };
     let mut dates: Vec<&str> = Vec::new();
     for it in &spec.items {
         let Some(v) = ds.values.iter().find(|v| v.key == it.value) else {
@@ -227,7 +230,7 @@ fn parts(spec: &ChartSpec, ds: &DatasetStats, rest: &str, err: &mut dyn FnMut(Po
         total_derived: _,
         sum: _,
         count: _,
-        complete: _,
+        complete,
         remainder: _,
         largest: _,
         note: _,
@@ -251,7 +254,8 @@ fn parts(spec: &ChartSpec, ds: &DatasetStats, rest: &str, err: &mut dyn FnMut(Po
             }
         })
         .collect();
-    Some(Series { unit: unit.clone(), as_of: as_of.clone(), points })
+    let whole = *complete || (with_remainder && parts.iter().any(|p| p.derived));
+    Some(Series { unit: unit.clone(), as_of: as_of.clone(), whole, points })
 }
 
 /// Applies `value:`; whether the chart now plots percentages.

@@ -15,7 +15,10 @@ struct Row<'a> {
     section: &'a str,
     key: &'a str,
     label: &'a str,
+    /// The qualifier before and after the number as the publication prints it (`超过`, `多`).
+    prefix: &'a str,
     value: Dec,
+    suffix: &'a str,
     unit: &'a str,
     share: Option<Dec>,
     cumulative: Option<Dec>,
@@ -27,7 +30,7 @@ struct Row<'a> {
 /// The CSV text of a dataset's statistics.
 pub fn csv(c: &DatasetStats) -> String {
     let mut s = String::from("\u{feff}");
-    s.push_str("dataset,section,key,label,value,unit,share_percent,cumulative_percent,derived,as_of,note\r\n");
+    s.push_str("dataset,section,key,label,prefix,value,suffix,unit,share_percent,cumulative_percent,derived,as_of,note\r\n");
     let mut rows: Vec<Row> = c.values.iter().map(value_row).collect();
     for b in &c.breakdowns {
         rows.extend(breakdown_rows(b));
@@ -38,7 +41,9 @@ pub fn csv(c: &DatasetStats) -> String {
             r.section.to_string(),
             r.key.to_string(),
             r.label.to_string(),
+            r.prefix.to_string(),
             r.value.to_string(),
+            r.suffix.to_string(),
             r.unit.to_string(),
             r.share.map(|d| d.to_string()).unwrap_or_default(),
             r.cumulative.map(|d| d.to_string()).unwrap_or_default(),
@@ -59,18 +64,15 @@ fn value_row(v: &ValueStats) -> Row<'_> {
         section: "values",
         key,
         label,
+        prefix,
         value: *value,
+        suffix,
         unit,
         share: None,
         cumulative: None,
         derived: false,
         as_of,
-        note: [prefix.as_str(), suffix.as_str(), note.as_str()]
-            .iter()
-            .filter(|s| !s.is_empty())
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("；"),
+        note: note.clone(),
     }
 }
 
@@ -103,7 +105,9 @@ fn breakdown_rows(b: &BreakdownStats) -> Vec<Row<'_>> {
             section,
             key,
             label,
+            prefix: "",
             value: *value,
+            suffix: "",
             unit,
             share: shown(*share),
             cumulative: shown(*cumulative),
@@ -118,7 +122,9 @@ fn breakdown_rows(b: &BreakdownStats) -> Vec<Row<'_>> {
             section,
             key,
             label,
+            prefix: "",
             value: *value,
+            suffix: "",
             unit,
             share: shown(*share),
             cumulative: None,

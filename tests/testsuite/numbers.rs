@@ -18,7 +18,7 @@ fn corrected_count_changes_every_dependent_figure() {
     let overview = out.read("overview/index.html");
     assert!(overview.contains("非公企业党组织780个，占83.16%"), "{overview}");
     assert!(overview.contains("社会组织党组织158个，占16.84%"));
-    assert!(out.read("data/orgs.csv").contains("nonpublic,非公企业党组织,780,个,83.16"));
+    assert!(out.read("data/orgs.csv").contains("nonpublic,非公企业党组织,,780,,个,83.16"));
     assert!(out.read("data/orgs.json").contains("83.16"));
 }
 
@@ -77,7 +77,7 @@ fn open_data_csv_and_json() {
     let csv = out.bytes("data/orgs.csv");
     assert!(csv.starts_with(b"\xEF\xBB\xBF"), "CSV starts with a BOM");
     let csv = String::from_utf8(csv).unwrap();
-    assert!(csv.contains("orgs,by_type,nonpublic,非公企业党组织,779,个,83.05,83.05,false,2021-06,"), "{csv}");
+    assert!(csv.contains("orgs,by_type,nonpublic,非公企业党组织,,779,,个,83.05,83.05,false,2021-06,"), "{csv}");
     let json: serde_json::Value = serde_json::from_str(&out.read("data/orgs.json")).unwrap();
     assert_eq!(json["by_type"]["social"]["share"], serde_json::json!(16.95));
 }
@@ -111,4 +111,17 @@ fn undated_breakdowns_and_published_groups() {
     assert!(row("nonpublic").contains(",2021-06,"), "{}", row("nonpublic"));
     assert!(row("bachelor_plus").contains(",false,undated,"), "{}", row("bachelor_plus"));
     assert!(row("below_bachelor").contains(",true,undated,"), "{}", row("below_bachelor"));
+}
+
+/// The open data keeps a figure's qualifiers in columns of their own: nobody reads `20` where
+/// the paper says 超过20%.
+#[test]
+fn open_data_keeps_qualifiers() {
+    let t = crate::support::TempDir::new("quals");
+    let paper = Site::bundled();
+    let out = paper.build_into(&t.path().join("public"));
+    let csv = out.read("data/members.csv");
+    assert!(csv.contains("members,values,growth_2018,2018年两新组织党员人数增速,超过,20,,%,"), "{csv}");
+    let work = out.read("data/work.csv");
+    assert!(work.lines().any(|l| l.contains(",多,") || l.contains(",超过,")), "{work}");
 }
