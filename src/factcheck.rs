@@ -100,7 +100,18 @@ fn breakdown_candidates(b: &BreakdownStats, base: &str, in_percent: bool, out: &
     let base = format!("{base}.{key}");
     let pct = in_percent || unit == "%";
     for p in parts {
-        let PartStats { key, label: _, value, share, cumulative, rank: _, derived: _, note: _, unit: _ } = p;
+        let PartStats {
+            key,
+            label: _,
+            value,
+            share,
+            cumulative,
+            rank: _,
+            derived: _,
+            published_share: _,
+            note: _,
+            unit: _,
+        } = p;
         push(out, format!("{base}.{key}.value"), *value, pct);
         if let Some(s) = share {
             push(out, format!("{base}.{key}.share"), *s, true);
@@ -110,7 +121,7 @@ fn breakdown_candidates(b: &BreakdownStats, base: &str, in_percent: bool, out: &
         }
     }
     for g in groups {
-        let GroupStats { key, label: _, value, share, parts: _, unit: _, published: _ } = g;
+        let GroupStats { key, label: _, value, share, parts: _, unit: _, published_value: _, published_share: _ } = g;
         push(out, format!("{base}.{key}.value"), *value, pct);
         if let Some(s) = share {
             push(out, format!("{base}.{key}.share"), *s, true);

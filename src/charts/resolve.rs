@@ -244,7 +244,18 @@ fn parts(spec: &ChartSpec, ds: &DatasetStats, rest: &str, err: &mut dyn FnMut(Po
         .iter()
         .filter(|p| with_remainder || !p.derived)
         .map(|p| {
-            let PartStats { key, label, value, share, cumulative: _, rank: _, derived, note: _, unit: _ } = p;
+            let PartStats {
+                key,
+                label,
+                value,
+                share,
+                cumulative: _,
+                rank: _,
+                derived,
+                published_share: _,
+                note: _,
+                unit: _,
+            } = p;
             Point {
                 key: key.clone(),
                 label: spec.labels.get(key).cloned().unwrap_or_else(|| label.clone()),

@@ -30,7 +30,9 @@ struct Row<'a> {
 /// The CSV text of a dataset's statistics.
 pub fn csv(c: &DatasetStats) -> String {
     let mut s = String::from("\u{feff}");
-    s.push_str("dataset,section,key,label,prefix,value,suffix,unit,share_percent,cumulative_percent,derived,as_of,note\r\n");
+    s.push_str(
+        "dataset,section,key,label,prefix,value,suffix,unit,share_percent,cumulative_percent,derived,as_of,note\r\n",
+    );
     let mut rows: Vec<Row> = c.values.iter().map(value_row).collect();
     for b in &c.breakdowns {
         rows.extend(breakdown_rows(b));
@@ -100,7 +102,7 @@ fn breakdown_rows(b: &BreakdownStats) -> Vec<Row<'_>> {
     let shown = |d: Option<Dec>| if *percent { None } else { d };
     let mut rows = Vec::with_capacity(parts.len() + groups.len());
     for p in parts {
-        let PartStats { key, label, value, share, cumulative, rank: _, derived, note, unit } = p;
+        let PartStats { key, label, value, share, cumulative, rank: _, derived, published_share: _, note, unit } = p;
         rows.push(Row {
             section,
             key,
@@ -117,7 +119,7 @@ fn breakdown_rows(b: &BreakdownStats) -> Vec<Row<'_>> {
         });
     }
     for g in groups {
-        let GroupStats { key, label, value, share, parts, unit, published } = g;
+        let GroupStats { key, label, value, share, parts, unit, published_value, published_share: _ } = g;
         rows.push(Row {
             section,
             key,
@@ -128,7 +130,7 @@ fn breakdown_rows(b: &BreakdownStats) -> Vec<Row<'_>> {
             unit,
             share: shown(*share),
             cumulative: None,
-            derived: !published,
+            derived: !published_value,
             as_of,
             note: format!("合计：{}", parts.join(" + ")),
         });

@@ -93,6 +93,8 @@ struct Row {
     label: String,
     value: Dec,
     derived: bool,
+    /// The publication prints this part's share.
+    published_share: bool,
     note: String,
 }
 
@@ -173,6 +175,7 @@ fn listed_rows(b: &Breakdown) -> Vec<Row> {
             label: p.label.clone(),
             value: p.value.value,
             derived: false,
+            published_share: p.published_share.is_some(),
             note: p.note.clone(),
         })
         .collect()
@@ -198,7 +201,7 @@ fn remainder_row(cx: &mut Ctx, bd: &Scope, b: &Breakdown, listed: &Listed) -> Op
     } else {
         r.note.clone()
     };
-    Some(Row { key: k.clone(), label: r.label.clone(), value, derived: true, note })
+    Some(Row { key: k.clone(), label: r.label.clone(), value, derived: true, published_share: false, note })
 }
 
 /// The parts with their shares and ranks.
@@ -227,6 +230,7 @@ fn ranked(bd: &Scope, rows: &[Row]) -> Ranked {
             cumulative: bd.share(cum),
             rank: 1 + rows.iter().filter(|q| q.value > p.value).count(),
             derived: p.derived,
+            published_share: p.published_share,
             note: p.note.clone(),
             unit: bd.unit.to_string(),
         });
@@ -299,7 +303,8 @@ fn group(cx: &mut Ctx, bd: &Scope, gk: &str, g: &Group, parts: &[PartStats]) -> 
         share: bd.share(sum),
         parts: names,
         unit: bd.unit.to_string(),
-        published: g.published_value.is_some() || g.published_share.is_some(),
+        published_value: g.published_value.is_some(),
+        published_share: g.published_share.is_some(),
     }
 }
 

@@ -118,6 +118,8 @@ pub struct PartStats {
     pub rank: usize,
     /// The remainder computed by baipi, not a published figure.
     pub derived: bool,
+    /// The publication prints this part's share (a `published_share`, checked).
+    pub published_share: bool,
     pub note: String,
     pub unit: String,
 }
@@ -132,9 +134,10 @@ pub struct GroupStats {
     /// Keys of the parts summed.
     pub parts: Vec<String>,
     pub unit: String,
-    /// The publication prints this sum (a `published_value` or `published_share` is given):
-    /// computed here too, but not the site's own figure.
-    pub published: bool,
+    /// The publication prints this sum (`published_value`, checked): not the site's own figure.
+    pub published_value: bool,
+    /// The publication prints this group's share (`published_share`, checked).
+    pub published_share: bool,
 }
 
 // Serialization. Each object is written with its keys in byte order, as a JSON map keeps them,
@@ -241,7 +244,7 @@ impl Serialize for BreakdownStats {
 
 impl Serialize for PartStats {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let PartStats { key, label, value, share, cumulative, rank, derived, note, unit } = self;
+        let PartStats { key, label, value, share, cumulative, rank, derived, published_share, note, unit } = self;
         let e = vec![
             ("key", Field::Text(key)),
             ("label", Field::Text(label)),
@@ -250,6 +253,7 @@ impl Serialize for PartStats {
             ("cumulative", Field::Maybe(*cumulative)),
             ("rank", Field::Count(*rank)),
             ("derived", Field::Flag(*derived)),
+            ("published_share", Field::Flag(*published_share)),
             ("note", Field::Text(note)),
             ("unit", Field::Text(unit)),
         ];
@@ -259,7 +263,7 @@ impl Serialize for PartStats {
 
 impl Serialize for GroupStats {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let GroupStats { key, label, value, share, parts, unit, published } = self;
+        let GroupStats { key, label, value, share, parts, unit, published_value, published_share } = self;
         let e = vec![
             ("key", Field::Text(key)),
             ("label", Field::Text(label)),
@@ -267,7 +271,8 @@ impl Serialize for GroupStats {
             ("share", Field::Maybe(*share)),
             ("parts", Field::Keys(parts)),
             ("unit", Field::Text(unit)),
-            ("published", Field::Flag(*published)),
+            ("published_value", Field::Flag(*published_value)),
+            ("published_share", Field::Flag(*published_share)),
         ];
         sorted(e, s)
     }

@@ -8,11 +8,18 @@
 //! | `share(of=…)` | `779 \| share(of=938)` | `83.05` (a number, exact half-up) |
 //! | `growth(from=…)` | `120 \| growth(from=100)` | `20` (percent change) |
 //! | `pp` | `3.2 \| pp` | `3.2个百分点` |
+//!
+//! and the function `table(data="dataset.breakdown")`, a breakdown as an HTML table ([`table`]).
 //! | `wan` | `240000 \| wan` | `24万` (`亿` from 10⁸) |
 //! | `fact` | a dataset value | `超过24万平方米` |
 //! | `date_zh` | `"2021-06" \| date_zh` | `2021年6月` |
 //! | `cn_num` | `4 \| cn_num` | `四` |
 //! | `ordinal` | `1 \| ordinal(unit="章")` | `第一章` |
+//!
+//! and one function, `table(data="dataset.breakdown")`: a breakdown as an accessible HTML table
+//! ([`table`] module).
+
+mod table;
 
 use tera::{Kwargs, State, Tera, TeraResult, Value};
 
@@ -211,6 +218,7 @@ fn digits_kw(kwargs: &Kwargs, default: u32) -> TeraResult<u32> {
 
 /// Registers baipi's filters on a tera instance.
 pub fn register(tera: &mut Tera, share_digits: u32) {
+    tera.register_function("table", table::table);
     tera.register_filter("num", |v: &Value, kw: Kwargs, _: &State| -> TeraResult<String> {
         let d = need_num(v, "num")?;
         Ok(match kw.get::<i64>("digits")? {

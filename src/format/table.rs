@@ -1,0 +1,221 @@
+//! `{{ table(data="members.by_age") }}`: a breakdown as an accessible HTML table, generated
+//! from the data instead of typed cell by cell.
+//!
+//! Takes the breakdown's statistics as templates see them (`data.<dataset>.<breakdown>`);
+//! produces one line of HTML: a caption (the dataset's and the breakdown's titles, the unit), column headers with
+//! `scope`, one row per part (numbers as prose writes them, the share, the site's remainder
+//! marked 本站推算), a totals row, and with `groups=true` the breakdown's groups (`其中：…`).
+//! The share column says where its numbers come from: 报道所列 when every share shown is one
+//! the publication prints (`published_share`), 本站计算 when none is, and per row otherwise.
+//! Options: `caption=`, `label=` (the first column's header, default 类别), `share=false`,
+//! `total=false`, `groups=true`.
+
+use tera::{Kwargs, State, TeraResult, Value};
+
+use super::{dec_of, thousands};
+use crate::util::escape::html;
+
+/// The `table()` function's work; `state` gives the `data` tree.
+pub fn table(kwargs: Kwargs, state: &State) -> TeraResult<Value> {
+    let path: String = kwargs.must_get::<String>("data")?;
+    let data: Value = state.get::<Value>("data")?.unwrap_or(Value::undefined());
+    let bd = data.get_from_path(&path).filter(|v| v.is_map()).ok_or_else(|| {
+        tera::Error::message(format!("table: `data.{path}` is not a breakdown (write `data=\"dataset.breakdown\"`)"))
+    })?;
+    let parts = bd
+        .get_from_path("parts")
+        .and_then(Value::as_array)
+        .ok_or_else(|| tera::Error::message(format!("table: `data.{path}` is not a breakdown: it has no parts")))?;
+    let text = |v: &Value, k: &str| v.get_from_path(k).and_then(Value::as_str).unwrap_or("").to_string();
+    let unit = text(bd, "unit");
+    let percent = bd.get_from_path("percent").and_then(Value::as_bool).unwrap_or(false);
+    let opts = Options {
+        source: Source::Site,
+        notes: false,
+        caption: match kwargs.get::<String>("caption")? {
+            Some(c) => c,
+            // `两新组织党员数量与结构·按年龄划分`: the dataset's title, then the breakdown's.
+            None => {
+                let dataset = path.rsplit_once('.').map_or("", |(d, _)| d);
+                let ds_title = data.get_from_path(dataset).map(|d| text(d, "title")).unwrap_or_default();
+                [ds_title, text(bd, "title")].into_iter().filter(|t| !t.is_empty()).collect::<Vec<_>>().join("·")
+            }
+        },
+        label: kwargs.get::<String>("label")?.unwrap_or_else(|| "类别".into()),
+        share: kwargs.get::<bool>("share")?.unwrap_or(true) && !percent,
+        total: kwargs.get::<bool>("total")?.unwrap_or(true) && !percent,
+    };
+    let groups: Vec<&Value> = match kwargs.get::<bool>("groups")?.unwrap_or(false) {
+        true => bd.get_from_path("groups").and_then(Value::as_array).map(|g| g.iter().collect()).unwrap_or_default(),
+        false => Vec::new(),
+    };
+    let flag = |v: &Value, k: &str| v.get_from_path(k).and_then(Value::as_bool).unwrap_or(false);
+    let listed: Vec<&Value> = parts.iter().filter(|p| !is_derived(p)).collect();
+    let published = |p: &Value| flag(p, "published_share");
+    let source = match (listed.iter().all(|p| published(p)), listed.iter().any(|p| published(p))) {
+        (true, _) => Source::Publication,
+        (false, false) => Source::Site,
+        (false, true) => Source::PerRow,
+    };
+    let notes = !groups.is_empty()
+        || source == Source::PerRow
+        || parts.iter().any(|p| is_derived(p) || !text(p, "note").is_empty());
+    let opts = Options { source, notes, ..opts };
+    let mut s = String::from("\n\n<div class=\"table-scroll\"><table class=\"data-table\">");
+    let unit_shown = if percent { "%".to_string() } else { unit.clone() };
+    s.push_str(&format!("<caption>{}（单位：{}）</caption>", html(&opts.caption), html(&unit_shown)));
+    s.push_str(&format!("<thead><tr><th scope=\"col\">{}</th>", html(&opts.label)));
+    s.push_str(&format!("<th scope=\"col\" class=\"num\">数值（{}）</th>", html(&unit_shown)));
+    if opts.share {
+        let from = match opts.source {
+            Source::Publication => "（报道所列）",
+            Source::Site => "（本站计算）",
+            Source::PerRow => "",
+        };
+        s.push_str(&format!("<th scope=\"col\" class=\"num\">占比{from}</th>"));
+    }
+    let notes = opts.notes;
+    if notes {
+        s.push_str("<th scope=\"col\">说明</th>");
+    }
+    s.push_str("</tr></thead><tbody>");
+    for p in parts {
+        s.push_str(&row(p, &opts, notes));
+    }
+    s.push_str("</tbody>");
+    if opts.total
+        && let Some(total) = bd.get_from_path("total").and_then(dec_of)
+    {
+        s.push_str(&format!("<tfoot><tr><th scope=\"row\">合计</th><td class=\"num\">{}</td>", thousands(total)));
+        if opts.share {
+            s.push_str("<td class=\"num\">100.00%</td>");
+        }
+        if notes {
+            s.push_str("<td></td>");
+        }
+        s.push_str("</tr>");
+        for g in &groups {
+            s.push_str(&group_row(g, &opts));
+        }
+        s.push_str("</tfoot>");
+    }
+    s.push_str("</table></div>\n\n");
+    Ok(Value::safe_string(&s))
+}
+
+struct Options {
+    caption: String,
+    label: String,
+    share: bool,
+    total: bool,
+    source: Source,
+    /// A 说明 column is shown.
+    notes: bool,
+}
+
+/// Where the shares shown come from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Source {
+    /// All are printed by the publication.
+    Publication,
+    /// None is: the site computed them.
+    Site,
+    /// Some are: each row says.
+    PerRow,
+}
+
+/// A group's row under the total: `其中：40岁及以下`.
+fn group_row(g: &Value, opts: &Options) -> String {
+    let label = g.get_from_path("label").and_then(Value::as_str).unwrap_or("");
+    let value = g.get_from_path("value").and_then(dec_of).map(thousands).unwrap_or_default();
+    let mut s = format!("<tr><th scope=\"row\">其中：{}</th><td class=\"num\">{value}</td>", html(label));
+    if opts.share {
+        let share = g.get_from_path("share").and_then(dec_of).map(|d| format!("{d}%")).unwrap_or("—".into());
+        s.push_str(&format!("<td class=\"num\">{share}</td>"));
+    }
+    if opts.notes {
+        let flag = |k: &str| g.get_from_path(k).and_then(Value::as_bool).unwrap_or(false);
+        let said = match (flag("published_value"), flag("published_share") && opts.share) {
+            (true, true) => "报道所列",
+            (true, false) if opts.share => "数值为报道所列，占比为本站计算",
+            (true, false) => "报道所列",
+            (false, true) => "数值为本站计算，占比为报道所列",
+            (false, false) => "本站计算",
+        };
+        s.push_str(&format!("<td>{said}</td>"));
+    }
+    s.push_str("</tr>");
+    s
+}
+
+fn is_derived(p: &Value) -> bool {
+    p.get_from_path("derived").and_then(Value::as_bool).unwrap_or(false)
+}
+
+/// One part's row.
+fn row(p: &Value, opts: &Options, notes: bool) -> String {
+    let label = p.get_from_path("label").and_then(Value::as_str).unwrap_or("");
+    let value = p.get_from_path("value").and_then(dec_of).map(thousands).unwrap_or_default();
+    let mut s = format!("<tr><th scope=\"row\">{}</th><td class=\"num\">{value}</td>", html(label));
+    if opts.share {
+        let share = p.get_from_path("share").and_then(dec_of).map(|d| format!("{d}%")).unwrap_or("—".into());
+        s.push_str(&format!("<td class=\"num\">{share}</td>"));
+    }
+    if notes {
+        let note = p.get_from_path("note").and_then(Value::as_str).unwrap_or("");
+        let published = p.get_from_path("published_share").and_then(Value::as_bool).unwrap_or(false);
+        let origin = match (is_derived(p), opts.source, published) {
+            // A remainder's own note says how it was derived.
+            (true, _, _) if !note.is_empty() => "",
+            (true, _, _) => "本站推算",
+            (false, Source::PerRow, true) => "占比为报道所列",
+            (false, Source::PerRow, false) => "占比为本站计算",
+            (false, _, _) => "",
+        };
+        let said = [origin, note].iter().filter(|t| !t.is_empty()).copied().collect::<Vec<_>>().join("。");
+        s.push_str(&format!("<td>{}</td>", html(&said)));
+    }
+    s.push_str("</tr>");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    fn render(src: &str) -> Result<String, String> {
+        let mut t = tera::Tera::new();
+        super::super::register(&mut t, 2);
+        let data = serde_json::json!({"m": {"title": "党员", "b": {
+            "title": "按年龄", "unit": "人", "total": 100, "percent": false,
+            "parts": [
+                {"label": "<青年>", "value": 60, "share": 60, "derived": false, "published_share": true, "note": ""},
+                {"label": "其他（推算）", "value": 40, "share": 40, "derived": true, "published_share": false, "note": ""}
+            ],
+            "groups": [{"label": "全部", "value": 100, "share": 100, "published_value": true, "published_share": false}]
+        }}});
+        let mut ctx = tera::Context::new();
+        ctx.insert("data", &data);
+        t.render_str(src, &ctx, true).map_err(|e| format!("{e:?}"))
+    }
+
+    #[test]
+    fn a_breakdown_as_a_table() {
+        let html = render(r#"{{ table(data="m.b", label="年龄", groups=true) }}"#).unwrap();
+        assert!(html.starts_with("\n\n<div class=\"table-scroll\">") && !html.trim().contains('\n'), "{html}");
+        for want in [
+            "<caption>党员·按年龄（单位：人）</caption>",
+            "<th scope=\"col\">年龄</th>",
+            "<th scope=\"col\" class=\"num\">占比（报道所列）</th>",
+            "<th scope=\"row\">&lt;青年&gt;</th><td class=\"num\">60</td>",
+            "<td>本站推算</td>",
+            "<tfoot><tr><th scope=\"row\">合计</th><td class=\"num\">100</td><td class=\"num\">100.00%</td>",
+            "<th scope=\"row\">其中：全部</th>",
+            "数值为报道所列，占比为本站计算",
+        ] {
+            assert!(html.contains(want), "{want}\n{html}");
+        }
+        let plain = render(r#"{{ table(data="m.b", share=false, total=false) }}"#).unwrap();
+        assert!(!plain.contains("占比") && !plain.contains("tfoot"), "{plain}");
+        let e = render(r#"{{ table(data="m.nope") }}"#).unwrap_err();
+        assert!(e.contains("table: `data.m.nope` is not a breakdown"), "{e}");
+    }
+}
