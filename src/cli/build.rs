@@ -26,6 +26,9 @@ pub fn run(root: &Path, args: &BuildArgs, v: Verbosity) -> Result<i32> {
     let written = stager.commit(&built.out)?;
     built.timings.write = t.elapsed();
     print_warnings(&built.warnings);
+    if let Some(w) = built.site.config.relative_base_warning() {
+        eprintln!("{w}");
+    }
     if built.facts > 0 {
         let n = built.facts;
         let s = if n == 1 { "" } else { "s" };
