@@ -177,9 +177,56 @@ pub fn init(dir: &Path, v: Verbosity) -> Result<i32> {
     }
     if v != Verbosity::Quiet {
         println!("Created a new white paper in {} ({} files).", dir.display(), files.len());
-        println!("Next: cd {} && baipi serve", dir.display());
+        print!("{}", next_steps(dir));
     }
     Ok(0)
+}
+
+/// What to type next (as the README's “新建一本白皮书” shows): `cd` into the new folder, then
+/// `baipi serve`. When the command that runs is not the `baipi` on PATH (say, `cargo run`
+/// from the tool's folder), the full path to it instead, and how to install `baipi`.
+fn next_steps(dir: &Path) -> String {
+    let exe = std::env::current_exe().ok().and_then(|e| e.canonicalize().ok());
+    let on_path = std::env::var_os("PATH").is_some_and(|paths| {
+        std::env::split_paths(&paths)
+            .any(|p| p.join("baipi").canonicalize().ok().is_some_and(|found| Some(found) == exe))
+    });
+    let cmd = match (&exe, on_path) {
+        (Some(e), false) => shell_word(&e.display().to_string()),
+        _ => "baipi".to_string(),
+    };
+    let mut s = format!(
+        "Next:\n  cd {}\n  {cmd} serve     # preview at http://127.0.0.1:1111/, refreshed on every save\n  \
+         {cmd} build     # the website, in public/\n",
+        shell_word(&dir.display().to_string())
+    );
+    // target/{debug,release}/baipi in the tool's folder: that folder holds Cargo.toml.
+    let tool = exe.as_deref().and_then(|e| e.ancestors().nth(3)).filter(|d| d.join("Cargo.toml").is_file());
+    if let (Some(t), Ok(d)) = (tool, dir.canonicalize())
+        && d.starts_with(t)
+    {
+        s.push_str(&format!(
+            "Note: {} is inside baipi's own folder; a paper of your own is better kept outside it \
+             (e.g. `cd ~ && baipi init 新白皮书`), in its own repository\n",
+            dir.display()
+        ));
+    }
+    if !on_path {
+        let from = tool.map_or_else(|| "<the baipi folder>".to_string(), |d| shell_word(&d.display().to_string()));
+        s.push_str(&format!(
+            "`baipi` is not on your PATH; to type `baipi` instead, install it once: cargo install --path {from}\n"
+        ));
+    }
+    s
+}
+
+/// `text` as one shell word: quoted when it holds a space or a shell character.
+fn shell_word(text: &str) -> String {
+    if text.chars().all(|c| !c.is_whitespace() && !"'\"$`\\!&;|<>()*?[]#~".contains(c)) {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
 }
 
 /// Adds `content/NN-<slug>.md` with the next weight; prints its path.
