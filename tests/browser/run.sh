@@ -14,6 +14,8 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 cargo run --quiet --locked -- build --quiet --output-dir "$out/public"
 node tests/browser/chart-layout.mjs "$out/public"
+# The search page does not shift as results arrive (phone and desktop).
+node tests/browser/search-shift.mjs "$out/public"
 # The search page of a large generated site: paged results, whole-word matching.
 cargo build --quiet --locked
 node tests/browser/search-large.mjs "$PWD/target/debug/baipi" "$out"
