@@ -176,7 +176,7 @@ pub fn init(dir: &Path, v: Verbosity) -> Result<i32> {
         std::fs::write(&p, bytes).map_err(|e| Error::io(&p, e))?;
     }
     if v != Verbosity::Quiet {
-        println!("Created a new white paper in {} ({} files).", dir.display(), files.len());
+        println!("Created a new white paper in {} ({}).", dir.display(), crate::report::count(files.len(), "file"));
         print!("{}", next_steps(dir));
     }
     Ok(0)

@@ -162,7 +162,7 @@ fn verbose_lists_stages_and_files_and_quiet_prints_nothing() {
     let out = s.file("public");
     let o = s.run(&["--verbose", "build", "--output-dir", out.to_str().unwrap()]);
     let text = o.stdout();
-    assert!(text.contains("2 chapters, 1 datasets, ") && text.contains(" ms → "), "{text}");
+    assert!(text.contains("2 chapters, 1 dataset, ") && text.contains(" ms → "), "{text}");
     assert!(text.contains("render ") && text.contains("  first/index.html ("), "{text}");
     let o = s.run(&["--quiet", "build", "--output-dir", out.to_str().unwrap()]);
     assert!(o.success() && o.stdout().is_empty() && o.stderr().is_empty());
