@@ -250,7 +250,7 @@ pub fn new_chapter(root: &Path, title: &str, slug: Option<&str>) -> Result<i32> 
     if let Some(c) = chapters.iter().find(|c| !c.is_index && c.slug == slug) {
         return Err(Error::Io(format!("slug `{slug}` is already used by {}; pass another with --slug", c.file)));
     }
-    let weight = chapters.iter().filter(|c| !c.is_index).map(|c| c.front.weight).max().map_or(1, |w| w + 1);
+    let weight = next_weight(root, &chapters)?;
     let dir = root.join("content");
     let number = std::fs::read_dir(&dir)
         .map(|rd| {
@@ -261,7 +261,7 @@ pub fn new_chapter(root: &Path, title: &str, slug: Option<&str>) -> Result<i32> 
                     digits.parse::<u32>().ok()
                 })
                 .max()
-                .map_or(1, |n| n + 1)
+                .map_or(1, |n| n.saturating_add(1))
         })
         .unwrap_or(1);
     let path = dir.join(format!("{number:02}-{slug}.md"));
@@ -276,6 +276,31 @@ pub fn new_chapter(root: &Path, title: &str, slug: Option<&str>) -> Result<i32> 
     std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
     println!("{}", path.display());
     Ok(0)
+}
+
+/// One more than the largest weight, or 1; the chapter with the largest weight `i64` can hold
+/// has no next one: an error at its `weight:` line.
+fn next_weight(root: &Path, chapters: &[crate::content::Chapter]) -> Result<i64> {
+    let Some(last) = chapters.iter().filter(|c| !c.is_index).max_by_key(|c| c.front.weight) else {
+        return Ok(1);
+    };
+    last.front.weight.checked_add(1).ok_or_else(|| {
+        let text = std::fs::read_to_string(root.join(&last.file)).unwrap_or_default();
+        let (line, text) = text
+            .lines()
+            .enumerate()
+            .find(|(_, l)| l.trim_start().starts_with("weight:"))
+            .map_or((0, ""), |(i, l)| (i + 1, l));
+        let col = text.find("weight:").map_or(0, |i| text[..i].chars().count() + 1);
+        let d = crate::diag::Diagnostic::error(
+            &last.file,
+            line,
+            col,
+            format!("`weight` {} is the largest weight there is, so no chapter can come after it", last.front.weight),
+        );
+        let d = if line > 0 { d.with_line(text) } else { d };
+        Error::one(d.with_help("give the chapters small weights (1, 2, 3 …): only their order matters"))
+    })
 }
 
 #[cfg(test)]

@@ -16,6 +16,8 @@ cargo run --quiet --locked -- build --quiet --output-dir "$out/public"
 node tests/browser/chart-layout.mjs "$out/public"
 # The search page does not shift as results arrive (phone and desktop).
 node tests/browser/search-shift.mjs "$out/public"
+# Chinese text is not justified on a phone (no gaps around digits).
+node tests/browser/narrow-text.mjs "$out/public"
 # The search page of a large generated site: paged results, whole-word matching.
 cargo build --quiet --locked
 node tests/browser/search-large.mjs "$PWD/target/debug/baipi" "$out"
