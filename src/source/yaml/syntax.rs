@@ -326,10 +326,22 @@ pub fn plain_words(m: &str) -> String {
     {
         return format!("expected {}, found {}", kind(expected), kind(found));
     }
+    if m.contains("unknown escape character") {
+        return "unknown escape after `\\` in double quotes: write `\\\\` for a backslash, or put the text in single quotes"
+            .into();
+    }
+    if m.contains("unknown anchor") {
+        return "`*name` repeats an anchor `&name` that is not defined above it".into();
+    }
+    // “while parsing a block mapping, …”: the reader's state, not the editor's mistake.
+    let m = match m.strip_prefix("while parsing ").and_then(|r| r.split_once(", ")) {
+        Some((_, rest)) => rest,
+        None => m,
+    };
     if let Some(expected) = m.strip_prefix("expected ") {
         return format!("expected {}", kind(expected));
     }
-    m.replace("deserialize", "read").replace("mapping key", "key")
+    m.replace("deserialize", "read").replace("mapping key", "key").replace("scalar", "value")
 }
 
 /// A serde type description (`a string`, `u64`, `struct Part`, `sequence`) in plain words.
