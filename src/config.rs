@@ -238,13 +238,28 @@ impl Config {
         Ok(self)
     }
 
-    /// The absolute URL of a site path like `overview/` (for canonical links).
+    /// Whether `base_url` is an absolute URL (`https://…`), not only a path like `/`.
+    pub fn has_absolute_base(&self) -> bool {
+        self.base_url.starts_with("http://") || self.base_url.starts_with("https://")
+    }
+
+    /// The absolute URL of a site path like `overview/` (for canonical links, `og:url` and the
+    /// sitemap), or an empty text when `base_url` is only a path: those places require an
+    /// absolute URL, and a relative one there is wrong (the theme leaves the tags out).
     pub fn absolute(&self, path: &str) -> String {
-        if self.base_url.starts_with("http") {
-            format!("{}{}", self.base_url, path)
-        } else {
-            format!("{}{}", self.base_path, path)
-        }
+        if self.has_absolute_base() { format!("{}{}", self.base_url, path) } else { String::new() }
+    }
+
+    /// The warning a build prints once when `base_url` is only a path (see [`Config::absolute`]).
+    pub fn relative_base_warning(&self) -> Option<String> {
+        (!self.has_absolute_base()).then(|| {
+            format!(
+                "warning: site.toml's `base_url` is {:?}, a path, so the pages have no canonical link or og:url and \
+                 no sitemap.xml is written (they need absolute URLs)\n  = help: before publishing, set \
+                 `base_url = \"https://your.domain{}\"` in site.toml (or build with `--base-url https://…`)\n",
+                self.base_url, self.base_path
+            )
+        })
     }
 }
 

@@ -366,7 +366,10 @@ pub fn check(file: &str, body: &str, body_line: usize, free: &[String], cands: &
             msg.push_str(&format!("; did you mean {} = {}{}?", n.path, n.value, if n.percent { "%" } else { "" }));
         }
         out.push(Diagnostic::warning(file, body_line + l - 1, c, msg).with_snippet(line_text, byte).with_help(
-            "take the number from the data with an expression, or mark intentional free text as 3{# free #}",
+            format!(
+                "take the number from the data with an expression, or mark intentional free text as {}{{# free #}}",
+                t.text
+            ),
         ));
     }
     if unlisted > 0 {

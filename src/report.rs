@@ -19,7 +19,12 @@ pub enum Verbosity {
 /// `1 error found` / `3 errors found`.
 pub fn count_errors(ds: &[Diagnostic]) -> String {
     let n = ds.iter().filter(|d| d.severity == Severity::Error).count();
-    format!("{n} error{} found", if n == 1 { "" } else { "s" })
+    format!("{} found", count(n, "error"))
+}
+
+/// `1 chapter`, `0 chapters`, `5 chapters`: a count with its noun (regular plurals only).
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }
 
 /// Prints warnings to standard error, each followed by a blank line.

@@ -9,7 +9,7 @@ use crate::diag::Result;
 use crate::output::outdir::{self, Request};
 use crate::output::{Stager, WriteStats};
 use crate::pipeline::{Built, render_site_into};
-use crate::report::{Verbosity, print_timings, print_warnings};
+use crate::report::{Verbosity, count, print_timings, print_warnings};
 use crate::site::Options;
 
 /// Runs `build`; the exit code is 0 (every failure is an error).
@@ -26,10 +26,12 @@ pub fn run(root: &Path, args: &BuildArgs, v: Verbosity) -> Result<i32> {
     let written = stager.commit(&built.out)?;
     built.timings.write = t.elapsed();
     print_warnings(&built.warnings);
+    if let Some(w) = built.site.config.relative_base_warning().filter(|_| v != Verbosity::Quiet) {
+        eprintln!("{w}");
+    }
     if built.facts > 0 {
-        let n = built.facts;
-        let s = if n == 1 { "" } else { "s" };
-        eprintln!("warning: {n} number{s} typed in prose match no data; run `baipi check` to see where");
+        let (n, verb) = (built.facts, if built.facts == 1 { "matches" } else { "match" });
+        eprintln!("warning: {} typed in prose {verb} no data; run `baipi check` to see where", count(n, "number"));
     }
     if v != Verbosity::Quiet {
         let shown = args.output_dir.clone().unwrap_or_else(|| {
@@ -67,10 +69,10 @@ fn output_folder(root: &Path, args: &BuildArgs) -> Result<PathBuf> {
 /// `5 chapters, 5 datasets, 88 files in 15 ms → public/`.
 fn print_summary(built: &Built, shown: &Path, t0: Instant) {
     println!(
-        "{} chapters, {} datasets, {} files in {} ms → {}{}",
-        built.site.chapters.len(),
-        built.site.datasets.len(),
-        built.out.files.len() + built.out.staged.len(),
+        "{}, {}, {} in {} ms → {}{}",
+        count(built.site.chapters.len(), "chapter"),
+        count(built.site.datasets.len(), "dataset"),
+        count(built.out.files.len() + built.out.staged.len(), "file"),
         t0.elapsed().as_millis(),
         shown.display(),
         if shown.to_string_lossy().ends_with('/') { "" } else { "/" }
@@ -83,7 +85,12 @@ fn print_details(built: &Built, written: &WriteStats) {
     let stages: Vec<String> =
         built.out.stages.iter().map(|(n, d)| format!("{n} {:.1} ms", d.as_secs_f64() * 1000.0)).collect();
     println!("  render: {}", stages.join(" · "));
-    println!("  {} files written, {} unchanged, {} removed", written.written, written.unchanged, written.removed);
+    println!(
+        "  {} written, {} unchanged, {} removed",
+        count(written.written, "file"),
+        written.unchanged,
+        written.removed
+    );
     for (path, size) in built.out.sizes() {
         println!("  {path} ({size} bytes)");
     }

@@ -68,19 +68,23 @@ pub fn run(root: &Path, drafts: bool, strict: bool, v: Verbosity) -> Result<i32>
     for d in &found {
         let _ = writeln!(err, "{d}\n");
     }
-    let plural = |n: usize| if n == 1 { "" } else { "s" };
     if errors > 0 {
         let _ = writeln!(
             err,
-            "{}, {warnings} warning{}; nothing was written.",
+            "{}, {}; nothing was written.",
             report::count_errors(&found),
-            plural(warnings)
+            report::count(warnings, "warning")
         );
         return Ok(1);
     }
     if v != Verbosity::Quiet {
         let (chapters, datasets) = counts.unwrap_or_default();
-        println!("{chapters} chapters, {datasets} datasets: no errors, {warnings} warning{}", plural(warnings));
+        println!(
+            "{}, {}: no errors, {}",
+            report::count(chapters, "chapter"),
+            report::count(datasets, "dataset"),
+            report::count(warnings, "warning")
+        );
     }
     Ok(0)
 }

@@ -176,10 +176,57 @@ pub fn init(dir: &Path, v: Verbosity) -> Result<i32> {
         std::fs::write(&p, bytes).map_err(|e| Error::io(&p, e))?;
     }
     if v != Verbosity::Quiet {
-        println!("Created a new white paper in {} ({} files).", dir.display(), files.len());
-        println!("Next: cd {} && baipi serve", dir.display());
+        println!("Created a new white paper in {} ({}).", dir.display(), crate::report::count(files.len(), "file"));
+        print!("{}", next_steps(dir));
     }
     Ok(0)
+}
+
+/// What to type next (as the README's “新建一本白皮书” shows): `cd` into the new folder, then
+/// `baipi serve`. When the command that runs is not the `baipi` on PATH (say, `cargo run`
+/// from the tool's folder), the full path to it instead, and how to install `baipi`.
+fn next_steps(dir: &Path) -> String {
+    let exe = std::env::current_exe().ok().and_then(|e| e.canonicalize().ok());
+    let on_path = std::env::var_os("PATH").is_some_and(|paths| {
+        std::env::split_paths(&paths)
+            .any(|p| p.join("baipi").canonicalize().ok().is_some_and(|found| Some(found) == exe))
+    });
+    let cmd = match (&exe, on_path) {
+        (Some(e), false) => shell_word(&e.display().to_string()),
+        _ => "baipi".to_string(),
+    };
+    let mut s = format!(
+        "Next:\n  cd {}\n  {cmd} serve     # preview at http://127.0.0.1:1111/, refreshed on every save\n  \
+         {cmd} build     # the website, in public/\n",
+        shell_word(&dir.display().to_string())
+    );
+    // target/{debug,release}/baipi in the tool's folder: that folder holds Cargo.toml.
+    let tool = exe.as_deref().and_then(|e| e.ancestors().nth(3)).filter(|d| d.join("Cargo.toml").is_file());
+    if let (Some(t), Ok(d)) = (tool, dir.canonicalize())
+        && d.starts_with(t)
+    {
+        s.push_str(&format!(
+            "Note: {} is inside baipi's own folder; a paper of your own is better kept outside it \
+             (e.g. `cd ~ && baipi init 新白皮书`), in its own repository\n",
+            dir.display()
+        ));
+    }
+    if !on_path {
+        let from = tool.map_or_else(|| "<the baipi folder>".to_string(), |d| shell_word(&d.display().to_string()));
+        s.push_str(&format!(
+            "`baipi` is not on your PATH; to type `baipi` instead, install it once: cargo install --path {from}\n"
+        ));
+    }
+    s
+}
+
+/// `text` as one shell word: quoted when it holds a space or a shell character.
+fn shell_word(text: &str) -> String {
+    if text.chars().all(|c| !c.is_whitespace() && !"'\"$`\\!&;|<>()*?[]#~".contains(c)) {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
 }
 
 /// Adds `content/NN-<slug>.md` with the next weight; prints its path.
@@ -203,7 +250,7 @@ pub fn new_chapter(root: &Path, title: &str, slug: Option<&str>) -> Result<i32> 
     if let Some(c) = chapters.iter().find(|c| !c.is_index && c.slug == slug) {
         return Err(Error::Io(format!("slug `{slug}` is already used by {}; pass another with --slug", c.file)));
     }
-    let weight = chapters.iter().filter(|c| !c.is_index).map(|c| c.front.weight).max().map_or(1, |w| w + 1);
+    let weight = next_weight(root, &chapters)?;
     let dir = root.join("content");
     let number = std::fs::read_dir(&dir)
         .map(|rd| {
@@ -214,7 +261,7 @@ pub fn new_chapter(root: &Path, title: &str, slug: Option<&str>) -> Result<i32> 
                     digits.parse::<u32>().ok()
                 })
                 .max()
-                .map_or(1, |n| n + 1)
+                .map_or(1, |n| n.saturating_add(1))
         })
         .unwrap_or(1);
     let path = dir.join(format!("{number:02}-{slug}.md"));
@@ -229,6 +276,31 @@ pub fn new_chapter(root: &Path, title: &str, slug: Option<&str>) -> Result<i32> 
     std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
     println!("{}", path.display());
     Ok(0)
+}
+
+/// One more than the largest weight, or 1; the chapter with the largest weight `i64` can hold
+/// has no next one: an error at its `weight:` line.
+fn next_weight(root: &Path, chapters: &[crate::content::Chapter]) -> Result<i64> {
+    let Some(last) = chapters.iter().filter(|c| !c.is_index).max_by_key(|c| c.front.weight) else {
+        return Ok(1);
+    };
+    last.front.weight.checked_add(1).ok_or_else(|| {
+        let text = std::fs::read_to_string(root.join(&last.file)).unwrap_or_default();
+        let (line, text) = text
+            .lines()
+            .enumerate()
+            .find(|(_, l)| l.trim_start().starts_with("weight:"))
+            .map_or((0, ""), |(i, l)| (i + 1, l));
+        let col = text.find("weight:").map_or(0, |i| text[..i].chars().count() + 1);
+        let d = crate::diag::Diagnostic::error(
+            &last.file,
+            line,
+            col,
+            format!("`weight` {} is the largest weight there is, so no chapter can come after it", last.front.weight),
+        );
+        let d = if line > 0 { d.with_line(text) } else { d };
+        Error::one(d.with_help("give the chapters small weights (1, 2, 3 …): only their order matters"))
+    })
 }
 
 #[cfg(test)]

@@ -46,9 +46,15 @@ pub fn open_data(site: &Site, out: &mut Output) -> Result<()> {
     Ok(())
 }
 
-/// The sitemap (cover, chapters, whole-paper page) and robots.txt pointing to it.
+/// The sitemap (cover, chapters, whole-paper page) and robots.txt pointing to it. A sitemap
+/// lists absolute URLs only: with a `base_url` that is only a path there is none, and
+/// robots.txt has no `Sitemap:` line.
 pub fn sitemap_and_robots(site: &Site, out: &mut Output) {
     let cfg = &site.config;
+    if !cfg.has_absolute_base() {
+        out.files.insert(paths::ROBOTS.into(), b"User-agent: *\nAllow: /\n".to_vec());
+        return;
+    }
     let mut urls = vec![cfg.absolute("")];
     urls.extend(site.chapters.iter().map(|c| cfg.absolute(&format!("{}/", c.slug))));
     if out.files.contains_key(paths::FULL_PAGE) {

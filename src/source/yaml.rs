@@ -7,6 +7,8 @@ use serde_saphyr::Spanned;
 
 use crate::diag::{Diagnostic, suggest};
 
+mod syntax;
+
 /// A source position (1-based line and column) inside a YAML text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Pos {
@@ -29,11 +31,8 @@ pub const YAML_MAX_ALIASES: usize = 10_000;
 /// Most values that aliases may replay in one YAML file (what stops “billion laughs”).
 pub const YAML_MAX_REPLAYED: usize = 250_000;
 
-/// Parses YAML text with the limits every baipi YAML file gets: the depth, node, alias and
-/// replay budgets above, duplicate keys refused, NaN and infinity refused. Each limit is
-/// reported at the line where it was crossed (see `crate::source::yaml::located`).
-pub fn parse_yaml<'a, T: Deserialize<'a>>(src: &'a str) -> std::result::Result<T, serde_saphyr::Error> {
-    let options = serde_saphyr::options! {
+fn options() -> serde_saphyr::Options {
+    serde_saphyr::options! {
         budget: serde_saphyr::budget! {
             max_depth: YAML_MAX_DEPTH,
             flow_nesting_limit: YAML_MAX_DEPTH,
@@ -42,8 +41,22 @@ pub fn parse_yaml<'a, T: Deserialize<'a>>(src: &'a str) -> std::result::Result<T
         },
         duplicate_keys: serde_saphyr::DuplicateKeyPolicy::Error,
         alias_limits: serde_saphyr::alias_limits! { max_total_replayed_events: YAML_MAX_REPLAYED },
-    };
-    serde_saphyr::from_str_with_options(src, options)
+    }
+}
+
+/// Parses YAML text with the limits every baipi YAML file gets: the depth, node, alias and
+/// replay budgets above, duplicate keys refused, NaN and infinity refused. Each limit is
+/// reported at the line where it was crossed (see `crate::source::yaml::located`).
+///
+/// serde-saphyr reads and converts in one pass, so a type error can be reported before the
+/// reader reaches a line that breaks the YAML further on: a key indented less than its
+/// siblings ends their mapping early, and the struct being filled reports a “missing field”
+/// that is in fact present (and `key: true` followed by an over-indented `other:` line is read
+/// as the text `true other` and reported as “not true or false”). On an error the text is
+/// therefore read once more without converting; a syntax error found that way is the cause.
+pub fn parse_yaml<'a, T: Deserialize<'a>>(src: &'a str) -> std::result::Result<T, serde_saphyr::Error> {
+    serde_saphyr::from_str_with_options(src, options())
+        .map_err(|e| serde_saphyr::from_str_with_options::<serde::de::IgnoredAny>(src, options()).err().unwrap_or(e))
 }
 
 /// Converts a serde-saphyr error into a located diagnostic. `line_offset` is
@@ -54,18 +67,21 @@ pub fn located(file: &str, full_source: &str, line_offset: usize, e: &serde_saph
         Some(l) if l.line() > 0 => (l.line() as usize + line_offset, l.column() as usize),
         _ => (0, 0),
     };
+    let raw = raw_message(inner);
+    let lines: Vec<&str> = full_source.lines().collect();
+    if let Some(s) = syntax::explain(&raw, inner, &lines, line, col) {
+        let found = lines.get(s.line.wrapping_sub(1)).copied().unwrap_or("");
+        let d = Diagnostic::error(file, s.line, s.col, s.message).with_line(found);
+        return match s.help {
+            Some(h) => d.with_help(h),
+            None => d,
+        };
+    }
     let msg = match yaml_limit_message(inner) {
         Some(m) => m,
-        None => {
-            let mut msg = inner.to_string();
-            // serde-saphyr appends its own " at line X, column Y"; ours is in front.
-            if let Some(i) = msg.find(" at line ") {
-                msg.truncate(i);
-            }
-            friendly_yaml_message(msg.trim().trim_end_matches('.'))
-        }
+        None => friendly_yaml_message(&raw),
     };
-    let found = (line > 0).then(|| full_source.lines().nth(line - 1)).flatten().unwrap_or("");
+    let found = (line > 0).then(|| lines.get(line - 1).copied()).flatten().unwrap_or("");
     let help = suggest(&msg);
     let msg = match field_at(found, col) {
         Some((field, value)) if !msg.contains(&format!("`{field}`")) => {
@@ -82,6 +98,15 @@ pub fn located(file: &str, full_source: &str, line_offset: usize, e: &serde_saph
         Some(h) => d.with_help(h),
         None => d,
     }
+}
+
+/// The error's own text without serde-saphyr's trailing “ at line X, column Y”.
+fn raw_message(e: &serde_saphyr::Error) -> String {
+    let mut msg = e.to_string();
+    if let Some(i) = msg.find(" at line ") {
+        msg.truncate(i);
+    }
+    msg.trim().trim_end_matches('.').to_string()
 }
 
 /// Clear words for YAML errors that are baipi's limits or rules rather than typing slips.
@@ -144,7 +169,7 @@ fn friendly_yaml_message(m: &str) -> String {
         }
         "expected mapping start" => "expected `key: value` lines (a mapping) here".into(),
         "unexpected end of input" => "unexpected end of the YAML text".into(),
-        _ => m.to_string(),
+        _ => syntax::plain_words(m),
     }
 }
 

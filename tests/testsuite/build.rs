@@ -2,7 +2,7 @@
 //! command line (exit codes, `--verbose`, `--quiet`, the default output folder), and
 //! reproducible bytes.
 
-use crate::support::{Site, TempDir, baipi, files_of, repo};
+use crate::support::{Site, TempDir, baipi, files_of, read, repo};
 
 #[test]
 fn front_matter_and_data_in_prose() {
@@ -162,7 +162,7 @@ fn verbose_lists_stages_and_files_and_quiet_prints_nothing() {
     let out = s.file("public");
     let o = s.run(&["--verbose", "build", "--output-dir", out.to_str().unwrap()]);
     let text = o.stdout();
-    assert!(text.contains("2 chapters, 1 datasets, ") && text.contains(" ms → "), "{text}");
+    assert!(text.contains("2 chapters, 1 dataset, ") && text.contains(" ms → "), "{text}");
     assert!(text.contains("render ") && text.contains("  first/index.html ("), "{text}");
     let o = s.run(&["--quiet", "build", "--output-dir", out.to_str().unwrap()]);
     assert!(o.success() && o.stdout().is_empty() && o.stderr().is_empty());
@@ -219,4 +219,35 @@ fn output_does_not_depend_on_thread_count() {
         })
         .collect();
     assert!(outs[0] == outs[1] && outs[1] == outs[2], "output differs between thread counts");
+}
+
+/// With the default `base_url = "/"` the pages, the sitemap and robots.txt publish no relative
+/// URL where an absolute one is required (canonical, og:url, `<loc>`, `Sitemap:`): those are
+/// left out, and the build says once what to set. With an absolute `base_url` they are there.
+#[test]
+fn a_path_base_url_publishes_no_relative_canonical_urls() {
+    let s = Site::fixture("basic");
+    s.edit("site.toml", "base_url = \"https://example.org/\"", "base_url = \"/\"");
+    let out = s.file("public");
+    let dir = out.to_str().unwrap();
+    let o = s.run(&["build", "--output-dir", dir]).expect_success();
+    let err = o.stderr();
+    assert_eq!(err.matches("warning: site.toml's `base_url` is \"/\", a path").count(), 1, "{err}");
+    assert!(err.contains("set `base_url = \"https://your.domain/\"` in site.toml"), "{err}");
+    for page in ["index.html", "first/index.html", "search/index.html", "full/index.html", "404.html"] {
+        let html = read(&out.join(page));
+        assert!(!html.contains("rel=\"canonical\"") && !html.contains("og:url"), "{page}: {html}");
+        assert!(html.contains("og:title"), "{page}");
+    }
+    assert!(!out.join("sitemap.xml").exists());
+    assert_eq!(read(&out.join("robots.txt")), "User-agent: *\nAllow: /\n");
+    // The same site with an absolute base URL: everything absolute, no warning.
+    let o = s.run(&["build", "--output-dir", dir, "--base-url", "https://example.org/"]).expect_success();
+    assert!(!o.stderr().contains("warning"), "{}", o.stderr());
+    assert!(
+        read(&out.join("first/index.html"))
+            .contains(r#"<meta property="og:url" content="https://example.org/first/">"#)
+    );
+    assert!(read(&out.join("robots.txt")).contains("Sitemap: https://example.org/sitemap.xml"));
+    assert!(read(&out.join("sitemap.xml")).contains("<loc>https://example.org/</loc>"));
 }

@@ -6,8 +6,10 @@ use crate::support::Site;
 #[test]
 fn check_writes_nothing() {
     let s = Site::fixture("basic");
-    s.run(&["check"]).expect_success();
+    let o = s.run(&["check"]).expect_success();
     assert!(!s.file("public").exists());
+    // Counts of one are singular.
+    assert_eq!(o.stdout(), "2 chapters, 1 dataset: no errors, 0 warnings\n");
 }
 
 #[test]

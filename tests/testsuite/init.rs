@@ -37,3 +37,42 @@ fn init_creates_a_site_that_builds_and_checks_clean() {
     let out = s.build();
     assert!(out.read("党建工作突破方向/index.html").contains("党建工作突破方向"));
 }
+
+/// `init` ends with the commands the README's “新建一本白皮书” shows (`cd`, `baipi serve`,
+/// `baipi build`) when `baipi` on PATH is the program that runs; otherwise with the program's
+/// full path and how to install `baipi`.
+#[test]
+fn init_says_what_to_type_next_as_the_readme_does() {
+    let t = TempDir::new("init-next");
+    let bin = t.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let exe = std::path::PathBuf::from(env!("CARGO_BIN_EXE_baipi"));
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&exe, bin.join("baipi")).unwrap();
+    let o = baipi()
+        .current_dir(t.path())
+        .env("PATH", bin.to_str().unwrap())
+        .arg("init")
+        .arg("新白皮书")
+        .run()
+        .expect_success();
+    let out = o.stdout();
+    let steps: Vec<&str> = out.lines().skip_while(|l| *l != "Next:").skip(1).collect();
+    let readme = read(&crate::support::repo().join("README.md"));
+    let block = readme.split("baipi init 新白皮书").nth(1).and_then(|b| b.split("```").next()).unwrap();
+    let shown: Vec<&str> =
+        block.lines().map(|l| l.split('#').next().unwrap().trim()).filter(|l| !l.is_empty()).collect();
+    let printed: Vec<&str> = steps.iter().map(|l| l.split('#').next().unwrap().trim()).collect();
+    assert_eq!(printed, shown, "init's closing lines and the README differ:\n{out}");
+    assert!(!out.contains("not on your PATH"), "{out}");
+
+    // Without `baipi` on PATH: the full path, and the install command.
+    let o = baipi().current_dir(t.path()).env("PATH", "/nonexistent").arg("init").arg("另一本").run().expect_success();
+    let out = o.stdout();
+    let full = exe.canonicalize().unwrap().display().to_string();
+    assert!(out.contains(&format!("  {full} serve")), "{out}");
+    assert!(
+        out.contains("`baipi` is not on your PATH; to type `baipi` instead, install it once: cargo install --path "),
+        "{out}"
+    );
+}

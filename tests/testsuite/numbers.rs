@@ -53,6 +53,8 @@ fn fact_check_reports_a_wrong_typed_percentage() {
             ),
         "{e}"
     );
+    // The hint shows the number in question, not a placeholder.
+    assert!(e.contains("or mark intentional free text as 83.50%{# free #}"), "{e}");
     let o = t.run(&["check", "--strict"]);
     assert_eq!(o.code(), Some(1));
     // `build` counts what `check` lists (without building the messages): add an unmatched
@@ -63,7 +65,11 @@ fn fact_check_reports_a_wrong_typed_percentage() {
     let o = t.run(&["build"]);
     assert!(o.success());
     assert!(o.stderr().contains("warning: 2 numbers typed in prose match no data"), "{}", o.stderr());
-    t.edit(ch, "占83.50%，另有17个、5{# free #}个", "占83.50%");
+    // One unmatched number: singular.
+    t.edit(ch, "占83.50%，另有17个、5{# free #}个", "占83.50%{# free #}，另有17个");
+    let o = t.run(&["build"]);
+    assert!(o.stderr().contains("warning: 1 number typed in prose matches no data"), "{}", o.stderr());
+    t.edit(ch, "占83.50%{# free #}，另有17个", "占83.50%");
     // Marked as free text, it passes.
     t.edit(ch, "占83.50%", "占83.50%{# free #}");
     let o = t.run(&["check", "--strict"]);

@@ -29,7 +29,6 @@ fn serve_answers_with_the_site_from_memory() {
         ("/favicon.svg", "image/svg+xml"),
         ("/data/orgs.csv", "text/csv"),
         ("/data/orgs.json", "application/json"),
-        ("/sitemap.xml", "application/xml"),
         ("/robots.txt", "text/plain"),
         ("/__baipi/livereload.js", "text/javascript"),
     ] {

@@ -191,6 +191,5 @@
     history.replaceState(null, '', '?q=' + encodeURIComponent(v));
     run(v);
   });
-  document.getElementById('search-nojs').hidden = true;
   if (q) run(q);
 })();
