@@ -80,6 +80,7 @@ const SOURCES_MD: &str = r#"---
 title: 数据来源与说明
 slug: sources
 weight: 2
+appendix: true       # 附录：总在其他章之后，`baipi new chapter` 把新章放在它前面
 summary: 本书数据的出处、统计口径和下载。
 template: sources.html
 ---
@@ -281,7 +282,7 @@ pub fn new_chapter(root: &Path, title: &str, slug: Option<&str>) -> Result<i32> 
 /// One more than the largest weight, or 1; the chapter with the largest weight `i64` can hold
 /// has no next one: an error at its `weight:` line.
 fn next_weight(root: &Path, chapters: &[crate::content::Chapter]) -> Result<i64> {
-    let Some(last) = chapters.iter().filter(|c| !c.is_index).max_by_key(|c| c.front.weight) else {
+    let Some(last) = chapters.iter().filter(|c| !c.is_index && !c.front.appendix).max_by_key(|c| c.front.weight) else {
         return Ok(1);
     };
     last.front.weight.checked_add(1).ok_or_else(|| {

@@ -80,6 +80,7 @@ pub fn parse(yaml: &str) -> Option<FrontMatter> {
         slug,
         template,
         draft: draft.unwrap_or_default(),
+        appendix: false,
         data,
         free_numbers: Vec::new(),
         charts: Vec::new(),

@@ -46,6 +46,10 @@ pub struct FrontMatter {
     pub template: Option<String>,
     #[serde(default)]
     pub draft: bool,
+    /// An appendix (`appendix: true`): after every other chapter in the contents and the
+    /// reading order, whatever its weight; `new chapter` adds new chapters before appendices.
+    #[serde(default)]
+    pub appendix: bool,
     /// Free-form figures for this chapter, available as `page.data`.
     #[serde(default)]
     pub data: Option<serde_json::Map<String, serde_json::Value>>,
@@ -270,7 +274,8 @@ pub fn load_dir(root: &Path, drafts: bool, sink: &mut Sink) -> Result<Vec<Chapte
             out.push(ch);
         }
     }
-    out.sort_by(|a, b| (!a.is_index, a.front.weight, &a.rel).cmp(&(!b.is_index, b.front.weight, &b.rel)));
+    let key = |c: &Chapter| (!c.is_index, c.front.appendix, c.front.weight);
+    out.sort_by(|a, b| (key(a), &a.rel).cmp(&(key(b), &b.rel)));
     check_duplicates(&out, sink);
     Ok(out)
 }
@@ -283,7 +288,7 @@ fn check_duplicates(chapters: &[Chapter], sink: &mut Sink) {
         c.front_source().lines().position(|l| l.starts_with(key)).map(|i| i + 2)
     };
     let mut slugs: std::collections::BTreeMap<&str, &Chapter> = std::collections::BTreeMap::new();
-    let mut weights: std::collections::BTreeMap<i64, &Chapter> = std::collections::BTreeMap::new();
+    let mut weights: std::collections::BTreeMap<(bool, i64), &Chapter> = std::collections::BTreeMap::new();
     for b in chapters.iter().filter(|c| !c.is_index) {
         if let Some(a) = slugs.get(b.slug.as_str()) {
             let line = line_of(b, "slug:").unwrap_or(1);
@@ -295,7 +300,7 @@ fn check_duplicates(chapters: &[Chapter], sink: &mut Sink) {
         } else {
             slugs.insert(b.slug.as_str(), b);
         }
-        match weights.get(&b.front.weight) {
+        match weights.get(&(b.front.appendix, b.front.weight)) {
             Some(a) if a.slug != b.slug => {
                 let (line, col) = line_of(b, "weight:").map_or((1, 1), |l| (l, 9));
                 sink.push(
@@ -314,7 +319,7 @@ fn check_duplicates(chapters: &[Chapter], sink: &mut Sink) {
             }
             Some(_) => {}
             None => {
-                weights.insert(b.front.weight, b);
+                weights.insert((b.front.appendix, b.front.weight), b);
             }
         }
     }

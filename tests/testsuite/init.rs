@@ -22,20 +22,29 @@ fn init_creates_a_site_that_builds_and_checks_clean() {
     assert_eq!(o.code(), Some(2));
     assert!(o.stderr().contains("is not empty"), "{}", o.stderr());
 
-    // `new chapter` adds the next file with the next weight.
+    // `new chapter` adds the next file with the next weight after the last chapter that is not
+    // an appendix: 数据来源与说明 (`appendix: true`, weight 2) stays last.
     let o = s.run(&["new", "chapter", "党建工作突破方向"]).expect_success();
     let path = o.stdout().trim().to_string();
     assert!(path.ends_with("content/03-党建工作突破方向.md"), "{path}");
     let text = read(Path::new(&path));
     assert!(
-        text.starts_with("---\ntitle: \"党建工作突破方向\"\nslug: 党建工作突破方向\nweight: 3\nsummary: "),
+        text.starts_with("---\ntitle: \"党建工作突破方向\"\nslug: 党建工作突破方向\nweight: 2\nsummary: "),
         "{text}"
     );
     s.run(&["check", "--strict"]).expect_success();
     let o = s.run(&["new", "chapter", "党建工作突破方向"]);
     assert_eq!(o.code(), Some(2), "the same slug twice is refused");
     let out = s.build();
-    assert!(out.read("党建工作突破方向/index.html").contains("党建工作突破方向"));
+    let page = out.read("党建工作突破方向/index.html");
+    assert!(page.contains("党建工作突破方向"));
+    assert!(
+        page.contains(r#"rel="next" href="/sources/""#) && !page.contains(r#"rel="prev" href="/sources/""#),
+        "{page}"
+    );
+    let cover = out.read("index.html");
+    let (new, appendix) = (cover.find("/党建工作突破方向/").unwrap(), cover.find("/sources/").unwrap());
+    assert!(new < appendix, "the appendix is listed last in the contents");
 }
 
 /// `init` ends with the commands the README's “新建一本白皮书” shows (`cd`, `baipi serve`,
