@@ -377,9 +377,14 @@ pub fn check(file: &str, body: &str, body_line: usize, free: &[String], cands: &
             file,
             0,
             0,
-            format!(
-                "{unlisted} more numbers in this file match no data (only the first {MAX_WARNINGS_PER_FILE} are listed)"
-            ),
+            match unlisted {
+                1 => format!(
+                    "1 more number in this file matches no data (only the first {MAX_WARNINGS_PER_FILE} are listed)"
+                ),
+                n => format!(
+                    "{n} more numbers in this file match no data (only the first {MAX_WARNINGS_PER_FILE} are listed)"
+                ),
+            },
         ));
     }
     out

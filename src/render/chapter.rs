@@ -255,12 +255,18 @@ impl Reports {
     fn finish(mut self, file: &str, warnings: &mut Vec<Diagnostic>, sink: &mut Sink) {
         let (n, most) = (self.more_errors, MAX_REPORTS_PER_FILE);
         if n > 0 {
-            let msg = format!("{n} more errors like the ones above in this file (only the first {most} are listed)");
+            let msg = match n {
+                1 => format!("1 more error like the ones above in this file (only the first {most} are listed)"),
+                _ => format!("{n} more errors like the ones above in this file (only the first {most} are listed)"),
+            };
             self.errors.push(Diagnostic::error(file, 0, 0, msg));
         }
         let n = self.more_warnings;
         if n > 0 {
-            let msg = format!("{n} more lines with a literal `*` in this file (only the first {most} are listed)");
+            let msg = match n {
+                1 => format!("1 more line with a literal `*` in this file (only the first {most} are listed)"),
+                _ => format!("{n} more lines with a literal `*` in this file (only the first {most} are listed)"),
+            };
             self.warnings.push(Diagnostic::warning(file, 0, 0, msg));
         }
         warnings.extend(self.warnings);
