@@ -258,24 +258,30 @@ fn round(i: &Input, ring: Round) -> charts_rs::Result<String> {
 }
 
 /// One horizontal bar divided into the parts, with a legend.
+/// A 100% bar: each part drawn as its share of the whole (counts too), the axis 0–100%; the
+/// legend gives each part's number as published.
 fn stacked(i: &Input) -> charts_rs::Result<String> {
     let chart = i.chart;
+    let sum: f64 = i.values.iter().sum();
     let series: Vec<Value> = chart
         .points
         .iter()
         .enumerate()
         .map(|(n, p)| {
-            json!({"name": format!("{} {}{}", p.label, thousands(p.value), i.suffix), "data": [p.value.to_f64()], "stack": "all", "index": n,
+            let share = if chart.percent || sum == 0.0 { p.value.to_f64() } else { p.value.to_f64() / sum * 100.0 };
+            let unit = if chart.percent { "%" } else { chart.unit.as_str() };
+            json!({"name": format!("{} {}{unit}", p.label, thousands(p.value)), "data": [share], "stack": "all", "index": n,
                 "label_show": false})
         })
         .collect();
     let n = chart.points.len() as f64;
-    let top = if chart.percent { 100.0 } else { i.values.iter().sum::<f64>() };
+    let axis = json!([{"axis_min": 0, "axis_max": 100.0, "axis_split_number": 4, "axis_formatter": "{t}%",
+        "axis_font_size": i.fs - 2.0, "axis_font_color": i.style.axis}]);
     let spec = i.spec(json!({
         "height": 96.0 + 26.0 * (n / 2.0).ceil(),
         "x_axis_data": [""], "y_axis_hidden": true,
         "legend_show": true, "legend_position": "bottom", "legend_align": "left", "legend_category": "rect",
-        "y_axis_configs": i.y_axis(top, 4),
+        "y_axis_configs": axis,
         "margin": {"left": 12, "top": 10, "right": 16, "bottom": 6},
         "series_list": series,
     }));

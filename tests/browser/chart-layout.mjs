@@ -1,5 +1,6 @@
 // Checks every chart of a built site in headless Chromium, at phone and desktop widths:
-// no <text> of a chart is clipped by its SVG's bounds, and no two texts overlap.
+// no <text> of a chart is clipped by its SVG's bounds, no two texts overlap, no chart text is
+// under 11 CSS px, and a chart narrower than its figure is centred in it.
 // usage: node chart-layout.mjs PUBLIC_DIR        (exit 1 on any problem)
 import { chromium } from 'playwright-core';
 import { serve } from './serve.mjs';
@@ -22,6 +23,17 @@ for (const width of [375, 1280]) {
         const id = svg.closest('figure').id;
         const sb = svg.getBoundingClientRect();
         const texts = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim() !== '');
+        // Legible on a phone: no chart text under 11 CSS px. On a desktop a chart fills its
+        // figure or is centred in it.
+        const scale = sb.width / svg.viewBox.baseVal.width;
+        for (const t of texts) {
+          const px = parseFloat(t.getAttribute('font-size') || getComputedStyle(t).fontSize) * scale;
+          if (px < 11 - 0.05) out.push(`${id}: "${t.textContent.trim()}" is ${px.toFixed(1)} CSS px, under 11`);
+        }
+        const fb = svg.closest('figure').querySelector('.chart-box').parentElement.getBoundingClientRect();
+        const left = sb.left - fb.left, right = fb.right - sb.right;
+        if (sb.width < 0.95 * fb.width && Math.abs(left - right) > 2)
+          out.push(`${id}: the chart neither fills its figure nor is centred (${left.toFixed(0)} px left, ${right.toFixed(0)} px right)`);
         const boxes = texts.map(t => ({ t: t.textContent.trim(), b: t.getBoundingClientRect() }));
         const tol = 0.5;
         for (const { t, b } of boxes) {

@@ -83,3 +83,18 @@ fn anchors_to_figures_and_html_ids_resolve() {
     let e = s.run(&["build"]).stderr();
     assert!(e.contains("content/03-c.md:5:2: error: link to `02-b.md#mark-2`"), "{e}");
 }
+
+/// `stacked` is a 100% bar, as the README says, also for counts: its axis runs to 100% and the
+/// legend keeps each part's number.
+#[test]
+fn stacked_counts_are_a_hundred_percent_bar() {
+    let s = crate::support::Site::fixture("basic");
+    s.write(
+        "content/03-stacked.md",
+        "---\ntitle: 堆积\nweight: 3\ncharts:\n  - { id: st, type: stacked, data: orgs.by_type, title: 构成 }\n---\n正文。\n",
+    );
+    let out = s.build();
+    let svg = out.read("figures/st.svg");
+    assert!(svg.contains(">100%</text>") && svg.contains(">50%</text>"), "{svg}");
+    assert!(!svg.contains(">938</text>") && svg.contains("非公企业党组织 779个"), "{svg}");
+}
