@@ -171,7 +171,13 @@ pub fn parse(file: &str, rel: &str, text: String) -> Result<Chapter> {
             }
             s.clone()
         }
-        None => default_slug(&stem),
+        None => {
+            let slug = default_slug(&stem);
+            if let Some(c) = crate::util::path::slug_path_problem(&slug) {
+                return Err(Error::one(unclean_file_name(file, &slug, c)));
+            }
+            slug
+        }
     };
     if !is_index && let Some(taken) = reserved_slug(&slug) {
         let d = match slug_line.filter(|_| front.slug.is_some()) {
@@ -200,6 +206,23 @@ pub fn parse(file: &str, rel: &str, text: String) -> Result<Chapter> {
         body_start: offset_in(src, body),
         text,
     })
+}
+
+/// A file name that cannot be a URL (`a?b.md`): the error names the character.
+fn unclean_file_name(file: &str, slug: &str, c: char) -> Diagnostic {
+    let url = crate::util::text::escape_controls(slug);
+    Diagnostic::error(
+        file,
+        0,
+        0,
+        format!(
+            "this chapter's URL would be /{url}/ (from the file name), and {} cannot be part of a URL",
+            crate::util::text::describe_char(c)
+        ),
+    )
+    .with_help(
+        "rename the file (or its folder) to letters, digits, `-`, `_` and `.`, or set `slug:` in the front matter",
+    )
 }
 
 /// Where `part`, a slice of `whole`, starts in it.

@@ -240,7 +240,8 @@ pub fn walk(root: &Path, dir: &Path, wanted: &dyn Fn(&Path) -> bool, sink: &mut 
         if ft.is_dir() {
             continue;
         }
-        let shown = display(root, path);
+        // A control character in a name would break the message's line: escaped in messages.
+        let shown = crate::util::text::escape_controls(&display(root, path)).into_owned();
         if ft.is_symlink() {
             let is_dir = path.is_dir();
             if !is_dir && !wanted(path) {

@@ -100,10 +100,25 @@ pub fn read_tree(root: &Path, dir: &Path, sink: &mut Sink) -> Result<BTreeMap<St
     let mut out = BTreeMap::new();
     for f in crate::source::walk(root, dir, &|_| true, sink)? {
         let rel = crate::util::path::display(dir, &f.path);
+        if f.path.to_str().is_none() || !crate::util::path::is_clean_relative(&rel) {
+            sink.push(unclean_static(&f.display, &rel));
+            continue;
+        }
         let bytes = std::fs::read(&f.real).map_err(|err| Error::io(&f.path, err))?;
         out.insert(rel, bytes);
     }
     Ok(out)
+}
+
+/// A static file whose name cannot be published as is (`x\\..\\y`, a control character, a
+/// name that is not UTF-8): its output path would not be the file's own.
+fn unclean_static(display: &str, rel: &str) -> Diagnostic {
+    let why = match rel.chars().find(|c| *c == '\\' || c.is_control() || *c == '\u{fffd}') {
+        Some(c) => format!("{} cannot be part of a published file's name", crate::util::text::describe_char(c)),
+        None => "its path is not a clean relative path".into(),
+    };
+    Diagnostic::error(display, 0, 0, format!("this static file cannot be published under its name: {why}"))
+        .with_help("rename the file to letters, digits, `-`, `_` and `.` (a `\\` is not a folder separator)")
 }
 
 /// The chart style of `theme.toml` in the theme folder `dir`, or the default one without it.
