@@ -79,6 +79,12 @@ pub fn run(input: &PassInput, all: &[&Chapter], indexer: Option<&Indexer>, sink:
         return Err(e);
     }
     let mut passed = Passed { rendered: Vec::with_capacity(results.len()), pages: Vec::new(), warnings: Vec::new() };
+    // What static/ folders hold but the site leaves out (`.git/`, editor files) is named.
+    if let Some(t) = input.templates {
+        for dir in [t.theme.dir.join("static"), input.site.root.join("static")] {
+            passed.warnings.extend(crate::source::static_left_out(&input.site.root, &dir));
+        }
+    }
     for r in results {
         passed.warnings.extend(r.warnings);
         sink.items.extend(r.errors);

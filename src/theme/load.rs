@@ -93,12 +93,14 @@ fn read_templates(root: &Path, dir: &Path, sink: &mut Sink) -> Result<BTreeMap<S
     Ok(templates)
 }
 
-/// All files under `dir` (relative `/` paths → bytes); empty if `dir` is missing. Links follow
-/// [`crate::source::walk`]'s rules; refusals go to `sink`. Static files have no size limit (a
+/// All files under `dir` (relative `/` paths → bytes), hidden ones included; empty if `dir` is
+/// missing. Links follow [`crate::source::walk`]'s rules; refusals go to `sink`; what is left out
+/// (`.git/`, editor files: [`crate::source::left_out_of_static`]) is named by
+/// [`crate::source::static_left_out`]. Static files have no size limit (a
 /// report in PDF may well be large); they are copied as they are.
 pub fn read_tree(root: &Path, dir: &Path, sink: &mut Sink) -> Result<BTreeMap<String, Vec<u8>>> {
     let mut out = BTreeMap::new();
-    for f in crate::source::walk(root, dir, &|_| true, sink)? {
+    for f in crate::source::walk_static(root, dir, sink)? {
         let rel = crate::util::path::display(dir, &f.path);
         if f.path.to_str().is_none() || !crate::util::path::is_clean_relative(&rel) {
             sink.push(unclean_static(&f.display, &rel));

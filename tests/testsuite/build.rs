@@ -2,7 +2,7 @@
 //! command line (exit codes, `--verbose`, `--quiet`, the default output folder), and
 //! reproducible bytes.
 
-use crate::support::{Site, TempDir, baipi, files_of, repo};
+use crate::support::{Site, TempDir, baipi, files_of, read, repo};
 
 #[test]
 fn front_matter_and_data_in_prose() {
@@ -219,4 +219,44 @@ fn output_does_not_depend_on_thread_count() {
         })
         .collect();
     assert!(outs[0] == outs[1] && outs[1] == outs[2], "output differs between thread counts");
+}
+
+/// `static/` is published as is, hidden files included (`.nojekyll`, `.well-known/`, `_headers`,
+/// `_redirects`); only version-control folders, editor files and `.DS_Store` are left out, each
+/// named in a warning.
+#[test]
+fn static_dot_files_are_published() {
+    let s = Site::fixture("basic");
+    for (f, text) in [
+        ("static/.nojekyll", ""),
+        ("static/.well-known/security.txt", "Contact: mailto:a@example.org\n"),
+        ("static/_headers", "/*\n  X-Frame-Options: DENY\n"),
+        ("static/_redirects", "/old /new 301\n"),
+        ("static/.git/config", "[core]\n"),
+        ("static/.DS_Store", "x"),
+        ("static/.notes.md.swp", "x"),
+        ("static/.baipi-manifest", "index.html\n"),
+    ] {
+        s.write(f, text);
+    }
+    let o = s.run(&["build"]).expect_success();
+    let out = s.file("public");
+    for kept in [".nojekyll", ".well-known/security.txt", "_headers", "_redirects"] {
+        assert!(out.join(kept).is_file(), "{kept} not published");
+    }
+    assert_eq!(read(&out.join("_redirects")), "/old /new 301\n");
+    for left in [".git", ".DS_Store", ".notes.md.swp"] {
+        assert!(!out.join(left).exists(), "{left} published");
+    }
+    assert_ne!(read(&out.join(".baipi-manifest")), "index.html\n");
+    let err = o.stderr();
+    for w in [
+        "static/.DS_Store: warning: not published: a file the system's file browser made",
+        "static/.baipi-manifest: warning: not published: baipi's own name in an output folder",
+        "static/.git: warning: not published: a version-control folder is never published",
+        "static/.notes.md.swp: warning: not published: an editor's temporary or backup file",
+    ] {
+        assert!(err.contains(w), "stderr lacks {w:?}:\n{err}");
+    }
+    assert!(!err.contains("static/.git/config"), "{err}");
 }
