@@ -109,6 +109,7 @@ pub fn render(
     report_missing(&r, &dir, &loc, &mut rep);
     report_refused(&r, &body, &loc, &mut rep);
     report_asterisks(&r, &loc, &mut rep);
+    report_unsafe(&r, &body, &loc, &mut rep);
     let anchors = anchor_links(&body, &dir, env, &loc);
     rep.finish(&ch.file, warnings, sink);
     Ok(RenderedChapter {
@@ -214,7 +215,7 @@ impl Reports {
         }
         let n = self.more_warnings;
         if n > 0 {
-            let msg = format!("{n} more lines with a literal `*` in this file (only the first {most} are listed)");
+            let msg = format!("{n} more warnings like the ones above in this file (only the first {most} are listed)");
             self.warnings.push(Diagnostic::warning(file, 0, 0, msg));
         }
         warnings.extend(self.warnings);
@@ -301,6 +302,51 @@ fn report_asterisks(r: &Rendered, loc: &Locator, rep: &mut Reports) {
                 .with_help("for emphasis write `*文字*` without punctuation just inside the asterisks, or `<em>…</em>`; for a literal asterisk write `\\*`");
             rep.warnings.push(d);
         }
+    }
+}
+
+/// URLs that would run script are errors; raw HTML that runs script or embeds a page is a
+/// warning (raw HTML is trusted; `check --strict` makes it an error).
+fn report_unsafe(r: &Rendered, body: &str, loc: &Locator, rep: &mut Reports) {
+    for markdown::UnsafeUrl { offset: off, dest, scheme, image } in &r.unsafe_urls {
+        if !rep.room_for_error() {
+            continue;
+        }
+        let (what, needle) = match body.as_bytes().get(*off) {
+            _ if *image => ("image", "!["),
+            Some(b'<') => ("link", "<"),
+            _ => ("link", "["),
+        };
+        let dest = crate::util::text::escape_controls(dest);
+        let d =
+            loc.error(*off, needle, format!("{what} `{dest}`: a `{scheme}` URL runs script in the reader's browser"));
+        rep.errors.push(d.with_help(
+            "link to a web page (https://…), a chapter (`02-x.md`) or a file in content/ or static/; \
+             `javascript:`, `vbscript:` and `data:text/html` URLs are refused",
+        ));
+    }
+    for markdown::RawHtml { offset: off, needle, kind } in &r.raw_html {
+        if !rep.room_for_warning() {
+            continue;
+        }
+        let message = match kind {
+            markdown::RawKind::Tag(t) if t == "script" => {
+                "raw HTML `<script>` in a chapter: it runs in the reader's browser as written".to_string()
+            }
+            markdown::RawKind::Tag(t) => format!("raw HTML `<{t}>` in a chapter: it embeds another page as written"),
+            markdown::RawKind::Handler(h) => {
+                format!("raw HTML event handler `{h}=` in a chapter: it runs script in the reader's browser")
+            }
+            markdown::RawKind::Url(scheme) => {
+                format!("raw HTML with a `{scheme}` URL in a chapter: it runs script in the reader's browser")
+            }
+        };
+        let (l, c) = loc.at(*off, needle);
+        let d = Diagnostic::warning(&loc.ch.file, l, c, message).with_line(loc.source_line(l)).with_help(
+            "baipi publishes raw HTML as it is; write Markdown instead, or keep it on purpose \
+             (`check --strict` counts it as an error; the default theme's Content-Security-Policy blocks inline scripts)",
+        );
+        rep.warnings.push(d);
     }
 }
 

@@ -19,6 +19,8 @@ fn serve_answers_with_the_site_from_memory() {
     assert!(body.contains("共938个，其中社会组织党组织159个"), "{body}");
     // The theme emits the reload script only in serve mode, and the server serves it.
     assert!(body.contains(r#"<script src="/__baipi/livereload.js" defer></script>"#), "{body}");
+    // The theme's Content-Security-Policy allows the same-origin script and its event stream.
+    assert!(body.contains("script-src 'self'") && body.contains("connect-src 'self'"), "{body}");
     let (status, _, js) = srv.get("/__baipi/livereload.js");
     assert_eq!(status, 200);
     assert!(js.contains("EventSource"));
