@@ -213,10 +213,40 @@ pub fn render_with(md: &str, resolve: &dyn Fn(&str) -> Option<String>, asset: &d
     out
 }
 
+/// Ids the page around a chapter's HTML uses: the default theme's templates (`main`, `toc-h` …;
+/// a test keeps this list in step with them) and `serve`'s error overlay. A heading never takes
+/// one of them, nor an id starting with `fig-` (the figures' ids).
+pub const RESERVED_IDS: &[&str] = &[
+    "baipi-error",
+    "contents",
+    "cover-title",
+    "ds-title",
+    "full-title",
+    "full-toc-h",
+    "kf-title",
+    "main",
+    "search-more",
+    "search-nojs",
+    "search-page-form",
+    "search-page-q",
+    "search-results",
+    "search-status",
+    "site-q",
+    "toc-h",
+    "toc-title",
+];
+
 /// Gives every heading a unique id (its explicit `{#id}`, else its slug; `-1`, `-2` … added to
-/// repeats) and lists the h2 and h3 headings in `toc`.
+/// repeats and to the [`RESERVED_IDS`] and footnote labels, `h-` put before an id starting with
+/// `fig-`) and lists the h2 and h3 headings in `toc`.
 fn assign_heading_ids(events: &mut [(Event, std::ops::Range<usize>)], toc: &mut Vec<TocEntry>) {
     let mut ids = UniqueIds::default();
+    ids.used.extend(RESERVED_IDS.iter().map(|s| s.to_string()));
+    for (ev, _) in events.iter() {
+        if let Event::Start(Tag::FootnoteDefinition(label)) = ev {
+            ids.used.insert(label.to_string());
+        }
+    }
     let mut i = 0;
     while i < events.len() {
         if let Event::Start(Tag::Heading { level, id, .. }) = &events[i].0 {
@@ -231,7 +261,8 @@ fn assign_heading_ids(events: &mut [(Event, std::ops::Range<usize>)], toc: &mut 
                 }
                 j += 1;
             }
-            let idv = ids.claim(explicit.unwrap_or_else(|| slugify(&text)));
+            let base = explicit.unwrap_or_else(|| slugify(&text));
+            let idv = ids.claim(if base.starts_with("fig-") { format!("h-{base}") } else { base });
             if let Event::Start(Tag::Heading { id, .. }) = &mut events[i].0 {
                 *id = Some(CowStr::from(idv.clone()));
             }
@@ -530,6 +561,13 @@ mod tests {
         );
         assert_eq!(&md[r.raw_html[0].offset..][..7], "onClick");
         assert!(render("<b>粗</b> <em title=\"one\">x</em> 1 < 2, a<b", &|_| None).raw_html.is_empty());
+    }
+
+    #[test]
+    fn heading_ids_avoid_the_page_and_figure_ids() {
+        let r = render("## main\n\n## Main\n\n## x {#toc-h}\n\n## fig-c1\n\n## 1\n\n注[^1]\n\n[^1]: 注\n", &|_| None);
+        let ids: Vec<_> = r.toc.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["main-1", "main-2", "toc-h-1", "h-fig-c1", "1-1"]);
     }
 
     #[test]

@@ -91,6 +91,9 @@ pub fn render(
     } else {
         ch.body().into()
     };
+    if let Some(d) = figure_placed_twice(ch, &body) {
+        sink.push(d);
+    }
     let dir = Path::new(&ch.rel).parent().map(crate::util::path::slashed).unwrap_or_default();
     let resolve = |dest: &str| -> Option<String> {
         let (path, anchor) = dest.split_once('#').map(|(p, a)| (p, Some(a))).unwrap_or((dest, None));
@@ -132,6 +135,50 @@ pub fn render(
         anchors,
         assets: assets.into_inner(),
     })
+}
+
+/// A figure placed twice on one page would repeat its ids (and its number): an error at the
+/// second `figure(id="…")` of the file (or at the body's start, when a loop placed it).
+fn figure_placed_twice(ch: &Chapter, body: &str) -> Option<Diagnostic> {
+    const MARK: &str = "<figure class=\"chart\" id=\"fig-";
+    if body.matches(MARK).nth(1).is_none() {
+        return None;
+    }
+    let mut seen = BTreeSet::new();
+    let id = body.split(MARK).skip(1).filter_map(|t| t.split('"').next()).find(|id| !seen.insert(*id))?;
+    let calls = figure_calls(ch.source(), id);
+    let (line, col) = match (calls.first(), calls.get(1)) {
+        (_, Some(second)) => *second,
+        _ => (ch.body_line, 1),
+    };
+    let first =
+        calls.first().filter(|_| calls.len() > 1).map(|(l, _)| format!(" (first on line {l})")).unwrap_or_default();
+    Some(
+        Diagnostic::error(&ch.file, line, col, format!("figure `{id}` is placed twice on this page{first}"))
+            .with_source(ch.source())
+            .with_help(format!(
+                "a page holds each figure once; remove one `figure(id=\"{id}\")`, and refer to it with `figref(id=\"{id}\")`"
+            )),
+    )
+}
+
+/// Line and column of each `figure(id="ID")` call (either quotes, any spacing) in `src`.
+fn figure_calls(src: &str, id: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for (i, _) in src.match_indices("figure(") {
+        let args = src[i + "figure(".len()..].trim_start();
+        let Some(rest) = args.strip_prefix("id").map(str::trim_start).and_then(|r| r.strip_prefix('=')) else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let quoted = [('"', '"'), ('\'', '\'')]
+            .iter()
+            .any(|(q, _)| rest.strip_prefix(*q).and_then(|r| r.strip_prefix(id)).is_some_and(|r| r.starts_with(*q)));
+        if quoted {
+            out.push(crate::diag::line_col(src, i));
+        }
+    }
+    out
 }
 
 /// Finds where an offset of the evaluated body was in the chapter file. The line tables are

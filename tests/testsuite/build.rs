@@ -260,3 +260,36 @@ fn static_dot_files_are_published() {
     }
     assert!(!err.contains("static/.git/config"), "{err}");
 }
+
+/// Headings never take the page's own ids (`main`, `toc-h` …, kept in step with the default
+/// theme's templates here) nor a figure's (`fig-…`): they get a suffix or `h-`, and every id on
+/// the page is unique.
+#[test]
+fn heading_ids_avoid_the_theme_and_figure_ids() {
+    let reserved = crate::support::library::reserved_ids();
+    for entry in std::fs::read_dir(repo().join("themes/default/templates")).unwrap() {
+        let text = read(&entry.unwrap().path());
+        for id in text.split(" id=\"").skip(1).filter_map(|t| t.split('"').next()) {
+            assert!(id.contains("{{") || reserved.contains(&id), "theme id `{id}` is not in markdown::RESERVED_IDS");
+        }
+    }
+    let s = Site::fixture("invalid/_base");
+    s.write(
+        "content/01-a.md",
+        "---\ntitle: 第一章\nweight: 1\ncharts:\n  - { id: orgs, type: donut, data: orgs.by_type, title: 党组织 }\n---\n\
+         ## main\n\n## TOC-H\n\n## fig-orgs\n\n{{ figure(id=\"orgs\") }}\n\n[回到](#main-1) [图](#h-fig-orgs)\n",
+    );
+    let out = s.build();
+    let page = out.read("01-a/index.html");
+    for h in [r#"<h2 id="main-1">main</h2>"#, r#"<h2 id="toc-h-1">TOC-H</h2>"#, r#"<h2 id="h-fig-orgs">fig-orgs</h2>"#]
+    {
+        assert!(page.contains(h), "{h}: {page}");
+    }
+    for page in [page, out.read("full/index.html")] {
+        let mut ids: Vec<&str> = page.split(" id=\"").skip(1).filter_map(|t| t.split('"').next()).collect();
+        let n = ids.len();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), n, "duplicate ids: {page}");
+    }
+}
