@@ -423,3 +423,33 @@ fn serve_cuts_off_a_trickling_client() {
     // Everyone else is still served.
     assert_eq!(srv.get("/").0, 200);
 }
+
+/// An edit that would run for ever (nested `range()` loops) or fill the memory (a text doubled
+/// in a loop) is reported over the last good site within seconds, and `serve` keeps watching:
+/// the fix is picked up.
+#[test]
+fn serve_survives_prose_over_its_budget() {
+    let s = Site::fixture("basic");
+    let srv = Server::start(s.path());
+    let chapter = "content/01-first.md";
+    let original = s.read(chapter);
+    for (edit, message) in [
+        (
+            "{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}",
+            "range(): the loops of this chapter would run more than 1000000 times in all (the limit for prose)",
+        ),
+        (
+            "{% set_global s = \"ab\" %}{% for i in range(end=40) %}{% set_global s = s ~ s %}{% endfor %}{{ s }}",
+            "makes `s` longer on every pass of a loop (not allowed in prose)",
+        ),
+    ] {
+        let t = std::time::Instant::now();
+        s.write(chapter, format!("{original}\n{edit}\n"));
+        let body = srv.wait_for("/first/", "the budget error", |b| b.contains(message));
+        assert!(t.elapsed() < std::time::Duration::from_secs(10), "{:?}", t.elapsed());
+        assert!(body.contains("共938个"), "the last good page is still served");
+    }
+    s.write(chapter, original.replace("共{{", "又共{{"));
+    let body = srv.wait_for("/first/", "the fixed page", |b| b.contains("又共938个"));
+    assert!(!body.contains("baipi-error"), "{body}");
+}
