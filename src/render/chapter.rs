@@ -50,6 +50,8 @@ pub struct RenderedChapter {
     pub excerpt: String,
     /// Every `id="…"` in the HTML (anchor targets), kept when the HTML itself is not.
     pub ids: Vec<String>,
+    /// The ids of the figures on the chapter's page (placed, or added at its end), in order.
+    pub figures: Vec<String>,
     /// Section texts for the search index (empty without search).
     pub sections: Vec<Section>,
     pub anchors: Vec<AnchorLink>,
@@ -120,6 +122,7 @@ pub fn render(
         toc: r.toc,
         excerpt: describe("", &r.text),
         ids: Vec::new(),
+        figures: Vec::new(),
         // Whitespace collapsed, empty sections left out; not kept at all without search.
         sections: r
             .sections
@@ -140,10 +143,9 @@ pub fn render(
 /// A figure placed twice on one page would repeat its ids (and its number): an error at the
 /// second `figure(id="…")` of the file (or at the body's start, when a loop placed it).
 fn figure_placed_twice(ch: &Chapter, body: &str) -> Option<Diagnostic> {
-    const MARK: &str = "<figure class=\"chart\" id=\"fig-";
-    body.matches(MARK).nth(1)?; // Most chapters place no figure twice: one scan settles it.
+    body.matches(FIGURE_MARK).nth(1)?; // Most chapters place no figure twice: one scan settles it.
     let mut seen = BTreeSet::new();
-    let id = body.split(MARK).skip(1).filter_map(|t| t.split('"').next()).find(|id| !seen.insert(*id))?;
+    let id = figure_ids(body).find(|id| !seen.insert(*id))?;
     let calls = figure_calls(ch.source(), id);
     let (line, col) = match (calls.first(), calls.get(1)) {
         (_, Some(second)) => *second,
@@ -158,6 +160,32 @@ fn figure_placed_twice(ch: &Chapter, body: &str) -> Option<Diagnostic> {
                 "a page holds each figure once; remove one `figure(id=\"{id}\")`, and refer to it with `figref(id=\"{id}\")`"
             )),
     )
+}
+
+/// How a figure's HTML starts (`charts::figure`): what finds the figures on a page.
+const FIGURE_MARK: &str = "<figure class=\"chart\" id=\"fig-";
+
+/// The ids of the figures in `html`, in order.
+pub fn figure_ids(html: &str) -> impl Iterator<Item = &str> {
+    html.split(FIGURE_MARK).skip(1).filter_map(|t| t.split('"').next())
+}
+
+/// A figure that two chapters show (one places another's chart, which is also added at the end
+/// of its own): on the whole-paper page its ids would repeat. An error in the later chapter, at
+/// its `figure(…)` if it has one.
+pub fn figure_in_two_chapters(ch: &Chapter, id: &str, first: &Chapter) -> Diagnostic {
+    let (line, col) = figure_calls(ch.source(), id).first().copied().unwrap_or((0, 0));
+    let d = Diagnostic::error(
+        &ch.file,
+        line,
+        col,
+        format!("figure `{id}` is also shown by {}; the whole-paper page would hold it twice", first.file),
+    );
+    let d = if line > 0 { d.with_source(ch.source()) } else { d };
+    d.with_help(format!(
+        "show each figure in one chapter (a chart declared in a chapter's `charts:` is added to its end unless it \
+         places it); elsewhere refer to it with `figref(id=\"{id}\")`"
+    ))
 }
 
 /// Line and column of each `figure(id="ID")` call (either quotes, any spacing) in `src`.

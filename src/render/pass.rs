@@ -85,6 +85,18 @@ pub fn run(input: &PassInput, all: &[&Chapter], indexer: Option<&Indexer>, sink:
             passed.warnings.extend(crate::source::static_left_out(&input.site.root, &dir));
         }
     }
+    let mut shown: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for (k, r) in results.iter().enumerate() {
+        for id in r.chapter.as_ref().map(|c| c.figures.as_slice()).unwrap_or_default() {
+            match shown.get(id) {
+                Some(&first) if first != k => sink.push(chapter::figure_in_two_chapters(all[k], id, all[first])),
+                Some(_) => {}
+                None => {
+                    shown.insert(id.clone(), k);
+                }
+            }
+        }
+    }
     for r in results {
         passed.warnings.extend(r.warnings);
         sink.items.extend(r.errors);
@@ -100,6 +112,7 @@ fn one(input: &PassInput, k: usize, ch: &Chapter) -> ChapterResult {
     let mut local = Sink::default();
     let mut r = chapter::render(ch, input.env, &mut warnings, &mut local).map(|mut r| {
         place_unplaced_figures(ch, input.figures, &mut r.html);
+        r.figures = chapter::figure_ids(&r.html).map(str::to_string).collect();
         if input.anchored {
             r.ids = html_ids(&r.html);
         }

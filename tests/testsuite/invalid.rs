@@ -288,3 +288,22 @@ fn static_names_that_are_not_clean_are_refused() {
         assert!(err.contains("= help: rename the file"), "{err}");
     }
 }
+
+/// A chart shown by two chapters (one places another's chart, which is also added at the end of
+/// its own) would repeat its ids on the whole-paper page: an error at the `figure(…)` of the
+/// later chapter, and the previous output stays.
+#[test]
+fn a_figure_shown_by_two_chapters_is_refused() {
+    let p = Site::fixture("invalid/_base");
+    p.write(
+        "content/01-a.md",
+        "---\ntitle: 第一章\nweight: 1\ncharts:\n  - { id: orgs, type: donut, data: orgs.by_type, title: 党组织 }\n---\n正文。\n",
+    );
+    let p = p.with_previous_build();
+    p.write("content/02-b.md", "---\ntitle: 第二章\nweight: 2\n---\n再看：\n\n{{ figure(id=\"orgs\") }}\n");
+    let err = p.fails(
+        1,
+        "content/02-b.md:7:4: error: figure `orgs` is also shown by content/01-a.md; the whole-paper page would hold it twice",
+    );
+    assert!(err.contains("elsewhere refer to it with `figref(id=\"orgs\")`"), "{err}");
+}
