@@ -362,6 +362,22 @@ mod tests {
     }
 
     #[test]
+    fn slugs_from_file_names_are_clean_or_refused() {
+        let text = || "---\ntitle: t\n---\n正文\n".to_string();
+        for a in (1..=255u8).chain([b'.', b'/']) {
+            for b in [b'a', b'.', b'/', a] {
+                let name = String::from_utf8_lossy(&[b'x', a, b]).into_owned();
+                let rel = format!("{name}.md");
+                if let Ok(ch) = parse(&format!("content/{rel}"), &rel, text()) {
+                    let page = format!("{}/index.html", ch.slug);
+                    assert!(crate::util::path::is_clean_relative(&page), "{name:?} → {page:?}");
+                    assert!(!ch.slug.contains(['?', '#', '%', '\\', ' ']), "{name:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn missing_title_and_unclosed() {
         let Err(Error::Input(d)) = parse("content/x.md", "x.md", "---\nweight: 1\n---\n".to_string()) else { panic!() };
         assert!(d[0].message.contains("title"), "{}", d[0].message);
