@@ -241,7 +241,6 @@ pub const RESERVED_IDS: &[&str] = &[
 /// `fig-`) and lists the h2 and h3 headings in `toc`.
 fn assign_heading_ids(events: &mut [(Event, std::ops::Range<usize>)], toc: &mut Vec<TocEntry>) {
     let mut ids = UniqueIds::default();
-    ids.used.extend(RESERVED_IDS.iter().map(|s| s.to_string()));
     for (ev, _) in events.iter() {
         if let Event::Start(Tag::FootnoteDefinition(label)) = ev {
             ids.used.insert(label.to_string());
@@ -287,12 +286,14 @@ impl UniqueIds {
     /// `base`, or `base-N` with the first N not in use; from now on in use.
     fn claim(&mut self, base: String) -> String {
         let mut idv = base.clone();
-        if self.used.contains(&idv) {
+        let taken =
+            |used: &std::collections::HashSet<String>, id: &str| used.contains(id) || RESERVED_IDS.contains(&id);
+        if taken(&self.used, &idv) {
             let n = self.next_suffix.entry(base.clone()).or_insert(1);
             loop {
                 idv = format!("{base}-{n}");
                 *n += 1;
-                if !self.used.contains(&idv) {
+                if !taken(&self.used, &idv) {
                     break;
                 }
             }
@@ -425,6 +426,11 @@ fn stray_asterisks(md: &str, range: std::ops::Range<usize>, out: &mut Vec<StrayA
 /// `vbscript:` or `data:text/html`, read as browsers do (case, leading blanks and control
 /// characters, and tabs and newlines anywhere ignored).
 pub fn unsafe_scheme(dest: &str) -> Option<&'static str> {
+    // Almost every URL is settled by its first letter (`h`ttp, a path, `#`), without allocating.
+    let first = dest.bytes().find(|b| *b > b' ')?;
+    if !matches!(first.to_ascii_lowercase(), b'j' | b'v' | b'd') {
+        return None;
+    }
     let head: String = dest
         .trim_start_matches(|c: char| c <= ' ')
         .chars()

@@ -61,6 +61,12 @@ impl Prose {
         Prose { tera }
     }
 
+    /// How many figures (`figure()` calls) the last [`Prose::eval`] on this thread placed, so
+    /// that a chapter without any is not searched for them.
+    pub fn figures_placed() -> usize {
+        budget::figures_placed()
+    }
+
     /// Whether `text` contains anything to evaluate.
     pub fn has_expressions(text: &str) -> bool {
         // One scan for `{` (a memchr; Chinese prose rarely has one), then a look at the next byte.
@@ -80,6 +86,7 @@ impl Prose {
             return Ok(text.to_string());
         }
         let Place { file, source, line, col } = place;
+        budget::reset();
         if let Some((off, message)) = budget::precheck(text) {
             let (l, c) = crate::diag::line_col(text, off);
             let c = if l == 1 { c + col - 1 } else { c };
@@ -88,7 +95,6 @@ impl Prose {
             ));
         }
         let at = Origin { file, source, text, start: Start::At { line, col } };
-        budget::reset();
         let mut out = budget::Capped::default();
         let result = self.tera.render_str_to(text, ctx, true, &mut out);
         if out.over {
@@ -123,7 +129,9 @@ fn register_figures(tera: &mut Tera, figures: Arc<BTreeMap<String, (String, Stri
     }
     let f1 = figures.clone();
     tera.register_function("figure", move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-        Ok(Value::safe_string(&format!("\n\n{}\n\n", lookup(&f1, &kwargs, "figure")?.0)))
+        let html = &lookup(&f1, &kwargs, "figure")?.0;
+        budget::placed_figure();
+        Ok(Value::safe_string(&format!("\n\n{html}\n\n")))
     });
     tera.register_function("figref", move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
         Ok(Value::safe_string(&lookup(&figures, &kwargs, "figref")?.1))
@@ -200,11 +208,24 @@ mod budget {
     thread_local! {
         /// What this thread's current evaluation has taken of [`MAX_RANGE_TOTAL`].
         static RANGE_TAKEN: Cell<u64> = const { Cell::new(0) };
+        /// How many figures this thread's current evaluation has placed.
+        static FIGURES: Cell<usize> = const { Cell::new(0) };
+    }
+
+    /// Counts a call of `figure()`.
+    pub fn placed_figure() {
+        FIGURES.with(|f| f.set(f.get() + 1));
+    }
+
+    /// How many figures the last evaluation on this thread placed.
+    pub fn figures_placed() -> usize {
+        FIGURES.with(Cell::get)
     }
 
     /// Starts a new evaluation on this thread (a chapter is evaluated on one thread).
     pub fn reset() {
         RANGE_TAKEN.with(|t| t.set(0));
+        FIGURES.with(|f| f.set(0));
     }
 
     /// tera's `range(start=0, end=…, step_by=1)`, charged to the chapter's budget.

@@ -50,7 +50,7 @@ pub struct RenderedChapter {
     pub excerpt: String,
     /// Every `id="…"` in the HTML (anchor targets), kept when the HTML itself is not.
     pub ids: Vec<String>,
-    /// The ids of the figures on the chapter's page (placed, or added at its end), in order.
+    /// The ids of the figures on the chapter's page (placed, then those added at its end).
     pub figures: Vec<String>,
     /// Section texts for the search index (empty without search).
     pub sections: Vec<Section>,
@@ -82,18 +82,15 @@ pub fn render(
     sink: &mut Sink,
 ) -> Result<RenderedChapter> {
     // Locations are lines of the file: the body starts on line `body_line` of `ch.source()`.
-    let body: Cow<str> = if Prose::has_expressions(ch.body()) {
-        env.prose
-            .eval(
-                ch.body(),
-                &page_context(ch),
-                Place { file: &ch.file, source: ch.source(), line: ch.body_line, col: 1 },
-            )?
-            .into()
+    let (body, placed): (Cow<str>, usize) = if Prose::has_expressions(ch.body()) {
+        let place = Place { file: &ch.file, source: ch.source(), line: ch.body_line, col: 1 };
+        (env.prose.eval(ch.body(), &page_context(ch), place)?.into(), Prose::figures_placed())
     } else {
-        ch.body().into()
+        (ch.body().into(), 0)
     };
-    if let Some(d) = figure_placed_twice(ch, &body) {
+    // Only a chapter that placed figures is searched for them.
+    let figures: Vec<String> = if placed > 0 { figure_ids(&body).map(str::to_string).collect() } else { Vec::new() };
+    if let Some(d) = figure_placed_twice(ch, &figures) {
         sink.push(d);
     }
     let dir = Path::new(&ch.rel).parent().map(crate::util::path::slashed).unwrap_or_default();
@@ -122,7 +119,7 @@ pub fn render(
         toc: r.toc,
         excerpt: describe("", &r.text),
         ids: Vec::new(),
-        figures: Vec::new(),
+        figures,
         // Whitespace collapsed, empty sections left out; not kept at all without search.
         sections: r
             .sections
@@ -142,10 +139,9 @@ pub fn render(
 
 /// A figure placed twice on one page would repeat its ids (and its number): an error at the
 /// second `figure(id="…")` of the file (or at the body's start, when a loop placed it).
-fn figure_placed_twice(ch: &Chapter, body: &str) -> Option<Diagnostic> {
-    body.matches(FIGURE_MARK).nth(1)?; // Most chapters place no figure twice: one scan settles it.
+fn figure_placed_twice(ch: &Chapter, figures: &[String]) -> Option<Diagnostic> {
     let mut seen = BTreeSet::new();
-    let id = figure_ids(body).find(|id| !seen.insert(*id))?;
+    let id = figures.iter().map(String::as_str).find(|id| !seen.insert(*id))?;
     let calls = figure_calls(ch.source(), id);
     let (line, col) = match (calls.first(), calls.get(1)) {
         (_, Some(second)) => *second,

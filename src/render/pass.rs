@@ -111,8 +111,7 @@ fn one(input: &PassInput, k: usize, ch: &Chapter) -> ChapterResult {
     let mut warnings = Vec::new();
     let mut local = Sink::default();
     let mut r = chapter::render(ch, input.env, &mut warnings, &mut local).map(|mut r| {
-        place_unplaced_figures(ch, input.figures, &mut r.html);
-        r.figures = chapter::figure_ids(&r.html).map(str::to_string).collect();
+        place_unplaced_figures(ch, input.figures, &mut r);
         if input.anchored {
             r.ids = html_ids(&r.html);
         }
@@ -136,14 +135,15 @@ fn one(input: &PassInput, k: usize, ch: &Chapter) -> ChapterResult {
 }
 
 /// Charts declared but not placed with `figure()` go at the end of their chapter.
-fn place_unplaced_figures(ch: &Chapter, figures: &FigureHtml, html: &mut String) {
+fn place_unplaced_figures(ch: &Chapter, figures: &FigureHtml, r: &mut RenderedChapter) {
     for spec in &ch.front.charts {
         let marker = format!("id=\"fig-{}\"", spec.id.value);
-        if !html.contains(&marker)
+        if !r.html.contains(&marker)
             && let Some((figure, _)) = figures.get(&spec.id.value)
         {
-            html.push_str(figure);
-            html.push('\n');
+            r.html.push_str(figure);
+            r.html.push('\n');
+            r.figures.push(spec.id.value.clone());
         }
     }
 }
