@@ -166,9 +166,8 @@ pub fn figure_ids(html: &str) -> impl Iterator<Item = &str> {
     html.split(FIGURE_MARK).skip(1).filter_map(|t| t.split('"').next())
 }
 
-/// A figure that two chapters show (one places another's chart, which is also added at the end
-/// of its own): on the whole-paper page its ids would repeat. An error in the later chapter, at
-/// its `figure(…)` if it has one.
+/// A figure that two chapters show (`ch` places the chart of `first`, which is also added at the
+/// end of its own): on the whole-paper page its ids would repeat. An error at `ch`'s `figure(…)`.
 pub fn figure_in_two_chapters(ch: &Chapter, id: &str, first: &Chapter) -> Diagnostic {
     let (line, col) = figure_calls(ch.source(), id).first().copied().unwrap_or((0, 0));
     let d = Diagnostic::error(

@@ -85,18 +85,7 @@ pub fn run(input: &PassInput, all: &[&Chapter], indexer: Option<&Indexer>, sink:
             passed.warnings.extend(crate::source::static_left_out(&input.site.root, &dir));
         }
     }
-    let mut shown: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
-    for (k, r) in results.iter().enumerate() {
-        for id in r.chapter.as_ref().map(|c| c.figures.as_slice()).unwrap_or_default() {
-            match shown.get(id) {
-                Some(&first) if first != k => sink.push(chapter::figure_in_two_chapters(all[k], id, all[first])),
-                Some(_) => {}
-                None => {
-                    shown.insert(id.clone(), k);
-                }
-            }
-        }
-    }
+    figures_in_two_chapters(all, &results, sink);
     for r in results {
         passed.warnings.extend(r.warnings);
         sink.items.extend(r.errors);
@@ -104,6 +93,28 @@ pub fn run(input: &PassInput, all: &[&Chapter], indexer: Option<&Indexer>, sink:
         passed.pages.extend(r.page);
     }
     Ok(passed)
+}
+
+/// A figure on the pages of two chapters (one placed a chart of the other, which adds it at its
+/// end too) is an error in the chapter that placed a chart it does not declare; a chart that
+/// both declare is already an error (a duplicate chart id).
+fn figures_in_two_chapters(all: &[&Chapter], results: &[ChapterResult], sink: &mut Sink) {
+    let declares = |k: usize, id: &str| all[k].front.charts.iter().any(|c| c.id.value == id);
+    let mut shown: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for (k, r) in results.iter().enumerate() {
+        for id in r.chapter.as_ref().map(|c| c.figures.as_slice()).unwrap_or_default() {
+            match shown.get(id.as_str()) {
+                Some(&first) if first != k && !(declares(first, id) && declares(k, id)) => {
+                    let (placer, other) = if declares(k, id) { (first, k) } else { (k, first) };
+                    sink.push(chapter::figure_in_two_chapters(all[placer], id, all[other]));
+                }
+                Some(_) => {}
+                None => {
+                    shown.insert(id, k);
+                }
+            }
+        }
+    }
 }
 
 /// Chapter `k` of the pass and its page.

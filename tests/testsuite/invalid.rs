@@ -306,4 +306,14 @@ fn a_figure_shown_by_two_chapters_is_refused() {
         "content/02-b.md:7:4: error: figure `orgs` is also shown by content/01-a.md; the whole-paper page would hold it twice",
     );
     assert!(err.contains("elsewhere refer to it with `figref(id=\"orgs\")`"), "{err}");
+    // The other way round: the error is still at the chapter that placed another's chart.
+    p.write("content/01-a.md", "---\ntitle: 第一章\nweight: 1\n---\n正文。\n\n见 {{ figure(id=\"orgs\") }}\n");
+    p.write(
+        "content/02-b.md",
+        "---\ntitle: 第二章\nweight: 2\ncharts:\n  - { id: orgs, type: donut, data: orgs.by_type, title: 党组织 }\n---\n再看。\n",
+    );
+    p.fails(
+        1,
+        "content/01-a.md:7:6: error: figure `orgs` is also shown by content/02-b.md; the whole-paper page would hold it twice",
+    );
 }
