@@ -45,6 +45,40 @@ pub struct Rendered {
     pub refused: Vec<Refused>,
     /// Asterisks left as literal text.
     pub stray_asterisks: Vec<StrayAsterisks>,
+    /// Links, images and autolinks whose URL would run script (`javascript:` …).
+    pub unsafe_urls: Vec<UnsafeUrl>,
+    /// Raw HTML that runs script or embeds pages (`<script>`, `<iframe>`, `on*=`).
+    pub raw_html: Vec<RawHtml>,
+}
+
+/// A link, image or autolink whose URL would run script; its URL is emptied in the HTML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnsafeUrl {
+    pub offset: usize,
+    pub dest: String,
+    /// The refused scheme (`javascript:`, `vbscript:`, `data:text/html`).
+    pub scheme: &'static str,
+    pub image: bool,
+}
+
+/// Raw HTML that runs script or embeds another page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawHtml {
+    pub offset: usize,
+    /// The text at `offset` as written (`<SCRIPT`, `onclick`), to find it on its line.
+    pub needle: String,
+    pub kind: RawKind,
+}
+
+/// What a [`RawHtml`] is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RawKind {
+    /// `<script>` or `<iframe>` (the tag's name, lower case).
+    Tag(String),
+    /// An event-handler attribute (`onclick`, as written).
+    Handler(String),
+    /// An attribute whose value is a URL that runs script, and its scheme.
+    Url(&'static str),
 }
 
 /// A link to a chapter that does not exist.
@@ -147,8 +181,21 @@ pub fn render_with(md: &str, resolve: &dyn Fn(&str) -> Option<String>, asset: &d
     let resolvers = Resolvers { chapter: resolve, asset };
     let mut in_heading = false;
     let mut in_code = false;
+    let mut html_ranges: Vec<std::ops::Range<usize>> = Vec::new();
     for (ev, range) in events.iter_mut() {
         match ev {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
+                if let Some(scheme) = unsafe_scheme(dest_url) =>
+            {
+                let image = md.as_bytes().get(range.start) == Some(&b'!');
+                out.unsafe_urls.push(UnsafeUrl { offset: range.start, dest: dest_url.to_string(), scheme, image });
+                *dest_url = CowStr::from("");
+            }
+            Event::Html(_) | Event::InlineHtml(_) => match html_ranges.last_mut() {
+                // A block's lines come one event each: joined, so a tag may span lines.
+                Some(last) if last.end >= range.start => last.end = range.end,
+                _ => html_ranges.push(range.clone()),
+            },
             Event::Start(Tag::Link { dest_url, .. }) => resolvers.link(dest_url, range.start, &mut out),
             Event::Start(Tag::Image { dest_url, .. }) => resolvers.local_file(dest_url, range.start, true, &mut out),
             Event::Start(Tag::CodeBlock(_)) => in_code = true,
@@ -159,14 +206,46 @@ pub fn render_with(md: &str, resolve: &dyn Fn(&str) -> Option<String>, asset: &d
         collect_text(ev, &mut in_heading, &mut out);
     }
     out.stray_asterisks = join_runs(std::mem::take(&mut out.stray_asterisks));
+    for r in html_ranges {
+        raw_html(md, r, &mut out.raw_html);
+    }
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));
     out
 }
 
+/// Ids the page around a chapter's HTML uses: the default theme's templates (`main`, `toc-h` …;
+/// a test keeps this list in step with them) and `serve`'s error overlay. A heading never takes
+/// one of them, nor an id starting with `fig-` (the figures' ids).
+pub const RESERVED_IDS: &[&str] = &[
+    "baipi-error",
+    "contents",
+    "cover-title",
+    "ds-title",
+    "full-title",
+    "full-toc-h",
+    "kf-title",
+    "main",
+    "search-more",
+    "search-nojs",
+    "search-page-form",
+    "search-page-q",
+    "search-results",
+    "search-status",
+    "site-q",
+    "toc-h",
+    "toc-title",
+];
+
 /// Gives every heading a unique id (its explicit `{#id}`, else its slug; `-1`, `-2` … added to
-/// repeats) and lists the h2 and h3 headings in `toc`.
+/// repeats and to the [`RESERVED_IDS`] and footnote labels, `h-` put before an id starting with
+/// `fig-`) and lists the h2 and h3 headings in `toc`.
 fn assign_heading_ids(events: &mut [(Event, std::ops::Range<usize>)], toc: &mut Vec<TocEntry>) {
     let mut ids = UniqueIds::default();
+    for (ev, _) in events.iter() {
+        if let Event::Start(Tag::FootnoteDefinition(label)) = ev {
+            ids.used.insert(label.to_string());
+        }
+    }
     let mut i = 0;
     while i < events.len() {
         if let Event::Start(Tag::Heading { level, id, .. }) = &events[i].0 {
@@ -181,7 +260,8 @@ fn assign_heading_ids(events: &mut [(Event, std::ops::Range<usize>)], toc: &mut 
                 }
                 j += 1;
             }
-            let idv = ids.claim(explicit.unwrap_or_else(|| slugify(&text)));
+            let base = explicit.unwrap_or_else(|| slugify(&text));
+            let idv = ids.claim(if base.starts_with("fig-") { format!("h-{base}") } else { base });
             if let Event::Start(Tag::Heading { id, .. }) = &mut events[i].0 {
                 *id = Some(CowStr::from(idv.clone()));
             }
@@ -206,12 +286,14 @@ impl UniqueIds {
     /// `base`, or `base-N` with the first N not in use; from now on in use.
     fn claim(&mut self, base: String) -> String {
         let mut idv = base.clone();
-        if self.used.contains(&idv) {
+        let taken =
+            |used: &std::collections::HashSet<String>, id: &str| used.contains(id) || RESERVED_IDS.contains(&id);
+        if taken(&self.used, &idv) {
             let n = self.next_suffix.entry(base.clone()).or_insert(1);
             loop {
                 idv = format!("{base}-{n}");
                 *n += 1;
-                if !self.used.contains(&idv) {
+                if !taken(&self.used, &idv) {
                     break;
                 }
             }
@@ -340,6 +422,78 @@ fn stray_asterisks(md: &str, range: std::ops::Range<usize>, out: &mut Vec<StrayA
     }
 }
 
+/// The scheme of a URL that would run script or show a page of its own: `javascript:`,
+/// `vbscript:` or `data:text/html`, read as browsers do (case, leading blanks and control
+/// characters, and tabs and newlines anywhere ignored).
+pub fn unsafe_scheme(dest: &str) -> Option<&'static str> {
+    // Almost every URL is settled by its first letter (`h`ttp, a path, `#`), without allocating.
+    let first = dest.bytes().find(|b| *b > b' ')?;
+    if !matches!(first.to_ascii_lowercase(), b'j' | b'v' | b'd') {
+        return None;
+    }
+    let head: String = dest
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .take(16)
+        .flat_map(char::to_lowercase)
+        .collect();
+    ["javascript:", "vbscript:", "data:text/html"].into_iter().find(|s| head.starts_with(s))
+}
+
+/// Tags `<script>` and `<iframe>`, event-handler attributes and script URLs in attributes in the
+/// raw HTML at `range` of `md`.
+fn raw_html(md: &str, range: std::ops::Range<usize>, out: &mut Vec<RawHtml>) {
+    let Some(src) = md.get(range.clone()) else { return };
+    let b = src.as_bytes();
+    let mut i = 0;
+    while let Some(lt) = b[i..].iter().position(|c| *c == b'<').map(|p| i + p) {
+        let name_end = lt + 1 + b[lt + 1..].iter().take_while(|c| c.is_ascii_alphanumeric()).count();
+        let name = src[lt + 1..name_end].to_ascii_lowercase();
+        let tag = !name.is_empty();
+        if name == "script" || name == "iframe" {
+            out.push(RawHtml { offset: range.start + lt, needle: src[lt..name_end].into(), kind: RawKind::Tag(name) });
+        }
+        i = if tag { attributes(src, name_end, range.start, out) } else { lt + 1 };
+    }
+}
+
+/// Reads the attributes of a tag from `at` to its `>` (returned), reporting handlers and script
+/// URLs; `base` is the offset of `src` in the Markdown.
+fn attributes(src: &str, mut at: usize, base: usize, out: &mut Vec<RawHtml>) -> usize {
+    let b = src.as_bytes();
+    loop {
+        at += b[at..].iter().take_while(|c| c.is_ascii_whitespace() || **c == b'/').count();
+        if at >= b.len() || b[at] == b'>' || b[at] == b'<' {
+            return (at + 1).min(b.len());
+        }
+        let len = b[at..].iter().take_while(|c| !c.is_ascii_whitespace() && !b"=>/<".contains(c)).count().max(1);
+        let name = &src[at..at + len];
+        if name.len() > 2 && name[..2].eq_ignore_ascii_case("on") {
+            out.push(RawHtml { offset: base + at, needle: name.into(), kind: RawKind::Handler(name.into()) });
+        }
+        at += len;
+        at += b[at..].iter().take_while(|c| c.is_ascii_whitespace()).count();
+        if b.get(at) != Some(&b'=') {
+            continue;
+        }
+        at += 1;
+        at += b[at..].iter().take_while(|c| c.is_ascii_whitespace()).count();
+        let (start, end) = match b.get(at) {
+            Some(q @ (b'"' | b'\'')) => {
+                let close = b[at + 1..].iter().position(|c| c == q).map_or(b.len(), |p| at + 1 + p);
+                (at + 1, close)
+            }
+            _ => (at, at + b[at..].iter().take_while(|c| !c.is_ascii_whitespace() && **c != b'>').count()),
+        };
+        if let Some(scheme) = src.get(start..end).and_then(unsafe_scheme) {
+            let needle = src[start..end].to_string();
+            out.push(RawHtml { offset: base + start, needle, kind: RawKind::Url(scheme) });
+        }
+        at = (end + 1).min(b.len());
+    }
+}
+
 /// A link or image pointing at a file of this site (not a chapter, not another site, not an anchor).
 pub fn is_local_file(dest: &str) -> bool {
     let path = dest.split(['#', '?']).next().unwrap_or("");
@@ -391,6 +545,35 @@ mod tests {
         let runs: Vec<usize> = r.stray_asterisks.iter().map(|s| s.run).collect();
         assert_eq!(runs, [2, 2], "{:?}", r.stray_asterisks);
         assert_eq!(&md[r.stray_asterisks[0].offset..][..2], "**");
+    }
+
+    #[test]
+    fn unsafe_urls_and_raw_html() {
+        let md = "[a](javascript:alert(1)) ![b](DATA:text/html;base64,x) <vbscript:x> [ok](https://x.org)\n\n\
+                  <div\n  onClick=\"x()\" title=\"on=1\"><a href=' jav\tascript:y'>t</a></div>\n\n<SCRIPT>1</SCRIPT> <iframe src=x>\n";
+        let r = render(md, &|_| None);
+        let found: Vec<(&str, bool)> = r.unsafe_urls.iter().map(|u| (u.scheme, u.image)).collect();
+        assert_eq!(found, [("javascript:", false), ("data:text/html", true), ("vbscript:", false)]);
+        assert!(!r.html.contains("alert") && !r.html.contains("base64"), "{}", r.html);
+        let kinds: Vec<&RawKind> = r.raw_html.iter().map(|h| &h.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                &RawKind::Handler("onClick".into()),
+                &RawKind::Url("javascript:"),
+                &RawKind::Tag("script".into()),
+                &RawKind::Tag("iframe".into())
+            ]
+        );
+        assert_eq!(&md[r.raw_html[0].offset..][..7], "onClick");
+        assert!(render("<b>粗</b> <em title=\"one\">x</em> 1 < 2, a<b", &|_| None).raw_html.is_empty());
+    }
+
+    #[test]
+    fn heading_ids_avoid_the_page_and_figure_ids() {
+        let r = render("## main\n\n## Main\n\n## x {#toc-h}\n\n## fig-c1\n\n## 1\n\n注[^1]\n\n[^1]: 注\n", &|_| None);
+        let ids: Vec<_> = r.toc.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["main-1", "main-2", "toc-h-1", "h-fig-c1", "1-1"]);
     }
 
     #[test]

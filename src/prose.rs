@@ -54,10 +54,17 @@ impl Prose {
         let mut tera = Tera::new();
         crate::format::register(&mut tera, share_digits);
         register_figures(&mut tera, figures);
+        tera.register_function("range", budget::range);
         tera.global_context().insert_value("data", data.clone());
         tera.global_context().insert_value("stats", data);
         tera.global_context().insert_value("site", site);
         Prose { tera }
+    }
+
+    /// How many figures (`figure()` calls) the last [`Prose::eval`] on this thread placed, so
+    /// that a chapter without any is not searched for them.
+    pub fn figures_placed() -> usize {
+        budget::figures_placed()
     }
 
     /// Whether `text` contains anything to evaluate.
@@ -79,8 +86,28 @@ impl Prose {
             return Ok(text.to_string());
         }
         let Place { file, source, line, col } = place;
+        budget::reset();
+        if let Some((off, message)) = budget::precheck(text) {
+            let (l, c) = crate::diag::line_col(text, off);
+            let c = if l == 1 { c + col - 1 } else { c };
+            return Err(Error::one(
+                Diagnostic::error(file, line + l - 1, c, message).with_source(source).with_help(budget::HELP),
+            ));
+        }
         let at = Origin { file, source, text, start: Start::At { line, col } };
-        self.tera.render_str(text, ctx, true).map_err(|e| Error::one(locate(&e, at)))
+        let mut out = budget::Capped::default();
+        let result = self.tera.render_str_to(text, ctx, true, &mut out);
+        if out.over {
+            let message = format!(
+                "the expressions of this chapter make more than {} MiB of text (the limit for prose)",
+                budget::MAX_OUTPUT >> 20
+            );
+            return Err(Error::one(
+                Diagnostic::error(file, line, col, message).with_source(source).with_help(budget::HELP),
+            ));
+        }
+        result.map_err(|e| Error::one(locate(&e, at)))?;
+        String::from_utf8(out.bytes).map_err(|e| Error::one(Diagnostic::error(file, line, col, e.to_string())))
     }
 }
 
@@ -102,7 +129,9 @@ fn register_figures(tera: &mut Tera, figures: Arc<BTreeMap<String, (String, Stri
     }
     let f1 = figures.clone();
     tera.register_function("figure", move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-        Ok(Value::safe_string(&format!("\n\n{}\n\n", lookup(&f1, &kwargs, "figure")?.0)))
+        let html = &lookup(&f1, &kwargs, "figure")?.0;
+        budget::placed_figure();
+        Ok(Value::safe_string(&format!("\n\n{html}\n\n")))
     });
     tera.register_function("figref", move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
         Ok(Value::safe_string(&lookup(&figures, &kwargs, "figref")?.1))
@@ -159,9 +188,186 @@ fn hint(m: &str) -> Option<String> {
     }
 }
 
+/// Budgets that keep a chapter's expressions from running for ever or filling the memory:
+/// loops of `range()`, text that `set` statements can grow, and the text produced.
+mod budget {
+    use std::cell::Cell;
+    use tera::{Kwargs, State, TeraResult};
+
+    /// Most numbers all the `range()` calls of one chapter may produce together: nested loops
+    /// multiply, so `range(end=1000)` inside `range(end=1000)` already takes 1,001,000.
+    pub const MAX_RANGE_TOTAL: u64 = 1_000_000;
+    /// Most text one chapter's expressions may produce (a chapter file is at most 8 MiB).
+    pub const MAX_OUTPUT: usize = 32 << 20;
+    /// How many times larger `set` statements may make a text (`{% set b = a ~ a %}` doubles).
+    pub const MAX_GROWTH: u64 = 1024;
+
+    pub const HELP: &str = "prose expressions are for quoting numbers from the data; \
+        build long or repeated text in the data file or the template instead";
+
+    thread_local! {
+        /// What this thread's current evaluation has taken of [`MAX_RANGE_TOTAL`].
+        static RANGE_TAKEN: Cell<u64> = const { Cell::new(0) };
+        /// How many figures this thread's current evaluation has placed.
+        static FIGURES: Cell<usize> = const { Cell::new(0) };
+    }
+
+    /// Counts a call of `figure()`.
+    pub fn placed_figure() {
+        FIGURES.with(|f| f.set(f.get() + 1));
+    }
+
+    /// How many figures the last evaluation on this thread placed.
+    pub fn figures_placed() -> usize {
+        FIGURES.with(Cell::get)
+    }
+
+    /// Starts a new evaluation on this thread (a chapter is evaluated on one thread).
+    pub fn reset() {
+        RANGE_TAKEN.with(|t| t.set(0));
+        FIGURES.with(|f| f.set(0));
+    }
+
+    /// tera's `range(start=0, end=…, step_by=1)`, charged to the chapter's budget.
+    pub fn range(kwargs: Kwargs, _: &State) -> TeraResult<Vec<i64>> {
+        let start = kwargs.get::<i64>("start")?.unwrap_or_default();
+        let end = kwargs.must_get::<i64>("end")?;
+        let step = kwargs.get::<i64>("step_by")?.unwrap_or(1);
+        if step == 0 {
+            return Err(tera::Error::message("range(): `step_by` must not be 0"));
+        }
+        let span = if step > 0 { i128::from(end) - i128::from(start) } else { i128::from(start) - i128::from(end) };
+        let len =
+            if span <= 0 { 0 } else { (span + i128::from(step.unsigned_abs()) - 1) / i128::from(step.unsigned_abs()) };
+        let taken = RANGE_TAKEN.with(|t| t.get()).saturating_add(u64::try_from(len).unwrap_or(u64::MAX));
+        if taken > MAX_RANGE_TOTAL {
+            return Err(tera::Error::message(format!(
+                "range(): the loops of this chapter would run more than {MAX_RANGE_TOTAL} times in all (the limit for prose)"
+            )));
+        }
+        RANGE_TAKEN.with(|t| t.set(taken));
+        Ok((0..len as i64).map(|i| start + i * step).collect())
+    }
+
+    /// The evaluated text, refused past [`MAX_OUTPUT`] (tera stops at the failed write).
+    #[derive(Default)]
+    pub struct Capped {
+        pub bytes: Vec<u8>,
+        pub over: bool,
+    }
+
+    impl std::io::Write for Capped {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.bytes.len() + buf.len() > MAX_OUTPUT {
+                self.over = true;
+                return Err(std::io::Error::other("prose output limit"));
+            }
+            self.bytes.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// The tags `{% … %}` of `text`: (offset of `{%`, the words inside).
+    fn tags(text: &str) -> impl Iterator<Item = (usize, &str)> {
+        text.match_indices("{%").filter_map(move |(i, _)| {
+            let inner = &text[i + 2..];
+            let end = inner.find("%}")?;
+            Some((i, inner[..end].trim_matches(|c: char| c == '-' || c.is_whitespace())))
+        })
+    }
+
+    /// The names an expression mentions (outside string literals), in order.
+    fn names(expr: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        let (b, mut i) = (expr.as_bytes(), 0);
+        while i < b.len() {
+            let c = b[i];
+            if c == b'"' || c == b'\'' || c == b'`' {
+                i += 1 + b[i + 1..].iter().position(|x| *x == c).unwrap_or(b.len());
+            } else if c.is_ascii_alphabetic() || c == b'_' {
+                let n = b[i..].iter().take_while(|x| x.is_ascii_alphanumeric() || **x == b'_').count();
+                let before = expr[..i].trim_end().as_bytes().last().copied();
+                let after = expr[i + n..].trim_start().as_bytes().first().copied();
+                // Not a field (`.x`), a filter (`| x`), a function or an argument's name.
+                let value = !matches!(before, Some(b'.' | b'|')) && !matches!(after, Some(b'(' | b'='));
+                let word = &expr[i..i + n];
+                if value && !["and", "or", "not", "in", "is", "true", "false", "none"].contains(&word) {
+                    out.push(word);
+                }
+                i += n;
+            } else {
+                i += 1;
+            }
+        }
+        out
+    }
+
+    /// A first look at the tags, before anything runs: a `set_global` that grows its own text on
+    /// every pass of a loop, or `set`s that together can make a text more than [`MAX_GROWTH`]
+    /// times larger (each joining text, with `~` or a filter such as `join`, at most multiplies
+    /// it by the number of names it mentions). Returns the offending tag's offset and why.
+    pub fn precheck(text: &str) -> Option<(usize, String)> {
+        if !text.contains("set") {
+            return None;
+        }
+        let (mut depth, mut growth) = (0usize, 1u64);
+        for (at, tag) in tags(text) {
+            let word = tag.split_whitespace().next().unwrap_or("");
+            match word {
+                "for" => depth += 1,
+                "endfor" => depth = depth.saturating_sub(1),
+                "set" | "set_global" => {
+                    let Some((name, expr)) = tag[word.len()..].split_once('=') else { continue };
+                    let name = name.trim();
+                    let joins = expr.contains('~') || ["join", "replace", "indent"].iter().any(|f| expr.contains(f));
+                    if !joins {
+                        continue;
+                    }
+                    let mentioned = names(expr);
+                    if depth > 0 && word == "set_global" && mentioned.contains(&name) {
+                        return Some((
+                            at,
+                            format!(
+                                "`{{% set_global {name} = … %}}` makes `{name}` longer on every pass of a loop (not allowed in prose)"
+                            ),
+                        ));
+                    }
+                    growth = growth.saturating_mul(mentioned.len().max(1) as u64);
+                    if growth > MAX_GROWTH {
+                        return Some((
+                            at,
+                            format!(
+                                "these `set` statements can make a text more than {MAX_GROWTH} times longer (the limit for prose)"
+                            ),
+                        ));
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Prose;
+
+    #[test]
+    fn budget_precheck_lets_ordinary_prose_through() {
+        for ok in [
+            "{% set t = data.orgs.total %}{{ t }}",
+            "{% for p in data.orgs.parts %}{% set_global n = n + 1 %}{% set l = p.label ~ \"个\" %}{% endfor %}",
+            "{% set a = x ~ x %}{% set s = a | join(sep=\",\") %}",
+        ] {
+            assert_eq!(super::budget::precheck(ok), None, "{ok}");
+        }
+        let grow = "{% for p in xs %}{%- set_global s = s ~ p -%}{% endfor %}";
+        assert!(super::budget::precheck(grow).is_some_and(|(at, _)| at == 17));
+    }
 
     #[test]
     fn finds_every_kind_of_expression_start() {

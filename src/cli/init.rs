@@ -16,6 +16,7 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = &[
         "fonts/NotoSansCJKsc-Regular-subset.otf",
         include_bytes!("../../themes/default/fonts/NotoSansCJKsc-Regular-subset.otf"),
     ),
+    ("static/_headers", include_bytes!("../../themes/default/static/_headers")),
     ("static/css/site.css", include_bytes!("../../themes/default/static/css/site.css")),
     ("static/favicon.svg", include_bytes!("../../themes/default/static/favicon.svg")),
     ("static/js/search.js", include_bytes!("../../themes/default/static/js/search.js")),

@@ -175,7 +175,13 @@ pub fn parse(file: &str, rel: &str, text: String) -> Result<Chapter> {
             }
             s.clone()
         }
-        None => default_slug(&stem),
+        None => {
+            let slug = default_slug(&stem);
+            if let Some(c) = crate::util::path::slug_path_problem(&slug) {
+                return Err(Error::one(unclean_file_name(file, &slug, c)));
+            }
+            slug
+        }
     };
     if !is_index && let Some(taken) = reserved_slug(&slug) {
         let d = match slug_line.filter(|_| front.slug.is_some()) {
@@ -204,6 +210,23 @@ pub fn parse(file: &str, rel: &str, text: String) -> Result<Chapter> {
         body_start: offset_in(src, body),
         text,
     })
+}
+
+/// A file name that cannot be a URL (`a?b.md`): the error names the character.
+fn unclean_file_name(file: &str, slug: &str, c: char) -> Diagnostic {
+    let url = crate::util::text::escape_controls(slug);
+    Diagnostic::error(
+        file,
+        0,
+        0,
+        format!(
+            "this chapter's URL would be /{url}/ (from the file name), and {} cannot be part of a URL",
+            crate::util::text::describe_char(c)
+        ),
+    )
+    .with_help(
+        "rename the file (or its folder) to letters, digits, `-`, `_` and `.`, or set `slug:` in the front matter",
+    )
 }
 
 /// Where `part`, a slice of `whole`, starts in it.
@@ -341,6 +364,22 @@ mod tests {
             panic!()
         };
         assert_eq!((d[0].line, d[0].file.as_str()), (3, "content/x.md"));
+    }
+
+    #[test]
+    fn slugs_from_file_names_are_clean_or_refused() {
+        let text = || "---\ntitle: t\n---\n正文\n".to_string();
+        for a in (1..=255u8).chain([b'.', b'/']) {
+            for b in [b'a', b'.', b'/', a] {
+                let name = String::from_utf8_lossy(&[b'x', a, b]).into_owned();
+                let rel = format!("{name}.md");
+                if let Ok(ch) = parse(&format!("content/{rel}"), &rel, text()) {
+                    let page = format!("{}/index.html", ch.slug);
+                    assert!(crate::util::path::is_clean_relative(&page), "{name:?} → {page:?}");
+                    assert!(!ch.slug.contains(['?', '#', '%', '\\', ' ']), "{name:?}");
+                }
+            }
+        }
     }
 
     #[test]

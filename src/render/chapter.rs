@@ -50,6 +50,8 @@ pub struct RenderedChapter {
     pub excerpt: String,
     /// Every `id="…"` in the HTML (anchor targets), kept when the HTML itself is not.
     pub ids: Vec<String>,
+    /// The ids of the figures on the chapter's page (placed, then those added at its end).
+    pub figures: Vec<String>,
     /// Section texts for the search index (empty without search).
     pub sections: Vec<Section>,
     pub anchors: Vec<AnchorLink>,
@@ -80,17 +82,17 @@ pub fn render(
     sink: &mut Sink,
 ) -> Result<RenderedChapter> {
     // Locations are lines of the file: the body starts on line `body_line` of `ch.source()`.
-    let body: Cow<str> = if Prose::has_expressions(ch.body()) {
-        env.prose
-            .eval(
-                ch.body(),
-                &page_context(ch),
-                Place { file: &ch.file, source: ch.source(), line: ch.body_line, col: 1 },
-            )?
-            .into()
+    let (body, placed): (Cow<str>, usize) = if Prose::has_expressions(ch.body()) {
+        let place = Place { file: &ch.file, source: ch.source(), line: ch.body_line, col: 1 };
+        (env.prose.eval(ch.body(), &page_context(ch), place)?.into(), Prose::figures_placed())
     } else {
-        ch.body().into()
+        (ch.body().into(), 0)
     };
+    // Only a chapter that placed figures is searched for them.
+    let figures: Vec<String> = if placed > 0 { figure_ids(&body).map(str::to_string).collect() } else { Vec::new() };
+    if let Some(d) = figure_placed_twice(ch, &figures) {
+        sink.push(d);
+    }
     let dir = Path::new(&ch.rel).parent().map(crate::util::path::slashed).unwrap_or_default();
     let resolve = |dest: &str| -> Option<String> {
         let (path, anchor) = dest.split_once('#').map(|(p, a)| (p, Some(a))).unwrap_or((dest, None));
@@ -109,6 +111,7 @@ pub fn render(
     report_missing(&r, &dir, &loc, &mut rep);
     report_refused(&r, &body, &loc, &mut rep);
     report_asterisks(&r, &loc, &mut rep);
+    report_unsafe(&r, &body, &loc, &mut rep);
     let anchors = anchor_links(&body, &dir, env, &loc);
     rep.finish(&ch.file, warnings, sink);
     Ok(RenderedChapter {
@@ -116,6 +119,7 @@ pub fn render(
         toc: r.toc,
         excerpt: describe("", &r.text),
         ids: Vec::new(),
+        figures,
         // Whitespace collapsed, empty sections left out; not kept at all without search.
         sections: r
             .sections
@@ -131,6 +135,71 @@ pub fn render(
         anchors,
         assets: assets.into_inner(),
     })
+}
+
+/// A figure placed twice on one page would repeat its ids (and its number): an error at the
+/// second `figure(id="…")` of the file (or at the body's start, when a loop placed it).
+fn figure_placed_twice(ch: &Chapter, figures: &[String]) -> Option<Diagnostic> {
+    let mut seen = BTreeSet::new();
+    let id = figures.iter().map(String::as_str).find(|id| !seen.insert(*id))?;
+    let calls = figure_calls(ch.source(), id);
+    let (line, col) = match (calls.first(), calls.get(1)) {
+        (_, Some(second)) => *second,
+        _ => (ch.body_line, 1),
+    };
+    let first =
+        calls.first().filter(|_| calls.len() > 1).map(|(l, _)| format!(" (first on line {l})")).unwrap_or_default();
+    Some(
+        Diagnostic::error(&ch.file, line, col, format!("figure `{id}` is placed twice on this page{first}"))
+            .with_source(ch.source())
+            .with_help(format!(
+                "a page holds each figure once; remove one `figure(id=\"{id}\")`, and refer to it with `figref(id=\"{id}\")`"
+            )),
+    )
+}
+
+/// How a figure's HTML starts (`charts::figure`): what finds the figures on a page.
+const FIGURE_MARK: &str = "<figure class=\"chart\" id=\"fig-";
+
+/// The ids of the figures in `html`, in order.
+pub fn figure_ids(html: &str) -> impl Iterator<Item = &str> {
+    html.split(FIGURE_MARK).skip(1).filter_map(|t| t.split('"').next())
+}
+
+/// A figure that two chapters show (`ch` places the chart of `first`, which is also added at the
+/// end of its own): on the whole-paper page its ids would repeat. An error at `ch`'s `figure(…)`.
+pub fn figure_in_two_chapters(ch: &Chapter, id: &str, first: &Chapter) -> Diagnostic {
+    let (line, col) = figure_calls(ch.source(), id).first().copied().unwrap_or((0, 0));
+    let d = Diagnostic::error(
+        &ch.file,
+        line,
+        col,
+        format!("figure `{id}` is also shown by {}; the whole-paper page would hold it twice", first.file),
+    );
+    let d = if line > 0 { d.with_source(ch.source()) } else { d };
+    d.with_help(format!(
+        "show each figure in one chapter (a chart declared in a chapter's `charts:` is added to its end unless it \
+         places it); elsewhere refer to it with `figref(id=\"{id}\")`"
+    ))
+}
+
+/// Line and column of each `figure(id="ID")` call (either quotes, any spacing) in `src`.
+fn figure_calls(src: &str, id: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for (i, _) in src.match_indices("figure(") {
+        let args = src[i + "figure(".len()..].trim_start();
+        let Some(rest) = args.strip_prefix("id").map(str::trim_start).and_then(|r| r.strip_prefix('=')) else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let quoted = [('"', '"'), ('\'', '\'')]
+            .iter()
+            .any(|(q, _)| rest.strip_prefix(*q).and_then(|r| r.strip_prefix(id)).is_some_and(|r| r.starts_with(*q)));
+        if quoted {
+            out.push(crate::diag::line_col(src, i));
+        }
+    }
+    out
 }
 
 /// Finds where an offset of the evaluated body was in the chapter file. The line tables are
@@ -264,8 +333,8 @@ impl Reports {
         let n = self.more_warnings;
         if n > 0 {
             let msg = match n {
-                1 => format!("1 more line with a literal `*` in this file (only the first {most} are listed)"),
-                _ => format!("{n} more lines with a literal `*` in this file (only the first {most} are listed)"),
+                1 => format!("1 more warning like the ones above in this file (only the first {most} are listed)"),
+                _ => format!("{n} more warnings like the ones above in this file (only the first {most} are listed)"),
             };
             self.warnings.push(Diagnostic::warning(file, 0, 0, msg));
         }
@@ -353,6 +422,51 @@ fn report_asterisks(r: &Rendered, loc: &Locator, rep: &mut Reports) {
                 .with_help("for emphasis write `*文字*` without punctuation just inside the asterisks, or `<em>…</em>`; for a literal asterisk write `\\*`");
             rep.warnings.push(d);
         }
+    }
+}
+
+/// URLs that would run script are errors; raw HTML that runs script or embeds a page is a
+/// warning (raw HTML is trusted; `check --strict` makes it an error).
+fn report_unsafe(r: &Rendered, body: &str, loc: &Locator, rep: &mut Reports) {
+    for markdown::UnsafeUrl { offset: off, dest, scheme, image } in &r.unsafe_urls {
+        if !rep.room_for_error() {
+            continue;
+        }
+        let (what, needle) = match body.as_bytes().get(*off) {
+            _ if *image => ("image", "!["),
+            Some(b'<') => ("link", "<"),
+            _ => ("link", "["),
+        };
+        let dest = crate::util::text::escape_controls(dest);
+        let d =
+            loc.error(*off, needle, format!("{what} `{dest}`: a `{scheme}` URL runs script in the reader's browser"));
+        rep.errors.push(d.with_help(
+            "link to a web page (https://…), a chapter (`02-x.md`) or a file in content/ or static/; \
+             `javascript:`, `vbscript:` and `data:text/html` URLs are refused",
+        ));
+    }
+    for markdown::RawHtml { offset: off, needle, kind } in &r.raw_html {
+        if !rep.room_for_warning() {
+            continue;
+        }
+        let message = match kind {
+            markdown::RawKind::Tag(t) if t == "script" => {
+                "raw HTML `<script>` in a chapter: it runs in the reader's browser as written".to_string()
+            }
+            markdown::RawKind::Tag(t) => format!("raw HTML `<{t}>` in a chapter: it embeds another page as written"),
+            markdown::RawKind::Handler(h) => {
+                format!("raw HTML event handler `{h}=` in a chapter: it runs script in the reader's browser")
+            }
+            markdown::RawKind::Url(scheme) => {
+                format!("raw HTML with a `{scheme}` URL in a chapter: it runs script in the reader's browser")
+            }
+        };
+        let (l, c) = loc.at(*off, needle);
+        let d = Diagnostic::warning(&loc.ch.file, l, c, message).with_line(loc.source_line(l)).with_help(
+            "baipi publishes raw HTML as it is; write Markdown instead, or keep it on purpose \
+             (`check --strict` counts it as an error; the default theme's Content-Security-Policy blocks inline scripts)",
+        );
+        rep.warnings.push(d);
     }
 }
 

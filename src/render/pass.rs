@@ -79,6 +79,13 @@ pub fn run(input: &PassInput, all: &[&Chapter], indexer: Option<&Indexer>, sink:
         return Err(e);
     }
     let mut passed = Passed { rendered: Vec::with_capacity(results.len()), pages: Vec::new(), warnings: Vec::new() };
+    // What static/ folders hold but the site leaves out (`.git/`, editor files) is named.
+    if let Some(t) = input.templates {
+        for dir in [t.theme.dir.join("static"), input.site.root.join("static")] {
+            passed.warnings.extend(crate::source::static_left_out(&input.site.root, &dir));
+        }
+    }
+    figures_in_two_chapters(all, &results, sink);
     for r in results {
         passed.warnings.extend(r.warnings);
         sink.items.extend(r.errors);
@@ -88,12 +95,34 @@ pub fn run(input: &PassInput, all: &[&Chapter], indexer: Option<&Indexer>, sink:
     Ok(passed)
 }
 
+/// A figure on the pages of two chapters (one placed a chart of the other, which adds it at its
+/// end too) is an error in the chapter that placed a chart it does not declare; a chart that
+/// both declare is already an error (a duplicate chart id).
+fn figures_in_two_chapters(all: &[&Chapter], results: &[ChapterResult], sink: &mut Sink) {
+    let declares = |k: usize, id: &str| all[k].front.charts.iter().any(|c| c.id.value == id);
+    let mut shown: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for (k, r) in results.iter().enumerate() {
+        for id in r.chapter.as_ref().map(|c| c.figures.as_slice()).unwrap_or_default() {
+            match shown.get(id.as_str()) {
+                Some(&first) if first != k && !(declares(first, id) && declares(k, id)) => {
+                    let (placer, other) = if declares(k, id) { (first, k) } else { (k, first) };
+                    sink.push(chapter::figure_in_two_chapters(all[placer], id, all[other]));
+                }
+                Some(_) => {}
+                None => {
+                    shown.insert(id, k);
+                }
+            }
+        }
+    }
+}
+
 /// Chapter `k` of the pass and its page.
 fn one(input: &PassInput, k: usize, ch: &Chapter) -> ChapterResult {
     let mut warnings = Vec::new();
     let mut local = Sink::default();
     let mut r = chapter::render(ch, input.env, &mut warnings, &mut local).map(|mut r| {
-        place_unplaced_figures(ch, input.figures, &mut r.html);
+        place_unplaced_figures(ch, input.figures, &mut r);
         if input.anchored {
             r.ids = html_ids(&r.html);
         }
@@ -117,14 +146,15 @@ fn one(input: &PassInput, k: usize, ch: &Chapter) -> ChapterResult {
 }
 
 /// Charts declared but not placed with `figure()` go at the end of their chapter.
-fn place_unplaced_figures(ch: &Chapter, figures: &FigureHtml, html: &mut String) {
+fn place_unplaced_figures(ch: &Chapter, figures: &FigureHtml, r: &mut RenderedChapter) {
     for spec in &ch.front.charts {
         let marker = format!("id=\"fig-{}\"", spec.id.value);
-        if !html.contains(&marker)
+        if !r.html.contains(&marker)
             && let Some((figure, _)) = figures.get(&spec.id.value)
         {
-            html.push_str(figure);
-            html.push('\n');
+            r.html.push_str(figure);
+            r.html.push('\n');
+            r.figures.push(spec.id.value.clone());
         }
     }
 }

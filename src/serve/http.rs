@@ -20,6 +20,54 @@ pub const MAX_HEAD: usize = 16 * 1024;
 pub struct Request {
     pub method: String,
     pub target: String,
+    /// The `Host` header's value, if there was one.
+    pub host: Option<String>,
+}
+
+/// How long a client has to send a whole request head: a client that trickles it a byte at a
+/// time is cut off then, so it cannot hold one of the server's connections for long.
+pub const HEAD_DEADLINE: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// A connection read until a deadline: each read may wait only for the time that is left, and
+/// fails with `TimedOut` once it is gone.
+pub struct Deadline<'a> {
+    pub stream: &'a std::net::TcpStream,
+    pub until: std::time::Instant,
+}
+
+impl Read for Deadline<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let left = self.until.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            return Err(io::Error::new(io::ErrorKind::TimedOut, "request head not received in time"));
+        }
+        self.stream.set_read_timeout(Some(left))?;
+        (&mut &*self.stream).read(buf)
+    }
+}
+
+/// Whether `host` (a `Host` header) names the server at `addr`: `localhost`, `127.0.0.1` or
+/// `[::1]` (or, when it listens on another address, that address) with its port. A name other
+/// than these is refused, so a page of another site whose name a DNS rebinding points at this
+/// address cannot read the preview (drafts included). On `0.0.0.0` or `::`, any address
+/// literal is accepted (the address other computers reach it by), but still no name.
+pub fn host_allowed(host: &str, addr: std::net::SocketAddr) -> bool {
+    let (name, port) = match host.rsplit_once(':') {
+        Some((n, p)) if !p.contains(']') => (n, p.parse::<u16>().ok()),
+        _ => (host, Some(80)),
+    };
+    if port != Some(addr.port()) {
+        return false;
+    }
+    let name = name.to_ascii_lowercase();
+    let ip: Option<std::net::IpAddr> = match name.strip_prefix('[').and_then(|n| n.strip_suffix(']')) {
+        Some(v6) => v6.parse::<std::net::Ipv6Addr>().ok().map(Into::into),
+        None => name.parse::<std::net::Ipv4Addr>().ok().map(Into::into),
+    };
+    match ip {
+        Some(ip) => ip.is_loopback() || ip == addr.ip() || addr.ip().is_unspecified(),
+        None => name == "localhost",
+    }
 }
 
 /// Reads a request head. `Ok(None)` for a connection closed before a request
@@ -41,8 +89,8 @@ pub fn read_request<R: Read>(stream: R) -> io::Result<Option<Request>> {
     if !version.starts_with("HTTP/1.") || parts.next().is_some() {
         return Err(bad());
     }
-    let req = Request { method: method.to_string(), target: target.to_string() };
-    // Skip the headers up to the blank line.
+    let mut req = Request { method: method.to_string(), target: target.to_string(), host: None };
+    // The headers up to the blank line: only `Host` is kept.
     loop {
         let mut h = String::new();
         if r.read_line(&mut h)? == 0 || !h.ends_with('\n') {
@@ -50,6 +98,11 @@ pub fn read_request<R: Read>(stream: R) -> io::Result<Option<Request>> {
         }
         if h.trim_end().is_empty() {
             return Ok(Some(req));
+        }
+        if let Some((k, v)) = h.split_once(':')
+            && k.eq_ignore_ascii_case("host")
+        {
+            req.host = Some(v.trim().to_string());
         }
     }
 }
@@ -158,6 +211,7 @@ fn reason(status: u16) -> &'static str {
         400 => "Bad Request",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        421 => "Misdirected Request",
         500 => "Internal Server Error",
         503 => "Service Unavailable",
         _ => "",
@@ -211,5 +265,31 @@ mod tests {
         assert!(read_request(&b"GET /x\r\n\r\n"[..]).is_err());
         assert!(read_request(&b"GET /x HTTP/1.1\r\nHost: a\r\n"[..]).is_err());
         assert!(read_request(&b""[..]).unwrap().is_none());
+        let r = read_request(&b"GET / HTTP/1.1\r\nhOST:  [::1]:80 \r\n\r\n"[..]).unwrap().unwrap();
+        assert_eq!(r.host.as_deref(), Some("[::1]:80"));
+    }
+
+    #[test]
+    fn hosts() {
+        let local: std::net::SocketAddr = "127.0.0.1:1111".parse().unwrap();
+        for ok in ["127.0.0.1:1111", "localhost:1111", "LOCALHOST:1111", "[::1]:1111", "127.0.0.2:1111"] {
+            assert!(host_allowed(ok, local), "{ok}");
+        }
+        for bad in [
+            "evil.com:1111",
+            "127.0.0.1:80",
+            "127.0.0.1",
+            "localhost",
+            "192.168.1.5:1111",
+            "localhost.evil.com:1111",
+            "",
+        ] {
+            assert!(!host_allowed(bad, local), "{bad}");
+        }
+        let lan: std::net::SocketAddr = "192.168.1.5:80".parse().unwrap();
+        assert!(host_allowed("192.168.1.5", lan) && host_allowed("localhost:80", lan));
+        assert!(!host_allowed("10.0.0.1", lan) && !host_allowed("evil.com", lan));
+        let any: std::net::SocketAddr = "0.0.0.0:1111".parse().unwrap();
+        assert!(host_allowed("10.0.0.1:1111", any) && !host_allowed("evil.com:1111", any));
     }
 }

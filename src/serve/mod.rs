@@ -236,16 +236,29 @@ fn watch_loop(root: &Path, opts: &Options, mut snapshot: watch::Snapshot, shared
 
 /// Answers one connection.
 fn handle(stream: TcpStream, shared: &Shared) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
     let _ = stream.set_write_timeout(Some(Duration::from_secs(10)));
-    let req = match http::read_request(&stream) {
+    let until = Instant::now() + http::HEAD_DEADLINE;
+    let req = match http::read_request(http::Deadline { stream: &stream, until }) {
         Ok(Some(r)) => r,
         Ok(None) => return,
+        Err(e) if e.kind() == std::io::ErrorKind::TimedOut || e.kind() == std::io::ErrorKind::WouldBlock => return,
         Err(_) => {
             let _ = http::respond(&stream, 400, &[("Content-Type", "text/plain")], b"bad request\n", false);
             return;
         }
     };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    if let Ok(addr) = stream.local_addr()
+        && !req.host.as_deref().is_some_and(|h| http::host_allowed(h, addr))
+    {
+        let p = addr.port();
+        let own = if addr.ip().is_loopback() { String::new() } else { format!(", {addr}") };
+        let body = format!(
+            "misdirected request: this preview answers only for localhost:{p}, 127.0.0.1:{p}, [::1]:{p}{own}\n"
+        );
+        let _ = http::respond(&stream, 421, &[("Content-Type", "text/plain")], body.as_bytes(), false);
+        return;
+    }
     let head_only = req.method == "HEAD";
     if req.method != "GET" && !head_only {
         let _ = http::respond(

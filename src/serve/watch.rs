@@ -30,6 +30,13 @@ pub fn is_ignored(name: &str) -> bool {
         || [".swp", ".swo", ".swx", ".tmp", ".bak", ".crdownload", ".part"].iter().any(|e| name.ends_with(e))
 }
 
+/// Whether the entry `name` at `path` is left unwatched: editor files anywhere, and hidden
+/// files except in a `static/` folder, which is published with its hidden files.
+fn ignored_in(root: &Path, path: &Path, name: &str) -> bool {
+    let in_static = path.strip_prefix(root).is_ok_and(|rel| rel.components().any(|c| c.as_os_str() == "static"));
+    if in_static { crate::source::left_out_of_static(name).is_some() } else { is_ignored(name) }
+}
+
 /// Reads the current state of the watched files under `root`.
 pub fn scan(root: &Path) -> Snapshot {
     let mut map = BTreeMap::new();
@@ -37,7 +44,7 @@ pub fn scan(root: &Path) -> Snapshot {
         let p = root.join(w);
         for e in walkdir::WalkDir::new(&p)
             .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()))
+            .filter_entry(|e| e.depth() == 0 || !ignored_in(root, e.path(), &e.file_name().to_string_lossy()))
             .flatten()
         {
             // A link to a file is read as that file (see `files`), so watch the target's time and size.

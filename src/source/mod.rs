@@ -188,44 +188,109 @@ pub fn resolve_inside(root_canon: &Path, path: &Path, display: &str) -> Result<P
 /// located error in `sink`; links and special files that `wanted` rejects are ignored, except
 /// links to folders, which could hold wanted files. Hidden entries (`.name`) are skipped.
 pub fn walk(root: &Path, dir: &Path, wanted: &dyn Fn(&Path) -> bool, sink: &mut Sink) -> Result<Vec<SourceFile>> {
+    walk_skipping(root, dir, wanted, &|name| name.starts_with('.'), sink)
+}
+
+/// As [`walk`] for a `static/` folder, which is published as is: hidden files are kept
+/// (`.nojekyll`, `.well-known/security.txt`), and only what [`left_out_of_static`] names is
+/// skipped ([`static_left_out`] lists it, for a warning).
+pub fn walk_static(root: &Path, dir: &Path, sink: &mut Sink) -> Result<Vec<SourceFile>> {
+    walk_skipping(root, dir, &|_| true, &|name| left_out_of_static(name).is_some(), sink)
+}
+
+/// Why an entry of `static/` named `name` is not published, if it is not: version-control
+/// folders, editors' temporary files, the Finder's `.DS_Store`, and baipi's own file names in an
+/// output folder (they would be taken for the output's manifest or a build's temporary file).
+pub fn left_out_of_static(name: &str) -> Option<&'static str> {
+    if [".git", ".hg", ".svn"].contains(&name) {
+        Some("a version-control folder is never published")
+    } else if name == ".DS_Store" || name == "Thumbs.db" {
+        Some("a file the system's file browser made")
+    } else if name == ".baipi-manifest" || name.ends_with(".baipi-tmp") {
+        Some("baipi's own name in an output folder")
+    } else if name.ends_with('~')
+        || name == "4913"
+        || name.starts_with(".#")
+        || (name.starts_with('#') && name.ends_with('#'))
+        || (name.starts_with('.') && [".swp", ".swo", ".swx"].iter().any(|e| name.ends_with(e)))
+    {
+        Some("an editor's temporary or backup file")
+    } else {
+        None
+    }
+}
+
+/// Warnings naming each entry of the `static/` folder `dir` that [`walk_static`] leaves out
+/// (a left-out folder once, not its files).
+pub fn static_left_out(root: &Path, dir: &Path) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut it = walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name().into_iter();
+    while let Some(Ok(e)) = it.next() {
+        if let Some(why) = left_out_of_static(&e.file_name().to_string_lossy()).filter(|_| e.depth() > 0) {
+            let shown = crate::util::text::escape_controls(&display(root, e.path())).into_owned();
+            out.push(
+                Diagnostic::warning(shown, 0, 0, format!("not published: {why}"))
+                    .with_help("everything else in static/ is copied as is, hidden files included"),
+            );
+            if e.file_type().is_dir() {
+                it.skip_current_dir();
+            }
+        }
+    }
+    out
+}
+
+/// Whether the source folder `dir` may be walked: it exists, and if it is a link, the link
+/// stays inside the site and names a folder (else the refusal is in `sink`).
+fn folder_ok(root: &Path, dir: &Path, root_canon: &Path, sink: &mut Sink) -> bool {
+    let Ok(meta) = std::fs::symlink_metadata(dir) else { return false };
+    if !meta.file_type().is_symlink() {
+        return true;
+    }
+    match dir.canonicalize() {
+        Ok(t) if t.starts_with(root_canon) && t.is_dir() => true,
+        Ok(t) if t.is_dir() => {
+            sink.push(
+                Diagnostic::error(
+                    display(root, dir),
+                    0,
+                    0,
+                    format!(
+                        "symbolic link points outside the site folder (to {}); baipi reads only files inside the site",
+                        t.display()
+                    ),
+                )
+                .with_help("copy the folder into the site folder instead of linking to it"),
+            );
+            false
+        }
+        Ok(_) => false,
+        Err(e) => {
+            sink.push(Diagnostic::error(display(root, dir), 0, 0, format!("symbolic link cannot be followed: {e}")));
+            false
+        }
+    }
+}
+
+/// [`walk`], skipping the entries whose names `skip` holds for (and what is in them).
+fn walk_skipping(
+    root: &Path,
+    dir: &Path,
+    wanted: &dyn Fn(&Path) -> bool,
+    skip: &dyn Fn(&str) -> bool,
+    sink: &mut Sink,
+) -> Result<Vec<SourceFile>> {
     let mut out = Vec::new();
     if std::fs::symlink_metadata(dir).is_err() {
         return Ok(out);
     }
     let root_canon = canonical_root(root)?;
     // The folder itself (content/, themes/x/ …) may be a link: the same rules apply to it.
-    if std::fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
-        match dir.canonicalize() {
-            Ok(t) if t.starts_with(&root_canon) && t.is_dir() => {}
-            Ok(t) if t.is_dir() => {
-                sink.push(
-                    Diagnostic::error(
-                        display(root, dir),
-                        0,
-                        0,
-                        format!(
-                            "symbolic link points outside the site folder (to {}); baipi reads only files inside the site",
-                            t.display()
-                        ),
-                    )
-                    .with_help("copy the folder into the site folder instead of linking to it"),
-                );
-                return Ok(out);
-            }
-            Ok(_) => return Ok(out),
-            Err(e) => {
-                sink.push(Diagnostic::error(
-                    display(root, dir),
-                    0,
-                    0,
-                    format!("symbolic link cannot be followed: {e}"),
-                ));
-                return Ok(out);
-            }
-        }
+    if !folder_ok(root, dir, &root_canon, sink) {
+        return Ok(out);
     }
     let walker = walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name().into_iter();
-    for entry in walker.filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')) {
+    for entry in walker.filter_entry(|e| e.depth() == 0 || !skip(&e.file_name().to_string_lossy())) {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -240,7 +305,8 @@ pub fn walk(root: &Path, dir: &Path, wanted: &dyn Fn(&Path) -> bool, sink: &mut 
         if ft.is_dir() {
             continue;
         }
-        let shown = display(root, path);
+        // A control character in a name would break the message's line: escaped in messages.
+        let shown = crate::util::text::escape_controls(&display(root, path)).into_owned();
         if ft.is_symlink() {
             let is_dir = path.is_dir();
             if !is_dir && !wanted(path) {

@@ -93,17 +93,34 @@ fn read_templates(root: &Path, dir: &Path, sink: &mut Sink) -> Result<BTreeMap<S
     Ok(templates)
 }
 
-/// All files under `dir` (relative `/` paths → bytes); empty if `dir` is missing. Links follow
-/// [`crate::source::walk`]'s rules; refusals go to `sink`. Static files have no size limit (a
+/// All files under `dir` (relative `/` paths → bytes), hidden ones included; empty if `dir` is
+/// missing. Links follow [`crate::source::walk`]'s rules; refusals go to `sink`; what is left out
+/// (`.git/`, editor files: [`crate::source::left_out_of_static`]) is named by
+/// [`crate::source::static_left_out`]. Static files have no size limit (a
 /// report in PDF may well be large); they are copied as they are.
 pub fn read_tree(root: &Path, dir: &Path, sink: &mut Sink) -> Result<BTreeMap<String, Vec<u8>>> {
     let mut out = BTreeMap::new();
-    for f in crate::source::walk(root, dir, &|_| true, sink)? {
+    for f in crate::source::walk_static(root, dir, sink)? {
         let rel = crate::util::path::display(dir, &f.path);
+        if f.path.to_str().is_none() || !crate::util::path::is_clean_relative(&rel) {
+            sink.push(unclean_static(&f.display, &rel));
+            continue;
+        }
         let bytes = std::fs::read(&f.real).map_err(|err| Error::io(&f.path, err))?;
         out.insert(rel, bytes);
     }
     Ok(out)
+}
+
+/// A static file whose name cannot be published as is (`x\\..\\y`, a control character, a
+/// name that is not UTF-8): its output path would not be the file's own.
+fn unclean_static(display: &str, rel: &str) -> Diagnostic {
+    let why = match rel.chars().find(|c| *c == '\\' || c.is_control() || *c == '\u{fffd}') {
+        Some(c) => format!("{} cannot be part of a published file's name", crate::util::text::describe_char(c)),
+        None => "its path is not a clean relative path".into(),
+    };
+    Diagnostic::error(display, 0, 0, format!("this static file cannot be published under its name: {why}"))
+        .with_help("rename the file to letters, digits, `-`, `_` and `.` (a `\\` is not a folder separator)")
 }
 
 /// The chart style of `theme.toml` in the theme folder `dir`, or the default one without it.

@@ -23,6 +23,25 @@ pub fn is_clean_relative(rel: &str) -> bool {
         && rel.split('/').all(|seg| !seg.is_empty() && seg != "." && seg != "..")
 }
 
+/// The first character that keeps `slug`, a chapter's URL path taken from its file name
+/// (`sub/03-x`), from being a clean URL path, if any: each `/`-separated segment must be
+/// non-empty, may hold letters and digits of any script, `-`, `_` and `.`, and may not start
+/// with `.` (so no `..`). Anything else (`?`, `#`, `%`, `\\`, spaces, control characters, the
+/// replacement character of a name that is not UTF-8) would need escaping in every link.
+pub fn slug_path_problem(slug: &str) -> Option<char> {
+    for seg in slug.split('/') {
+        match seg.chars().next() {
+            None => return Some('/'),
+            Some('.') => return Some('.'),
+            Some(_) => {}
+        }
+        if let Some(c) = seg.chars().find(|c| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))) {
+            return Some(c);
+        }
+    }
+    None
+}
+
 /// Joins a relative link path onto a chapter's folder (`a` + `../b.md` → `b.md`).
 pub fn normalize(dir: &str, path: &str) -> Option<String> {
     let mut parts: Vec<&str> = if dir.is_empty() { Vec::new() } else { dir.split('/').collect() };
@@ -50,6 +69,18 @@ mod tests {
         for bad in ["", "/etc/passwd", "a//b", "a/./b", "../x", "a/..", "x\\..\\y", "a\nb", "a/b/"] {
             assert!(!is_clean_relative(bad), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn slug_paths() {
+        for ok in ["01-a", "sub/03_x", "数据/表", "v1.2"] {
+            assert_eq!(slug_path_problem(ok), None, "{ok}");
+        }
+        for (bad, c) in [("a?b", '?'), ("a#b", '#'), ("a%2e", '%'), ("x\\..", '\\'), ("a b", ' '), ("a\nb", '\n')] {
+            assert_eq!(slug_path_problem(bad), Some(c), "{bad:?}");
+        }
+        assert_eq!(slug_path_problem("a/../b"), Some('.'));
+        assert_eq!(slug_path_problem("a//b"), Some('/'));
     }
 
     #[test]

@@ -9,6 +9,28 @@ pub fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// `s` with its control characters written as escapes (`\n`, `\u{1}`), so that a file name
+/// holding one cannot break a message's line; other characters (`\\` included) stay as they are.
+pub fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains(char::is_control) {
+        return s.into();
+    }
+    s.chars()
+        .map(|c| if c.is_control() { c.escape_debug().to_string() } else { c.to_string() })
+        .collect::<String>()
+        .into()
+}
+
+/// How a character is named in a message: `` `?` ``, or its escape (`'\n'`, `' '`) when it
+/// cannot be seen; the replacement character stands for a name that is not UTF-8.
+pub fn describe_char(c: char) -> String {
+    match c {
+        '\u{fffd}' => "a byte that is not UTF-8".into(),
+        c if c.is_control() || c.is_whitespace() => format!("{c:?}"),
+        c => format!("`{c}`"),
+    }
+}
+
 /// Up to `n` items, back-quoted and comma-separated, with “…” if there are more.
 pub fn list(items: &[&str], n: usize) -> String {
     let mut s: Vec<String> = items.iter().take(n).map(|i| format!("`{i}`")).collect();

@@ -251,3 +251,76 @@ fn a_path_base_url_publishes_no_relative_canonical_urls() {
     assert!(read(&out.join("robots.txt")).contains("Sitemap: https://example.org/sitemap.xml"));
     assert!(read(&out.join("sitemap.xml")).contains("<loc>https://example.org/</loc>"));
 }
+
+/// `static/` is published as is, hidden files included (`.nojekyll`, `.well-known/`, `_headers`,
+/// `_redirects`); only version-control folders, editor files and `.DS_Store` are left out, each
+/// named in a warning.
+#[test]
+fn static_dot_files_are_published() {
+    let s = Site::fixture("basic");
+    for (f, text) in [
+        ("static/.nojekyll", ""),
+        ("static/.well-known/security.txt", "Contact: mailto:a@example.org\n"),
+        ("static/_headers", "/*\n  X-Frame-Options: DENY\n"),
+        ("static/_redirects", "/old /new 301\n"),
+        ("static/.git/config", "[core]\n"),
+        ("static/.DS_Store", "x"),
+        ("static/.notes.md.swp", "x"),
+        ("static/.baipi-manifest", "index.html\n"),
+    ] {
+        s.write(f, text);
+    }
+    let o = s.run(&["build"]).expect_success();
+    let out = s.file("public");
+    for kept in [".nojekyll", ".well-known/security.txt", "_headers", "_redirects"] {
+        assert!(out.join(kept).is_file(), "{kept} not published");
+    }
+    assert_eq!(read(&out.join("_redirects")), "/old /new 301\n");
+    for left in [".git", ".DS_Store", ".notes.md.swp"] {
+        assert!(!out.join(left).exists(), "{left} published");
+    }
+    assert_ne!(read(&out.join(".baipi-manifest")), "index.html\n");
+    let err = o.stderr();
+    for w in [
+        "static/.DS_Store: warning: not published: a file the system's file browser made",
+        "static/.baipi-manifest: warning: not published: baipi's own name in an output folder",
+        "static/.git: warning: not published: a version-control folder is never published",
+        "static/.notes.md.swp: warning: not published: an editor's temporary or backup file",
+    ] {
+        assert!(err.contains(w), "stderr lacks {w:?}:\n{err}");
+    }
+    assert!(!err.contains("static/.git/config"), "{err}");
+}
+
+/// Headings never take the page's own ids (`main`, `toc-h` …, kept in step with the default
+/// theme's templates here) nor a figure's (`fig-…`): they get a suffix or `h-`, and every id on
+/// the page is unique.
+#[test]
+fn heading_ids_avoid_the_theme_and_figure_ids() {
+    let reserved = crate::support::library::reserved_ids();
+    for entry in std::fs::read_dir(repo().join("themes/default/templates")).unwrap() {
+        let text = read(&entry.unwrap().path());
+        for id in text.split(" id=\"").skip(1).filter_map(|t| t.split('"').next()) {
+            assert!(id.contains("{{") || reserved.contains(&id), "theme id `{id}` is not in markdown::RESERVED_IDS");
+        }
+    }
+    let s = Site::fixture("invalid/_base");
+    s.write(
+        "content/01-a.md",
+        "---\ntitle: 第一章\nweight: 1\ncharts:\n  - { id: orgs, type: donut, data: orgs.by_type, title: 党组织 }\n---\n\
+         ## main\n\n## TOC-H\n\n## fig-orgs\n\n{{ figure(id=\"orgs\") }}\n\n[回到](#main-1) [图](#h-fig-orgs)\n",
+    );
+    let out = s.build();
+    let page = out.read("01-a/index.html");
+    for h in [r#"<h2 id="main-1">main</h2>"#, r#"<h2 id="toc-h-1">TOC-H</h2>"#, r#"<h2 id="h-fig-orgs">fig-orgs</h2>"#]
+    {
+        assert!(page.contains(h), "{h}: {page}");
+    }
+    for page in [page, out.read("full/index.html")] {
+        let mut ids: Vec<&str> = page.split(" id=\"").skip(1).filter_map(|t| t.split('"').next()).collect();
+        let n = ids.len();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), n, "duplicate ids: {page}");
+    }
+}

@@ -46,3 +46,97 @@ fn javascript_source_url_is_refused() {
         o.stderr()
     );
 }
+
+/// `javascript:`, `vbscript:` and `data:text/html` URLs in Markdown links, images and autolinks
+/// are located errors (however they are cased or padded), and the previous output stays.
+#[test]
+fn script_urls_in_markdown_are_located_errors() {
+    let help = "  = help: link to a web page (https://…), a chapter (`02-x.md`) or a file in content/ or static/; \
+                `javascript:`, `vbscript:` and `data:text/html` URLs are refused";
+    let cases = [
+        (
+            "[点我](javascript:alert(1))",
+            "content/02-x.md:5:1: error: link `javascript:alert(1)`: a `javascript:` URL runs script in the reader's browser",
+        ),
+        (
+            "正文![图](DATA:text/html;base64,PHNjcmlwdD4=)",
+            "content/02-x.md:5:3: error: image `DATA:text/html;base64,PHNjcmlwdD4=`: a `data:text/html` URL runs script in the reader's browser",
+        ),
+        (
+            "见 <VBScript:msgbox(1)>",
+            "content/02-x.md:5:3: error: link `VBScript:msgbox(1)`: a `vbscript:` URL runs script in the reader's browser",
+        ),
+        (
+            "[y]( jav&#x09;ascript:y)",
+            "content/02-x.md:5:1: error: link `jav\\tascript:y`: a `javascript:` URL runs script in the reader's browser",
+        ),
+    ];
+    for (line, first) in cases {
+        let p = Site::fixture("invalid/_base").with_previous_build();
+        p.write("content/02-x.md", format!("---\ntitle: x\nweight: 2\n---\n{line}\n"));
+        let err = p.fails(1, first);
+        assert!(err.contains(help), "{err}");
+    }
+}
+
+/// Raw `<script>`, `<iframe>`, event handlers and script URLs in a chapter's HTML are warnings of
+/// `check` (published as written), errors under `check --strict`.
+#[test]
+fn raw_html_that_runs_script_is_reported() {
+    let s = Site::fixture("invalid/_base");
+    s.write(
+        "content/02-x.md",
+        "---\ntitle: x\nweight: 2\n---\n<div\n  onMouseOver=\"x()\">a</div>\n\n<script src=\"https://x.org/a.js\"></script>\n\n\
+         <iframe src=\"https://x.org\"></iframe> <a href=\"javascript:y\">z</a>\n\n<b title=\"one\">粗</b>\n",
+    );
+    let o = s.run(&["check"]);
+    assert_eq!(o.code(), Some(0), "{}", o.stderr());
+    let err = o.stderr();
+    for w in [
+        "content/02-x.md:6:3: warning: raw HTML event handler `onMouseOver=` in a chapter: it runs script in the reader's browser",
+        "content/02-x.md:8:1: warning: raw HTML `<script>` in a chapter: it runs in the reader's browser as written",
+        "content/02-x.md:10:1: warning: raw HTML `<iframe>` in a chapter: it embeds another page as written",
+        "content/02-x.md:10:48: warning: raw HTML with a `javascript:` URL in a chapter: it runs script in the reader's browser",
+        "  = help: baipi publishes raw HTML as it is; write Markdown instead, or keep it on purpose (`check --strict` counts it as an error",
+    ] {
+        assert!(err.contains(w), "stderr lacks {w:?}:\n{err}");
+    }
+    assert_eq!(err.matches(": warning: raw HTML").count(), 4, "{err}");
+    let strict = s.run(&["check", "--strict"]);
+    assert_eq!(strict.code(), Some(1));
+    assert!(
+        strict.stderr().starts_with("content/02-x.md:6:3: error: raw HTML event handler `onMouseOver=`"),
+        "{}",
+        strict.stderr()
+    );
+}
+
+/// The default theme ships a Content-Security-Policy (a `<meta>` on every page and `_headers`
+/// for hosts that read it) that the site itself satisfies: scripts only from its own files, no
+/// inline scripts or handlers, inline styles only as the tables' `text-align`.
+#[test]
+fn the_default_theme_has_a_content_security_policy_the_site_satisfies() {
+    let s = Site::fixture("basic");
+    let out = s.build();
+    let headers = out.read("_headers");
+    let header_csp = headers.lines().find_map(|l| l.trim().strip_prefix("Content-Security-Policy: ")).unwrap();
+    for (path, page) in out.texts().into_iter().filter(|(p, _)| p.ends_with(".html")) {
+        let meta = page.split("<meta http-equiv=\"Content-Security-Policy\" content=\"").nth(1);
+        let csp = meta.and_then(|m| m.split('"').next()).unwrap_or_else(|| panic!("{path} has no CSP"));
+        assert_eq!(format!("{csp}; frame-ancestors 'self'"), header_csp, "{path}");
+        for need in ["script-src 'self'", "connect-src 'self'", "style-src 'self' 'unsafe-inline'", "object-src 'none'"]
+        {
+            assert!(csp.contains(need), "{path}: {csp}");
+        }
+        for tag in page.split("<script").skip(1) {
+            let tag = &tag[..tag.find('>').unwrap()];
+            assert!(tag.contains(" src=\"/"), "{path}: an inline or foreign script: <script{tag}>");
+        }
+        for attr in page.split(" style=\"").skip(1) {
+            assert!(attr.starts_with("text-align: "), "{path}: style=\"{}", &attr[..attr.find('"').unwrap()]);
+        }
+        assert!(!page.contains(" onclick=") && !page.contains(" onload="), "{path}");
+    }
+    // `serve`'s reload script and events are same-origin paths, which `'self'` allows.
+    assert!(baipi::serve::SCRIPT_URL.starts_with("/__baipi/") && baipi::serve::EVENTS_URL.starts_with("/__baipi/"));
+}

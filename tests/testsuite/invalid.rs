@@ -232,3 +232,118 @@ fn a_pipe_as_site_toml_is_not_opened() {
     }
     p.fails(1, "site.toml: error: not a regular file (a folder, pipe or device)");
 }
+
+/// A chapter's URL is taken from its file name only when the name is a clean URL path (letters,
+/// digits, `-`, `_`, `.`): every other byte a Unix file name can hold is a located error naming
+/// the file, and nothing is written (`x\..\..\victim.md` cannot climb out of the output).
+#[cfg(unix)]
+#[test]
+fn file_names_that_are_not_clean_urls_are_refused() {
+    use std::os::unix::ffi::OsStrExt;
+    let s = Site::fixture("invalid/_base");
+    let mut expected = Vec::new();
+    for b in 1..=255u8 {
+        if b == b'/' || b == b'.' || b == b'-' || b == b'_' || b.is_ascii_alphanumeric() {
+            continue;
+        }
+        let name = [b"content/a".as_slice(), &[b], b"b.md"].concat();
+        let path = s.path().join(std::ffi::OsStr::from_bytes(&name));
+        std::fs::write(&path, format!("---\ntitle: t{b}\nweight: {b}\n---\n正文。\n")).unwrap();
+        let c = String::from_utf8_lossy(&[b]).chars().next().unwrap();
+        let (shown, what) = match c {
+            '\u{fffd}' => ("\u{fffd}".to_string(), "a byte that is not UTF-8".to_string()),
+            c if c.is_control() => (c.escape_debug().to_string(), format!("{c:?}")),
+            ' ' => (" ".into(), "' '".into()),
+            c => (c.to_string(), format!("`{c}`")),
+        };
+        expected.push(format!(
+            "content/a{shown}b.md: error: this chapter's URL would be /a{shown}b/ (from the file name), \
+             and {what} cannot be part of a URL"
+        ));
+    }
+    let o = s.run(&["check"]);
+    assert_eq!(o.code(), Some(1));
+    let err = o.stderr();
+    for e in &expected {
+        assert!(err.contains(e), "stderr lacks {e:?}:\n{err}");
+    }
+    assert!(err.contains("= help: rename the file (or its folder) to letters, digits, `-`, `_` and `.`, or set `slug:` in the front matter"));
+
+    // The same for a folder, and an explicit `slug:` makes the name irrelevant.
+    let p = Site::fixture("invalid/_base").with_previous_build();
+    p.write("content/x\\..\\..\\victim.md", "---\ntitle: t\nweight: 2\n---\n正文。\n");
+    p.fails(
+        1,
+        "content/x\\..\\..\\victim.md: error: this chapter's URL would be /x\\..\\..\\victim/ (from the file name), \
+         and `\\` cannot be part of a URL",
+    );
+    p.remove("content/x\\..\\..\\victim.md");
+    p.write("content/a b/c.md", "---\ntitle: t\nweight: 2\n---\n正文。\n");
+    p.fails(1, "content/a b/c.md: error: this chapter's URL would be /a b/c/ (from the file name), and ' ' cannot");
+    p.write("content/a b/c.md", "---\ntitle: t\nweight: 2\nslug: ab-c\n---\n正文。\n");
+    assert!(p.build().read("ab-c/index.html").contains("正文。"));
+    assert!(!p.path().join("victim").exists() && !p.path().parent().unwrap().join("victim").exists());
+}
+
+/// A static file whose name is not a clean path (a `\`, a control character, not UTF-8) is a
+/// located error naming it, before anything is written.
+#[cfg(unix)]
+#[test]
+fn static_names_that_are_not_clean_are_refused() {
+    use std::os::unix::ffi::OsStrExt;
+    let cases: &[(&[u8], &str)] = &[
+        (
+            b"static/x\\..\\..\\victim.sh",
+            "static/x\\..\\..\\victim.sh: error: this static file cannot be published under its name: `\\` cannot be part of a published file's name",
+        ),
+        (
+            b"static/a\nb.txt",
+            "static/a\\nb.txt: error: this static file cannot be published under its name: '\\n' cannot be part of a published file's name",
+        ),
+        (
+            b"static/d\x01/x.txt",
+            "static/d\\u{1}/x.txt: error: this static file cannot be published under its name: '\\u{1}' cannot",
+        ),
+        (
+            b"static/a\xffb.txt",
+            "static/a\u{fffd}b.txt: error: this static file cannot be published under its name: a byte that is not UTF-8 cannot",
+        ),
+    ];
+    for (name, first) in cases {
+        let p = Site::fixture("invalid/_base").with_previous_build();
+        let path = p.path().join(std::ffi::OsStr::from_bytes(name));
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, "echo pwned").unwrap();
+        let err = p.fails(1, first);
+        assert!(err.contains("= help: rename the file"), "{err}");
+    }
+}
+
+/// A chart shown by two chapters (one places another's chart, which is also added at the end of
+/// its own) would repeat its ids on the whole-paper page: an error at the `figure(…)` of the
+/// later chapter, and the previous output stays.
+#[test]
+fn a_figure_shown_by_two_chapters_is_refused() {
+    let p = Site::fixture("invalid/_base");
+    p.write(
+        "content/01-a.md",
+        "---\ntitle: 第一章\nweight: 1\ncharts:\n  - { id: orgs, type: donut, data: orgs.by_type, title: 党组织 }\n---\n正文。\n",
+    );
+    let p = p.with_previous_build();
+    p.write("content/02-b.md", "---\ntitle: 第二章\nweight: 2\n---\n再看：\n\n{{ figure(id=\"orgs\") }}\n");
+    let err = p.fails(
+        1,
+        "content/02-b.md:7:4: error: figure `orgs` is also shown by content/01-a.md; the whole-paper page would hold it twice",
+    );
+    assert!(err.contains("elsewhere refer to it with `figref(id=\"orgs\")`"), "{err}");
+    // The other way round: the error is still at the chapter that placed another's chart.
+    p.write("content/01-a.md", "---\ntitle: 第一章\nweight: 1\n---\n正文。\n\n见 {{ figure(id=\"orgs\") }}\n");
+    p.write(
+        "content/02-b.md",
+        "---\ntitle: 第二章\nweight: 2\ncharts:\n  - { id: orgs, type: donut, data: orgs.by_type, title: 党组织 }\n---\n再看。\n",
+    );
+    p.fails(
+        1,
+        "content/01-a.md:7:6: error: figure `orgs` is also shown by content/02-b.md; the whole-paper page would hold it twice",
+    );
+}

@@ -19,6 +19,8 @@ fn serve_answers_with_the_site_from_memory() {
     assert!(body.contains("共938个，其中社会组织党组织159个"), "{body}");
     // The theme emits the reload script only in serve mode, and the server serves it.
     assert!(body.contains(r#"<script src="/__baipi/livereload.js" defer></script>"#), "{body}");
+    // The theme's Content-Security-Policy allows the same-origin script and its event stream.
+    assert!(body.contains("script-src 'self'") && body.contains("connect-src 'self'"), "{body}");
     let (status, _, js) = srv.get("/__baipi/livereload.js");
     assert_eq!(status, 200);
     assert!(js.contains("EventSource"));
@@ -119,18 +121,18 @@ fn serve_refuses_traversal() {
         "site.toml".into(),
         "../site.toml".into(),
     ] {
-        let (status, _, body) = srv.raw(&format!("GET {target} HTTP/1.1\r\nHost: x\r\n\r\n"));
+        let (status, _, body) = srv.raw(&format!("GET {target} HTTP/1.1\r\nHost: {}\r\n\r\n", srv.addr));
         assert_eq!(status, 404, "{target}");
         assert!(!body.contains("SECRET") && !body.contains("base_url"), "{target}: {body}");
     }
-    let (status, _, _) = srv.raw("GET /../site.toml HTTP/1.0\r\n\r\n");
+    let (status, _, _) = srv.raw(&format!("GET /../site.toml HTTP/1.0\r\nHost: {}\r\n\r\n", srv.addr));
     assert_eq!(status, 404);
     // Only GET and HEAD: every other method is 405, whatever its target.
     for method in ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT", "PROPFIND", "MKCOL", "get", "Head"]
     {
         for target in ["/", "/first/", "/../site.toml"] {
             let (status, head, _) =
-                srv.raw(&format!("{method} {target} HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"));
+                srv.raw(&format!("{method} {target} HTTP/1.1\r\nHost: {}\r\nContent-Length: 0\r\n\r\n", srv.addr));
             assert_eq!(status, 405, "{method} {target}");
             assert!(head.contains("Allow: GET, HEAD"), "{method}: {head}");
         }
@@ -367,4 +369,86 @@ fn build_output_has_no_reload_script() {
     for (path, text) in out.texts() {
         assert!(!text.contains("__baipi") && !text.contains("livereload"), "{path}");
     }
+}
+
+/// Only requests whose `Host` names the served address are answered (DNS rebinding cannot read
+/// the preview); others get 421 with a short body.
+#[test]
+fn serve_answers_only_its_own_host_names() {
+    let s = Site::fixture("basic");
+    let srv = Server::start(s.path());
+    let port = srv.addr.rsplit(':').next().unwrap().to_string();
+    for host in [format!("localhost:{port}"), format!("127.0.0.1:{port}"), format!("[::1]:{port}")] {
+        let (status, head, _) = srv.raw(&format!("GET / HTTP/1.1\r\nHost: {host}\r\n\r\n"));
+        assert_eq!(status, 200, "{host}: {head}");
+    }
+    for host in [format!("evil.example:{port}"), format!("localhost.evil.example:{port}"), "127.0.0.1:1".into()] {
+        let (status, _, body) = srv.raw(&format!("GET /first/ HTTP/1.1\r\nHost: {host}\r\n\r\n"));
+        assert_eq!(status, 421, "{host}");
+        assert_eq!(
+            body,
+            format!(
+                "misdirected request: this preview answers only for localhost:{port}, 127.0.0.1:{port}, [::1]:{port}\n"
+            )
+        );
+    }
+    let (status, _, body) = srv.raw("GET /__baipi/events HTTP/1.1\r\n\r\n");
+    assert_eq!(status, 421, "no Host: {body}");
+}
+
+/// A client that trickles its request head a byte at a time is cut off after the head deadline
+/// (5 s), so it cannot hold a connection for long.
+#[test]
+fn serve_cuts_off_a_trickling_client() {
+    use std::io::{Read, Write};
+    let s = Site::fixture("basic");
+    let srv = Server::start(s.path());
+    let mut conn = std::net::TcpStream::connect(&srv.addr).unwrap();
+    conn.set_read_timeout(Some(std::time::Duration::from_secs(20))).unwrap();
+    let mut writer = conn.try_clone().unwrap();
+    let t = std::time::Instant::now();
+    let trickle = std::thread::spawn(move || {
+        let _ = writer.write_all(b"GET / HTTP/1.1\r\nX-Slow: ");
+        while t.elapsed() < std::time::Duration::from_secs(15) && writer.write_all(b"x").is_ok() {
+            std::thread::sleep(std::time::Duration::from_millis(250));
+        }
+    });
+    let mut buf = Vec::new();
+    let _ = conn.read_to_end(&mut buf); // Ends when the server closes the connection.
+    let took = t.elapsed();
+    assert!(took >= std::time::Duration::from_secs(4) && took < std::time::Duration::from_secs(9), "{took:?}");
+    assert!(buf.is_empty(), "{}", String::from_utf8_lossy(&buf));
+    trickle.join().unwrap();
+    // Everyone else is still served.
+    assert_eq!(srv.get("/").0, 200);
+}
+
+/// An edit that would run for ever (nested `range()` loops) or fill the memory (a text doubled
+/// in a loop) is reported over the last good site within seconds, and `serve` keeps watching:
+/// the fix is picked up.
+#[test]
+fn serve_survives_prose_over_its_budget() {
+    let s = Site::fixture("basic");
+    let srv = Server::start(s.path());
+    let chapter = "content/01-first.md";
+    let original = s.read(chapter);
+    for (edit, message) in [
+        (
+            "{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}",
+            "range(): the loops of this chapter would run more than 1000000 times in all (the limit for prose)",
+        ),
+        (
+            "{% set_global s = \"ab\" %}{% for i in range(end=40) %}{% set_global s = s ~ s %}{% endfor %}{{ s }}",
+            "makes `s` longer on every pass of a loop (not allowed in prose)",
+        ),
+    ] {
+        let t = std::time::Instant::now();
+        s.write(chapter, format!("{original}\n{edit}\n"));
+        let body = srv.wait_for("/first/", "the budget error", |b| b.contains(message));
+        assert!(t.elapsed() < std::time::Duration::from_secs(10), "{:?}", t.elapsed());
+        assert!(body.contains("共938个"), "the last good page is still served");
+    }
+    s.write(chapter, original.replace("共{{", "又共{{"));
+    let body = srv.wait_for("/first/", "the fixed page", |b| b.contains("又共938个"));
+    assert!(!body.contains("baipi-error"), "{body}");
 }

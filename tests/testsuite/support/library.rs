@@ -30,3 +30,8 @@ pub fn search_tokens(q: &str) -> Vec<String> {
 pub fn search_shard(token: &str, shards: u32) -> u32 {
     baipi::search::shard_of(token, shards)
 }
+
+/// The ids a heading never takes (`baipi::markdown::RESERVED_IDS`).
+pub fn reserved_ids() -> &'static [&'static str] {
+    baipi::markdown::RESERVED_IDS
+}
