@@ -11,50 +11,15 @@
 //! [`crate::stats`].
 
 use serde::Deserialize;
-use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::de::{self, Deserializer, Visitor};
 use serde_saphyr::Spanned;
 use std::fmt;
-use std::marker::PhantomData;
 use std::path::Path;
 
 use crate::diag::{Diagnostic, Error, Result, Sink};
 use crate::number::Dec;
-pub use crate::source::yaml::Pos;
 use crate::source::yaml::{self, parse_yaml};
-
-/// A YAML mapping that keeps its keys in file order and rejects duplicates.
-#[derive(Debug, Clone)]
-pub struct Ordered<T>(pub Vec<(Spanned<String>, T)>);
-
-impl<T> Default for Ordered<T> {
-    fn default() -> Self {
-        Ordered(Vec::new())
-    }
-}
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Ordered<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct V<T>(PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
-            type Value = Ordered<T>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a mapping")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> std::result::Result<Ordered<T>, A::Error> {
-                let mut out: Vec<(Spanned<String>, T)> = Vec::new();
-                while let Some(k) = m.next_key::<Spanned<String>>()? {
-                    if out.iter().any(|(o, _)| o.value == k.value) {
-                        return Err(de::Error::custom(format!("duplicate key `{}`", k.value)));
-                    }
-                    let v = m.next_value()?;
-                    out.push((k, v));
-                }
-                Ok(Ordered(out))
-            }
-        }
-        d.deserialize_map(V(PhantomData))
-    }
-}
+pub use crate::source::yaml::{Ordered, Pos};
 
 /// A date such as `2021-06` or `2021`, accepted quoted or not; or [`AsOf::UNDATED`], for
 /// figures whose source gives no date (a breakdown or value then does not take the dataset's).

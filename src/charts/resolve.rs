@@ -36,9 +36,12 @@ pub fn resolve(spec: &ChartSpec, data: &[DatasetStats], err: &mut dyn FnMut(Pos,
     let ds = dataset(spec, data, err)?;
     let rest = spec.data.value[ds.name.len()..].trim_start_matches('.');
     let mut series = if rest.is_empty() { values(spec, ds, err)? } else { parts(spec, ds, rest, err)? };
-    for k in spec.labels.keys() {
-        if !series.points.iter().any(|p| &p.key == k) {
-            err(Pos::of(&spec.data), format!("chart `{id}`: `labels` names `{k}`, which the chart does not plot"));
+    for (k, _) in &spec.labels.0 {
+        if !series.points.iter().any(|p| p.key == k.value) {
+            let hint = nearest(&k.value, series.points.iter().map(|p| p.key.as_str()))
+                .map(|n| format!(" (did you mean `{n}`?)"))
+                .unwrap_or_default();
+            err(Pos::of(k), format!("chart `{id}`: `labels` names `{}`, which the chart does not plot{hint}", k.value));
         }
     }
     let percent = measure(spec, &mut series, err)?;

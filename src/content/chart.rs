@@ -6,9 +6,9 @@
 //! an unknown word is reported with the chart's other problems, located, instead of
 //! failing the whole front matter.
 
+use crate::source::yaml::Ordered;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
-use std::collections::BTreeMap;
 
 /// A chart as written in front matter.
 #[derive(Debug, Clone, Deserialize)]
@@ -34,7 +34,7 @@ pub struct ChartSpec {
     pub highlight: Option<Spanned<String>>,
     /// Shorter labels for the chart only: part key → label.
     #[serde(default)]
-    pub labels: BTreeMap<String, String>,
+    pub labels: Ordered<String>,
     #[serde(default)]
     pub note: String,
     /// Include the derived remainder (default true).

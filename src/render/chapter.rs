@@ -20,6 +20,7 @@ use crate::diag::{Diagnostic, LineIndex, Result, Sink};
 use crate::markdown::{self, Rendered, Section, TocEntry};
 use crate::prose::{Place, Prose};
 use crate::util::path::normalize;
+use crate::util::text::list;
 
 /// Most errors (and, separately, warnings) reported for one chapter; the rest are counted.
 pub const MAX_REPORTS_PER_FILE: usize = 200;
@@ -355,9 +356,13 @@ fn report_unresolved(r: &Rendered, dir: &str, env: &ChapterEnv, loc: &Locator, r
         let wanted = dest.split('#').next().unwrap_or("");
         let up = if dir.is_empty() { String::new() } else { "../".repeat(dir.split('/').count()) };
         let from_here: Vec<String> = env.by_rel.keys().map(|k| format!("{up}{k}")).collect();
-        if let Some(n) = crate::util::text::nearest(wanted, from_here.iter().map(String::as_str)) {
-            d = d.with_help(format!("did you mean `{n}`?"));
-        }
+        let near = crate::util::text::nearest(wanted, from_here.iter().map(String::as_str));
+        let closest = crate::util::text::closest_first(wanted, from_here.iter().map(String::as_str));
+        let chapters = format!("the chapters are (closest first): {}", list(&closest, 6));
+        d = d.with_help(match near {
+            Some(n) => format!("did you mean `{n}`? {chapters}"),
+            None => chapters,
+        });
         rep.errors.push(d);
     }
 }

@@ -3,7 +3,10 @@
 //! turned into located diagnostics in an editor's words.
 
 use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde_saphyr::Spanned;
+use std::fmt;
+use std::marker::PhantomData;
 
 use crate::diag::{Diagnostic, suggest};
 
@@ -19,6 +22,47 @@ pub struct Pos {
 impl Pos {
     pub fn of<T>(s: &Spanned<T>) -> Pos {
         Pos { line: s.referenced.line() as usize, col: s.referenced.column() as usize }
+    }
+}
+
+/// A YAML mapping that keeps its keys in file order and rejects duplicates.
+#[derive(Debug, Clone)]
+pub struct Ordered<T>(pub Vec<(Spanned<String>, T)>);
+
+impl<T> Default for Ordered<T> {
+    fn default() -> Self {
+        Ordered(Vec::new())
+    }
+}
+
+impl<T> Ordered<T> {
+    /// The value under `key`.
+    pub fn get(&self, key: &str) -> Option<&T> {
+        self.0.iter().find(|(k, _)| k.value == key).map(|(_, v)| v)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Ordered<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = Ordered<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a mapping")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> std::result::Result<Ordered<T>, A::Error> {
+                let mut out: Vec<(Spanned<String>, T)> = Vec::new();
+                while let Some(k) = m.next_key::<Spanned<String>>()? {
+                    if out.iter().any(|(o, _)| o.value == k.value) {
+                        return Err(de::Error::custom(format!("duplicate key `{}`", k.value)));
+                    }
+                    let v = m.next_value()?;
+                    out.push((k, v));
+                }
+                Ok(Ordered(out))
+            }
+        }
+        d.deserialize_map(V(PhantomData))
     }
 }
 

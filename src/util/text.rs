@@ -58,6 +58,19 @@ pub fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Opt
     best.filter(|(d, c)| *d <= (word.chars().count().max(c.chars().count()) / 2).max(1)).map(|(_, c)| c)
 }
 
+/// `candidates` ordered by edit distance to `word`, closest first (ties in their given order).
+pub fn closest_first<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    const LONGEST: usize = 200;
+    let mut v: Vec<(usize, usize, &str)> = candidates
+        .enumerate()
+        .map(|(i, c)| {
+            (if word.len() > LONGEST || c.len() > LONGEST { usize::MAX } else { edit_distance(word, c) }, i, c)
+        })
+        .collect();
+    v.sort_unstable();
+    v.into_iter().map(|(_, _, c)| c).collect()
+}
+
 /// Edit distance counting a swap of two neighbouring characters as one edit (`nmu` → `num`).
 fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
@@ -91,6 +104,10 @@ mod tests {
         assert_eq!(nearest("membres", ["members", "orgs"].into_iter()), Some("members"));
         assert_eq!(nearest("zzz", ["members", "orgs"].into_iter()), None);
         assert_eq!(nearest("nmu", ["num", "pct"].into_iter()), Some("num"));
+        assert_eq!(
+            closest_first("02-b.md", ["05-sources.md", "01-a.md", "02-bb.md"].into_iter()),
+            ["02-bb.md", "01-a.md", "05-sources.md"]
+        );
     }
 
     #[test]
