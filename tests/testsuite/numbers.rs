@@ -90,7 +90,7 @@ fn open_data_csv_and_json() {
 fn undated_breakdowns_and_published_groups() {
     let s = crate::support::Site::paper();
     s.edit(
-        "data/members.yaml",
+        "data/members.meta.yaml",
         "  by_type:\n    title: 按单位类型划分\n",
         "  by_type:\n    title: 按单位类型划分\n    as_of: 2021-06\n",
     );
