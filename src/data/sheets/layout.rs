@@ -199,6 +199,10 @@ pub fn dataset(
         let mut cx = Rows { t: &t, meta: &meta, origin, sink, pieces: &mut pieces, values: &mut values };
         cx.read(single.as_deref());
     }
+    // A file of one breakdown: its title row names the breakdown too.
+    if let [only] = pieces.as_mut_slice() {
+        only.title = only.title.take().or(first_title.clone());
+    }
     let title = meta.title.clone().or(first_title);
     let Some(title) = title else {
         let at = grids.first().map(|g| g.at()).unwrap_or_default();
