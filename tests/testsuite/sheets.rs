@@ -117,3 +117,25 @@ fn published_csv_reads_back_as_the_same_dataset() {
     let json = |s: String| s.lines().filter(|l| !l.contains("\"file\":")).collect::<Vec<_>>().join("\n");
     assert_eq!(json(again.read("data/members.json")), json(first.read("data/members.json")));
 }
+
+/// A workbook's notes sheet (no header, not named in the metadata) is named in a warning; an
+/// empty sheet is skipped.
+#[test]
+fn workbook_notes_sheets_are_named_and_empty_sheets_skipped() {
+    use Cell::*;
+    let data = Sheet {
+        name: "by_type",
+        rows: vec![texts(&["键", "名称", "数值"]), vec![Text("a"), Text("甲"), Num(3.0)]],
+        merged: vec![],
+    };
+    let notes = Sheet { name: "说明", rows: vec![texts(&["本表由统计科提供"])], merged: vec![] };
+    let empty = Sheet { name: "Sheet3", rows: vec![], merged: vec![] };
+    let site = Site::fixtures(&["invalid/_base"]);
+    site.write("data/t.xlsx", workbook::xlsx(&[data, notes, empty]));
+    site.write("data/t.meta.yaml", "title: 测试\nbreakdowns:\n  by_type: { title: 按类型 }\n");
+    let o = site.run(&["check"]);
+    let err = o.stderr();
+    assert!(o.success(), "{err}");
+    assert!(err.contains("data/t.xlsx:说明!A1: warning: sheet not read: no row names the columns"), "{err}");
+    assert!(!err.contains("Sheet3"), "{err}");
+}

@@ -106,16 +106,23 @@ impl Table<'_> {
     }
 }
 
-/// Finds the title row and the header of `grid`; problems go to `sink`.
-fn table<'g>(grid: &'g Grid, sink: &mut Sink) -> Option<Table<'g>> {
+/// Finds the title row and the header of `grid`; problems go to `sink`. A worksheet that
+/// the metadata does not name (`optional`) and that has no header is a warning, not an
+/// error (a workbook's notes sheet); an empty worksheet is skipped.
+fn table<'g>(grid: &'g Grid, optional: bool, sink: &mut Sink) -> Option<Table<'g>> {
     let Some(h) = grid.rows.iter().position(|r| r.cells.iter().any(|c| column_of(&c.shown).is_some())) else {
+        let empty = grid.rows.iter().all(|r| r.cells.iter().all(GridCell::is_blank));
+        if empty && grid.sheet.is_some() {
+            return None;
+        }
         let names: Vec<String> = COLUMNS.iter().take(5).map(|(c, ..)| name(*c)).collect();
-        sink.push(
-            grid.at().error("no header row: no row names the columns").with_help(format!(
-                "start with a row of column names: {} … (see README, “表格数据集”)",
-                names.join(", ")
-            )),
-        );
+        let help = format!("start with a row of column names: {} … (see README, “表格数据集”)", names.join(", "));
+        let mut d = grid.at().error("no header row: no row names the columns").with_help(help);
+        if optional {
+            d.severity = crate::diag::Severity::Warning;
+            d.message = "sheet not read: no row names the columns (键, 名称, 数值 …)".into();
+        }
+        sink.push(d);
         return None;
     };
     let above: Vec<&Row> = grid.rows[..h].iter().filter(|r| r.cells.iter().any(|c| !c.is_blank())).collect();
@@ -190,7 +197,9 @@ pub fn dataset(
     let mut values: Vec<(Spanned<String>, Fact)> = Vec::new();
     let mut first_title = None;
     for grid in grids {
-        let Some(t) = table(grid, sink) else { continue };
+        let named = |s: &String| meta.breakdowns.0.iter().any(|(k, b)| b.sheet.as_ref().unwrap_or(&k.value) == s);
+        let optional = grids.len() > 1 && grid.sheet.as_ref().is_some_and(|s| !named(s));
+        let Some(t) = table(grid, optional, sink) else { continue };
         first_title = first_title.or(t.title.clone());
         let single = if t.has(Col::Breakdown) { None } else { sheet_key(grid, &meta, sink) };
         if !t.has(Col::Breakdown) && single.is_none() {
