@@ -182,6 +182,8 @@ struct Piece {
     /// The sheet's title row, when the sheet holds this breakdown alone.
     title: Option<String>,
     parts: Vec<Part>,
+    /// Index in `parts` of each key, for duplicates.
+    keys: std::collections::HashMap<String, usize>,
     sum: Option<Dec>,
 }
 
@@ -368,7 +370,14 @@ impl Rows<'_, '_> {
             Some(i) => i,
             None => {
                 let title = if alone { t.title.clone() } else { None };
-                self.pieces.push(Piece { key: key.to_string(), at, title, parts: Vec::new(), sum: Some(Dec::ZERO) });
+                self.pieces.push(Piece {
+                    key: key.to_string(),
+                    at,
+                    title,
+                    parts: Vec::new(),
+                    keys: Default::default(),
+                    sum: Some(Dec::ZERO),
+                });
                 self.pieces.len() - 1
             }
         };
@@ -377,7 +386,7 @@ impl Rows<'_, '_> {
             self.pieces[i].sum = None;
             return;
         };
-        if let Some(first) = self.pieces[i].parts.iter().find(|p| p.key.value == k) {
+        if let Some(first) = self.pieces[i].keys.get(&k).map(|&j| &self.pieces[i].parts[j]) {
             let first_at = self.origin.diagnostic_at(Pos::of(&first.key));
             let d = kat.error(format!("duplicate key `{k}` in breakdown `{key}`: it is also the key of {first_at}"));
             self.sink.push(d.with_help("each part of a breakdown needs its own 键 (key)"));
@@ -387,7 +396,9 @@ impl Rows<'_, '_> {
         piece.sum = piece.sum.and_then(|s| s.checked_add(value.value));
         let note = t.text(row, Col::Note);
         let key = self.origin.spanned(k, kat);
-        self.pieces[i].parts.push(Part { key, label, value, published_share: share, note });
+        let piece = &mut self.pieces[i];
+        piece.keys.insert(key.value.clone(), piece.parts.len());
+        piece.parts.push(Part { key, label, value, published_share: share, note });
     }
 
     fn value_row(&mut self, row: &Row) {

@@ -312,7 +312,8 @@ pub fn load(name: &str, file: &str, path: &Path, sink: &mut Sink) -> Result<Opti
     } else {
         parse_yaml::<Meta>(&meta_text).map_err(|e| Error::one(yaml::located(&meta_file, &meta_text, 0, &e)))?
     };
-    let grids = if file.ends_with(".csv") { vec![csv::grid(path, file)?] } else { xlsx::grids(path, file)? };
+    let is_csv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let grids = if is_csv { vec![csv::grid(path, file)?] } else { xlsx::grids(path, file)? };
     let mut origin =
         Origin { meta_file: if meta_text.is_empty() { String::new() } else { meta_file }, cells: Vec::new() };
     let before = sink.items.len();

@@ -26,7 +26,10 @@ pub fn grids(path: &Path, file: &str) -> Result<Vec<Grid>> {
     let mut out = Vec::new();
     for name in book.sheet_names() {
         let values = book.worksheet_range(&name).map_err(|e| unreadable(&e))?;
-        let formulas = book.worksheet_formula(&name).unwrap_or_default();
+        // Only an empty cell can be a formula without a saved value (a full sheet skips a pass).
+        let (h, w) = values.get_size();
+        let full = values.used_cells().count() == h * w;
+        let formulas = if full { Default::default() } else { book.worksheet_formula(&name).unwrap_or_default() };
         let styles = book.worksheet_style(&name).ok();
         let merged = merged(&mut book, &name);
         let mut g = Grid { file: file.to_string(), sheet: Some(name), ..Grid::default() };
