@@ -21,6 +21,8 @@ use crate::number::Dec;
 use crate::source::yaml::{self, parse_yaml};
 pub use crate::source::yaml::{Ordered, Pos};
 
+pub mod sheets;
+
 /// A date such as `2021-06` or `2021`, accepted quoted or not; or [`AsOf::UNDATED`], for
 /// figures whose source gives no date (a breakdown or value then does not take the dataset's).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -169,6 +171,20 @@ pub struct Dataset {
     /// Lines before the YAML text (non-zero for front-matter datasets).
     pub line_offset: usize,
     pub def: DatasetFile,
+    /// For a spreadsheet dataset (`.csv`, `.xlsx` …): its metadata file and the cells its
+    /// numbers and keys were read from; `None` for YAML.
+    pub sheet: Option<sheets::Origin>,
+}
+
+impl Dataset {
+    /// An error at `pos` of one of this dataset's numbers or keys: its line and column in the
+    /// YAML text, or the spreadsheet cell it was read from.
+    pub fn diagnostic(&self, pos: Pos, msg: String) -> Diagnostic {
+        match &self.sheet {
+            Some(origin) => origin.diagnostic(self, pos, msg),
+            None => Diagnostic::error(&self.file, pos.line + self.line_offset, pos.col, msg).with_source(&self.source),
+        }
+    }
 }
 
 /// Parses one dataset file's text.
@@ -180,19 +196,26 @@ pub fn parse(name: &str, file: &str, source: String) -> Result<Dataset> {
         ));
     }
     let def: DatasetFile = parse_yaml(&source).map_err(|e| Error::one(yaml::located(file, &source, 0, &e)))?;
-    Ok(Dataset { name: name.to_string(), file: file.to_string(), source, line_offset: 0, def })
+    Ok(Dataset { name: name.to_string(), file: file.to_string(), source, line_offset: 0, def, sheet: None })
 }
 
-/// Loads every `*.yaml`/`*.yml` under `root/data`, sorted by name.
+/// Loads every dataset under `root/data`, sorted by name: `*.yaml`/`*.yml`, and the
+/// spreadsheets of [`sheets::EXTENSIONS`] with their `NAME.meta.yaml`. Any other file is named
+/// in a warning; editors' lock and temporary files are skipped.
 pub fn load_dir(root: &Path, sink: &mut Sink) -> Result<Vec<Dataset>> {
     let dir = root.join("data");
-    let mut out = Vec::new();
+    let mut out: Vec<Dataset> = Vec::new();
     if !dir.is_dir() {
         return Ok(out);
     }
-    let is_yaml = |p: &Path| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"));
-    for f in crate::source::walk(root, &dir, &is_yaml, sink)? {
+    let kind = |p: &Path| sheets::Kind::of(p);
+    for f in crate::source::walk(root, &dir, &|p| kind(p) != sheets::Kind::Skip, sink)? {
         let file = f.display.clone();
+        let kind = kind(&f.path);
+        if !matches!(kind, sheets::Kind::Yaml | sheets::Kind::Sheet) {
+            sink.items.extend(sheets::not_read(&f.path, &file, kind));
+            continue;
+        }
         let name_path = f.path.strip_prefix(&dir).unwrap_or(&f.path).with_extension("");
         let name = name_path.to_string_lossy().replace(['\\', '/'], ".");
         if !name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.') {
@@ -202,6 +225,13 @@ pub fn load_dir(root: &Path, sink: &mut Sink) -> Result<Vec<Dataset>> {
                 0,
                 "a dataset file name may contain only letters, digits and `_` (it becomes `data.<name>`)",
             ));
+            continue;
+        }
+        if kind == sheets::Kind::Sheet {
+            let read = sheets::load(&name, &file, &f.real, sink);
+            if let Some(Some(ds)) = sink.take(read)? {
+                out.push(ds);
+            }
             continue;
         }
         let source = match crate::source::read_text(&f.real, &file) {

@@ -107,6 +107,15 @@ breakdowns:
       - { key: b, label: 乙类单位, value: 40 }
 "#;
 
+/// A spreadsheet dataset: a title row, the header, the parts and a 合计 row (checked against
+/// their sum); its metadata could go in `data/regions.meta.yaml` (see README).
+const DATA_CSV: &str = "示例单位地区分布（请替换）
+分项,键,名称,数值,说明
+by_region,east,东部,55,
+by_region,west,西部,45,
+合计,,,100,
+";
+
 const README_MD: &str = r#"# 白皮书网站（baipi）
 
 本文件夹是一本用 baipi 生成的统计白皮书。编辑只需要改三类文件：
@@ -166,6 +175,7 @@ pub fn init(dir: &Path, v: Verbosity) -> Result<i32> {
         ("content/01-overview.md".into(), CHAPTER_MD.as_bytes()),
         ("content/02-sources.md".into(), SOURCES_MD.as_bytes()),
         ("data/example.yaml".into(), DATA_YAML.as_bytes()),
+        ("data/regions.csv".into(), DATA_CSV.as_bytes()),
     ];
     for (rel, bytes) in DEFAULT_THEME {
         files.push((Path::new("themes/default").join(rel), bytes));

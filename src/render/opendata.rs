@@ -21,6 +21,8 @@ struct Row<'a> {
     suffix: &'a str,
     unit: &'a str,
     share: Option<Dec>,
+    /// The share again when the publication prints it (so the CSV reads back as the dataset).
+    published_share: Option<Dec>,
     cumulative: Option<Dec>,
     derived: bool,
     as_of: &'a str,
@@ -31,7 +33,7 @@ struct Row<'a> {
 pub fn csv(c: &DatasetStats) -> String {
     let mut s = String::from("\u{feff}");
     s.push_str(
-        "dataset,section,key,label,prefix,value,suffix,unit,share_percent,cumulative_percent,derived,as_of,note\r\n",
+        "dataset,section,key,label,prefix,value,suffix,unit,share_percent,published_share,cumulative_percent,derived,as_of,note\r\n",
     );
     let mut rows: Vec<Row> = c.values.iter().map(value_row).collect();
     for b in &c.breakdowns {
@@ -48,6 +50,7 @@ pub fn csv(c: &DatasetStats) -> String {
             r.suffix.to_string(),
             r.unit.to_string(),
             r.share.map(|d| d.to_string()).unwrap_or_default(),
+            r.published_share.map(|d| d.to_string()).unwrap_or_default(),
             r.cumulative.map(|d| d.to_string()).unwrap_or_default(),
             if r.derived { "true".into() } else { "false".into() },
             r.as_of.to_string(),
@@ -71,6 +74,7 @@ fn value_row(v: &ValueStats) -> Row<'_> {
         suffix,
         unit,
         share: None,
+        published_share: None,
         cumulative: None,
         derived: false,
         as_of,
@@ -102,7 +106,7 @@ fn breakdown_rows(b: &BreakdownStats) -> Vec<Row<'_>> {
     let shown = |d: Option<Dec>| if *percent { None } else { d };
     let mut rows = Vec::with_capacity(parts.len() + groups.len());
     for p in parts {
-        let PartStats { key, label, value, share, cumulative, rank: _, derived, published_share: _, note, unit } = p;
+        let PartStats { key, label, value, share, cumulative, rank: _, derived, published_share, note, unit } = p;
         rows.push(Row {
             section,
             key,
@@ -112,6 +116,7 @@ fn breakdown_rows(b: &BreakdownStats) -> Vec<Row<'_>> {
             suffix: "",
             unit,
             share: shown(*share),
+            published_share: share.filter(|_| *published_share),
             cumulative: shown(*cumulative),
             derived: *derived,
             as_of,
@@ -119,7 +124,7 @@ fn breakdown_rows(b: &BreakdownStats) -> Vec<Row<'_>> {
         });
     }
     for g in groups {
-        let GroupStats { key, label, value, share, parts, unit, published_value, published_share: _ } = g;
+        let GroupStats { key, label, value, share, parts, unit, published_value, published_share } = g;
         rows.push(Row {
             section,
             key,
@@ -129,6 +134,7 @@ fn breakdown_rows(b: &BreakdownStats) -> Vec<Row<'_>> {
             suffix: "",
             unit,
             share: shown(*share),
+            published_share: share.filter(|_| *published_share),
             cumulative: None,
             derived: !published_value,
             as_of,

@@ -27,7 +27,7 @@ impl Ctx<'_> {
     }
 
     fn diagnostic(&self, pos: Pos, msg: String) -> Diagnostic {
-        Diagnostic::error(&self.ds.file, pos.line + self.ds.line_offset, pos.col, msg).with_source(&self.ds.source)
+        self.ds.diagnostic(pos, msg)
     }
 }
 

@@ -16,17 +16,24 @@ fn layer_order() -> Vec<String> {
         .collect()
 }
 
-/// The `.rs` files of top-level module `m`: `src/m.rs` or everything under `src/m/`.
+/// The `.rs` files of top-level module `m`: `src/m.rs` and everything under `src/m/` (its
+/// submodules, when `src/m.rs` declares them).
 fn files_of_module(m: &str) -> Vec<std::path::PathBuf> {
     let file = repo().join("src").join(format!("{m}.rs"));
+    let dir = repo().join("src").join(m);
+    let mut files: Vec<std::path::PathBuf> = if dir.is_dir() {
+        walkdir::WalkDir::new(dir)
+            .into_iter()
+            .map(|e| e.unwrap().into_path())
+            .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+            .collect()
+    } else {
+        Vec::new()
+    };
     if file.is_file() {
-        return vec![file];
+        files.push(file);
     }
-    walkdir::WalkDir::new(repo().join("src").join(m))
-        .into_iter()
-        .map(|e| e.unwrap().into_path())
-        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
-        .collect()
+    files
 }
 
 /// Every `crate::NAME` in `text` (not in a comment) with its 1-based line.

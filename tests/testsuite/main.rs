@@ -16,6 +16,7 @@
 //! | `numbers` | numbers in prose and open data follow the data; totals and typed percentages are checked |
 //! | `charts` | SVG snapshots, figure numbering, accessibility, downloads, escaped labels, anchors |
 //! | `search` | the search index and turning it off |
+//! | `sheets` | spreadsheet datasets: workbooks, cell-exact errors, files not read, open-data round trip |
 //! | `escaping` | hostile input is inert; unsafe URLs are refused |
 //! | `serve` | the preview server |
 //! | `paper` | the bundled white paper builds and checks clean |
@@ -75,4 +76,5 @@ mod numbers;
 mod output;
 mod paper;
 mod search;
+mod sheets;
 mod serve;

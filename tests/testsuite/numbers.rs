@@ -83,7 +83,7 @@ fn open_data_csv_and_json() {
     let csv = out.bytes("data/orgs.csv");
     assert!(csv.starts_with(b"\xEF\xBB\xBF"), "CSV starts with a BOM");
     let csv = String::from_utf8(csv).unwrap();
-    assert!(csv.contains("orgs,by_type,nonpublic,非公企业党组织,,779,,个,83.05,83.05,false,2021-06,"), "{csv}");
+    assert!(csv.contains("orgs,by_type,nonpublic,非公企业党组织,,779,,个,83.05,83.05,83.05,false,2021-06,"), "{csv}");
     let json: serde_json::Value = serde_json::from_str(&out.read("data/orgs.json")).unwrap();
     assert_eq!(json["by_type"]["social"]["share"], serde_json::json!(16.95));
 }
@@ -96,7 +96,7 @@ fn open_data_csv_and_json() {
 fn undated_breakdowns_and_published_groups() {
     let s = crate::support::Site::paper();
     s.edit(
-        "data/members.yaml",
+        "data/members.meta.yaml",
         "  by_type:\n    title: 按单位类型划分\n",
         "  by_type:\n    title: 按单位类型划分\n    as_of: 2021-06\n",
     );

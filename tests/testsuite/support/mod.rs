@@ -7,6 +7,7 @@
 //! - [`Prebuilt`]: a site with a previous build, to check that a failing build leaves it alone.
 //! - [`baipi`] and [`Run`]: any command line of the binary and what it printed.
 //! - [`serve::Server`]: a running `baipi serve` (serve and latency tests).
+//! - [`workbook`]: `.xlsx` files made in the tests from a description of their cells.
 //! - [`library`]: every call the tests make into the baipi library, in one place.
 //!
 //! The helpers panic with a message naming the file or command when the machinery fails (a
@@ -15,6 +16,7 @@
 
 pub mod library;
 pub mod serve;
+pub mod workbook;
 
 use std::ffi::OsStr;
 use std::marker::PhantomData;

@@ -1,0 +1,141 @@
+//! Spreadsheet datasets (`data/*.csv`, `data/*.xlsx` with `NAME.meta.yaml`): the bundled
+//! paper's workbook, cell-exact errors for workbooks (the CSV cases are fixtures in
+//! `tests/fixtures/invalid/csv-*`), files `data/` does not read, and the open-data round trip.
+
+use crate::support::workbook::{self, Cell, Sheet, texts};
+use crate::support::{Site, repo};
+
+/// `data/members.xlsx` is made by [`workbook::members`]; run with `--ignored` after changing it.
+#[test]
+#[ignore]
+fn write_bundled_members_workbook() {
+    std::fs::write(repo().join("data/members.xlsx"), workbook::members()).unwrap();
+}
+
+#[test]
+fn the_bundled_workbook_is_the_one_the_tests_describe() {
+    let site = Site::fixtures(&["invalid/_base"]);
+    site.write("data/members.xlsx", workbook::members());
+    site.write("data/members.meta.yaml", std::fs::read(repo().join("data/members.meta.yaml")).unwrap());
+    let ours = site.build();
+    let bundled = Site::bundled();
+    let out = crate::support::TempDir::new("bundled-members");
+    let theirs = bundled.build_into(out.path());
+    assert_eq!(ours.read("data/members.csv"), theirs.read("data/members.csv"));
+}
+
+/// A workbook with one mistake of each kind in sheet 年龄; every one is reported at its cell.
+#[test]
+fn workbook_errors_name_the_sheet_and_the_cell() {
+    use Cell::*;
+    let sheet = Sheet {
+        name: "年龄",
+        rows: vec![
+            texts(&["两新组织党员年龄构成"]),
+            texts(&["键", "名称", "数值"]),
+            vec![Text("le30"), Text("30岁及以下"), Formula("=SUM(D1:D2)")],
+            vec![Text("a31_40"), Text("31～40岁"), Text("6280"), Empty],
+            vec![Text("a41_50"), Text("41～50岁"), Fmt(0.8305, "0.00%")],
+            vec![Text("a51_60"), Text("51～60岁"), Text("六千二百八十")],
+            vec![Text("ge61"), Text("61岁及以上"), Text("12,873")],
+            vec![Text("合计"), Empty, Num(1.0)],
+        ],
+        merged: vec![(3, 2, 3, 3)],
+    };
+    let site = Site::fixtures(&["invalid/_base"]);
+    site.write("data/members.xlsx", workbook::xlsx(&[sheet]));
+    site.write("data/members.meta.yaml", "unit: 人\nbreakdowns:\n  by_age: { title: 按年龄, sheet: 年龄 }\n");
+    let err = site.run(&["check"]).stderr();
+    for line in [
+        "data/members.xlsx:年龄!C3: error: the formula `=SUM(D1:D2)` has no saved value: baipi reads the values a spreadsheet program saved",
+        "data/members.xlsx:年龄!C4: error: merged cell (C4:D4): baipi reads one value per cell; unmerge the area and fill in each cell",
+        "data/members.xlsx:年龄!C5: error: `数值` (value): \"83.05%\" is a percentage, but these figures are counted in `人`",
+        "data/members.xlsx:年龄!C6: error: `数值` (value): \"六千二百八十\" is written in Chinese numerals, not digits",
+    ] {
+        assert!(err.contains(line), "lacks {line:?}:\n{err}");
+    }
+    // "12,873" stored as text is read; the 合计 is not checked against parts that failed.
+    assert!(!err.contains("C7") && !err.contains("合计 row"), "{err}");
+}
+
+/// A cell's number format gives the decimals of its figure: 0.4 formatted `0.0%` is 40.0.
+#[test]
+fn workbook_shares_keep_the_decimals_shown() {
+    use Cell::*;
+    let sheet = Sheet {
+        name: "by_type",
+        rows: vec![
+            texts(&["键", "名称", "数值", "公布占比"]),
+            vec![Text("a"), Text("甲"), Num(3.0), Fmt(0.4, "0.0%")],
+            vec![Text("b"), Text("乙"), Num(7.0), Fmt(0.7, "0.0%")],
+            vec![Text("合计"), Empty, Num(10.0)],
+        ],
+        merged: vec![],
+    };
+    let site = Site::fixtures(&["invalid/_base"]);
+    site.write("data/t.xlsx", workbook::xlsx(&[sheet]));
+    site.write("data/t.meta.yaml", "title: 测试\nunit: 个\nbreakdowns:\n  by_type: { title: 按类型 }\n");
+    let err = site.run(&["check"]).stderr();
+    assert!(err.contains("data/t.xlsx:by_type!D2: error: published_share of `a` is 40.0, but 3 / 10 = 30."), "{err}");
+    assert!(!err.contains("by_type!D3"), "{err}");
+}
+
+/// Every other file in `data/` is named in a warning; editors' lock files are skipped quietly.
+#[test]
+fn files_data_does_not_read_are_named() {
+    let site = Site::fixtures(&["invalid/_base"]);
+    site.write("data/notes.docx", "PK");
+    site.write("data/extra.json", "{}");
+    site.write("data/lonely.meta.yaml", "title: x\n");
+    site.write("data/~$orgs.xlsx", "lock");
+    site.write("data/.~lock.orgs.ods#", "lock");
+    let o = site.run(&["check"]);
+    let err = o.stderr();
+    assert!(o.success(), "{err}");
+    for f in [
+        "data/notes.docx: warning: not read",
+        "data/extra.json: warning: not read",
+        "data/lonely.meta.yaml: warning: not read: a metadata file",
+    ] {
+        assert!(err.contains(f), "lacks {f:?}:\n{err}");
+    }
+    assert!(!err.contains("lock"), "{err}");
+}
+
+/// The published `/data/members.csv` of the workbook dataset, with the same metadata file,
+/// reads back as the same dataset: the same open data again.
+#[test]
+fn published_csv_reads_back_as_the_same_dataset() {
+    let paper = crate::support::TempDir::new("paper-out");
+    let bundled = Site::bundled();
+    let first = bundled.build_into(paper.path());
+    let site = Site::fixtures(&["invalid/_base"]);
+    site.write("data/members.csv", first.read("data/members.csv"));
+    site.write("data/members.meta.yaml", std::fs::read(repo().join("data/members.meta.yaml")).unwrap());
+    let again = site.build();
+    assert_eq!(again.read("data/members.csv"), first.read("data/members.csv"));
+    let json = |s: String| s.lines().filter(|l| !l.contains("\"file\":")).collect::<Vec<_>>().join("\n");
+    assert_eq!(json(again.read("data/members.json")), json(first.read("data/members.json")));
+}
+
+/// A workbook's notes sheet (no header, not named in the metadata) is named in a warning; an
+/// empty sheet is skipped.
+#[test]
+fn workbook_notes_sheets_are_named_and_empty_sheets_skipped() {
+    use Cell::*;
+    let data = Sheet {
+        name: "by_type",
+        rows: vec![texts(&["键", "名称", "数值"]), vec![Text("a"), Text("甲"), Num(3.0)]],
+        merged: vec![],
+    };
+    let notes = Sheet { name: "说明", rows: vec![texts(&["本表由统计科提供"])], merged: vec![] };
+    let empty = Sheet { name: "Sheet3", rows: vec![], merged: vec![] };
+    let site = Site::fixtures(&["invalid/_base"]);
+    site.write("data/t.xlsx", workbook::xlsx(&[data, notes, empty]));
+    site.write("data/t.meta.yaml", "title: 测试\nbreakdowns:\n  by_type: { title: 按类型 }\n");
+    let o = site.run(&["check"]);
+    let err = o.stderr();
+    assert!(o.success(), "{err}");
+    assert!(err.contains("data/t.xlsx:说明!A1: warning: sheet not read: no row names the columns"), "{err}");
+    assert!(!err.contains("Sheet3"), "{err}");
+}
