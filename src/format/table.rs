@@ -26,46 +26,78 @@ pub fn table(kwargs: Kwargs, state: &State) -> TeraResult<Value> {
         .get_from_path("parts")
         .and_then(Value::as_array)
         .ok_or_else(|| tera::Error::message(format!("table: `data.{path}` is not a breakdown: it has no parts")))?;
-    let text = |v: &Value, k: &str| v.get_from_path(k).and_then(Value::as_str).unwrap_or("").to_string();
-    let unit = text(bd, "unit");
-    let percent = bd.get_from_path("percent").and_then(Value::as_bool).unwrap_or(false);
-    let opts = Options {
-        source: Source::Site,
-        notes: false,
-        caption: match kwargs.get::<String>("caption")? {
-            Some(c) => c,
-            // `两新组织党员数量与结构·按年龄划分`: the dataset's title, then the breakdown's.
-            None => {
-                let dataset = path.rsplit_once('.').map_or("", |(d, _)| d);
-                let ds_title = data.get_from_path(dataset).map(|d| text(d, "title")).unwrap_or_default();
-                [ds_title, text(bd, "title")].into_iter().filter(|t| !t.is_empty()).collect::<Vec<_>>().join("·")
-            }
-        },
-        label: kwargs.get::<String>("label")?.unwrap_or_else(|| "类别".into()),
-        share: kwargs.get::<bool>("share")?.unwrap_or(true) && !percent,
-        total: kwargs.get::<bool>("total")?.unwrap_or(true) && !percent,
-    };
     let groups: Vec<&Value> = match kwargs.get::<bool>("groups")?.unwrap_or(false) {
         true => bd.get_from_path("groups").and_then(Value::as_array).map(|g| g.iter().collect()).unwrap_or_default(),
         false => Vec::new(),
     };
-    let flag = |v: &Value, k: &str| v.get_from_path(k).and_then(Value::as_bool).unwrap_or(false);
+    let opts = options(&kwargs, &data, &path, bd, parts, !groups.is_empty())?;
+    let mut s = String::from("\n\n<div class=\"table-scroll\"><table class=\"data-table\">");
+    s.push_str(&head(&opts));
+    s.push_str("<tbody>");
+    for p in parts {
+        s.push_str(&row(p, &opts));
+    }
+    s.push_str("</tbody>");
+    if opts.total
+        && let Some(total) = bd.get_from_path("total").and_then(dec_of)
+    {
+        s.push_str(&foot(total, &groups, &opts));
+    }
+    s.push_str("</table></div>\n\n");
+    Ok(Value::safe_string(&s))
+}
+
+fn text(v: &Value, k: &str) -> String {
+    v.get_from_path(k).and_then(Value::as_str).unwrap_or("").to_string()
+}
+
+fn flag(v: &Value, k: &str) -> bool {
+    v.get_from_path(k).and_then(Value::as_bool).unwrap_or(false)
+}
+
+/// The options given, and what the data decides: the unit, where the shares come from,
+/// whether a 说明 column is needed.
+fn options(
+    kwargs: &Kwargs,
+    data: &Value,
+    path: &str,
+    bd: &Value,
+    parts: &[Value],
+    groups: bool,
+) -> TeraResult<Options> {
+    let percent = flag(bd, "percent");
+    let caption = match kwargs.get::<String>("caption")? {
+        Some(c) => c,
+        // `两新组织党员数量与结构·按年龄划分`: the dataset's title, then the breakdown's.
+        None => {
+            let dataset = path.rsplit_once('.').map_or("", |(d, _)| d);
+            let ds_title = data.get_from_path(dataset).map(|d| text(d, "title")).unwrap_or_default();
+            [ds_title, text(bd, "title")].into_iter().filter(|t| !t.is_empty()).collect::<Vec<_>>().join("·")
+        }
+    };
     let listed: Vec<&Value> = parts.iter().filter(|p| !is_derived(p)).collect();
-    let published = |p: &Value| flag(p, "published_share");
-    let source = match (listed.iter().all(|p| published(p)), listed.iter().any(|p| published(p))) {
+    let published = |p: &&Value| flag(p, "published_share");
+    let source = match (listed.iter().all(published), listed.iter().any(published)) {
         (true, _) => Source::Publication,
         (false, false) => Source::Site,
         (false, true) => Source::PerRow,
     };
-    let notes = !groups.is_empty()
-        || source == Source::PerRow
-        || parts.iter().any(|p| is_derived(p) || !text(p, "note").is_empty());
-    let opts = Options { source, notes, ..opts };
-    let mut s = String::from("\n\n<div class=\"table-scroll\"><table class=\"data-table\">");
-    let unit_shown = if percent { "%".to_string() } else { unit.clone() };
-    s.push_str(&format!("<caption>{}（单位：{}）</caption>", html(&opts.caption), html(&unit_shown)));
+    Ok(Options {
+        caption,
+        label: kwargs.get::<String>("label")?.unwrap_or_else(|| "类别".into()),
+        unit: if percent { "%".to_string() } else { text(bd, "unit") },
+        share: kwargs.get::<bool>("share")?.unwrap_or(true) && !percent,
+        total: kwargs.get::<bool>("total")?.unwrap_or(true) && !percent,
+        source,
+        notes: groups || source == Source::PerRow || parts.iter().any(|p| is_derived(p) || !text(p, "note").is_empty()),
+    })
+}
+
+/// The caption and the header row.
+fn head(opts: &Options) -> String {
+    let mut s = format!("<caption>{}（单位：{}）</caption>", html(&opts.caption), html(&opts.unit));
     s.push_str(&format!("<thead><tr><th scope=\"col\">{}</th>", html(&opts.label)));
-    s.push_str(&format!("<th scope=\"col\" class=\"num\">数值（{}）</th>", html(&unit_shown)));
+    s.push_str(&format!("<th scope=\"col\" class=\"num\">数值（{}）</th>", html(&opts.unit)));
     if opts.share {
         let from = match opts.source {
             Source::Publication => "（报道所列）",
@@ -74,38 +106,35 @@ pub fn table(kwargs: Kwargs, state: &State) -> TeraResult<Value> {
         };
         s.push_str(&format!("<th scope=\"col\" class=\"num\">占比{from}</th>"));
     }
-    let notes = opts.notes;
-    if notes {
+    if opts.notes {
         s.push_str("<th scope=\"col\">说明</th>");
     }
-    s.push_str("</tr></thead><tbody>");
-    for p in parts {
-        s.push_str(&row(p, &opts, notes));
+    s.push_str("</tr></thead>");
+    s
+}
+
+/// The totals row, then the groups (`其中：…`).
+fn foot(total: crate::number::Dec, groups: &[&Value], opts: &Options) -> String {
+    let mut s = format!("<tfoot><tr><th scope=\"row\">合计</th><td class=\"num\">{}</td>", thousands(total));
+    if opts.share {
+        s.push_str("<td class=\"num\">100.00%</td>");
     }
-    s.push_str("</tbody>");
-    if opts.total
-        && let Some(total) = bd.get_from_path("total").and_then(dec_of)
-    {
-        s.push_str(&format!("<tfoot><tr><th scope=\"row\">合计</th><td class=\"num\">{}</td>", thousands(total)));
-        if opts.share {
-            s.push_str("<td class=\"num\">100.00%</td>");
-        }
-        if notes {
-            s.push_str("<td></td>");
-        }
-        s.push_str("</tr>");
-        for g in &groups {
-            s.push_str(&group_row(g, &opts));
-        }
-        s.push_str("</tfoot>");
+    if opts.notes {
+        s.push_str("<td></td>");
     }
-    s.push_str("</table></div>\n\n");
-    Ok(Value::safe_string(&s))
+    s.push_str("</tr>");
+    for g in groups {
+        s.push_str(&group_row(g, opts));
+    }
+    s.push_str("</tfoot>");
+    s
 }
 
 struct Options {
     caption: String,
     label: String,
+    /// The unit shown (`%` for survey percentages).
+    unit: String,
     share: bool,
     total: bool,
     source: Source,
@@ -153,7 +182,8 @@ fn is_derived(p: &Value) -> bool {
 }
 
 /// One part's row.
-fn row(p: &Value, opts: &Options, notes: bool) -> String {
+fn row(p: &Value, opts: &Options) -> String {
+    let notes = opts.notes;
     let label = p.get_from_path("label").and_then(Value::as_str).unwrap_or("");
     let value = p.get_from_path("value").and_then(dec_of).map(thousands).unwrap_or_default();
     let mut s = format!("<tr><th scope=\"row\">{}</th><td class=\"num\">{value}</td>", html(label));
