@@ -229,7 +229,6 @@ fn columns(i: &Input, shape: Columns) -> charts_rs::Result<String> {
 /// A donut or pie, with a legend naming each part, its value and share.
 fn round(i: &Input, ring: Round) -> charts_rs::Result<String> {
     let chart = i.chart;
-    let legend_h = 28.0 * chart.points.len() as f64;
     let radius = (i.style.width as f64 * 0.3).min(130.0);
     let inner = match ring {
         Round::Donut => radius * 0.55,
@@ -239,22 +238,19 @@ fn round(i: &Input, ring: Round) -> charts_rs::Result<String> {
         .points
         .iter()
         .enumerate()
-        .map(|(n, p)| {
-            let share = p.share.filter(|_| !chart.percent).map(|s| format!(" {s}%")).unwrap_or_default();
-            json!({"name": format!("{} {}{}{}", p.label, thousands(p.value), chart.unit, share), "data": [p.value.to_f64()], "index": n})
-        })
+        .map(|(n, p)| json!({"name": legend_name(chart, p), "data": [p.value.to_f64()], "index": n}))
         .collect();
     let spec = i.spec(json!({
-        "height": 2.0 * radius + 24.0 + legend_h,
+        "height": 2.0 * radius + 24.0,
         "rose_type": false, "radius": radius, "inner_radius": inner,
         "series_label_position": "inside", "series_label_formatter": "{d}%", "series_label_font_color": "#ffffff",
         "series_label_font_size": i.fs - 2.0,
         "min_show_label_angle": 400,
-        "legend_show": true, "legend_position": "bottom", "legend_align": "left", "legend_category": "rect",
+        "legend_show": false,
         "margin": {"left": 12, "top": 6, "right": 12, "bottom": 6},
         "series_list": series,
     }));
-    charts_rs::PieChart::from_json(&spec).and_then(|c| c.svg())
+    charts_rs::PieChart::from_json(&spec).and_then(|c| c.svg()).map(|svg| with_legend(&svg, i))
 }
 
 /// One horizontal bar divided into the parts, with a legend.
@@ -269,23 +265,113 @@ fn stacked(i: &Input) -> charts_rs::Result<String> {
         .enumerate()
         .map(|(n, p)| {
             let share = if chart.percent || sum == 0.0 { p.value.to_f64() } else { p.value.to_f64() / sum * 100.0 };
-            let unit = if chart.percent { "%" } else { chart.unit.as_str() };
-            json!({"name": format!("{} {}{unit}", p.label, thousands(p.value)), "data": [share], "stack": "all", "index": n,
+            json!({"name": legend_name(chart, p), "data": [share], "stack": "all", "index": n,
                 "label_show": false})
         })
         .collect();
-    let n = chart.points.len() as f64;
     let axis = json!([{"axis_min": 0, "axis_max": 100.0, "axis_split_number": 4, "axis_formatter": "{t}%",
         "axis_font_size": i.fs - 2.0, "axis_font_color": i.style.axis}]);
     let spec = i.spec(json!({
-        "height": 96.0 + 26.0 * (n / 2.0).ceil(),
+        "height": 96.0,
         "x_axis_data": [""], "y_axis_hidden": true,
-        "legend_show": true, "legend_position": "bottom", "legend_align": "left", "legend_category": "rect",
+        "legend_show": false,
         "y_axis_configs": axis,
         "margin": {"left": 12, "top": 10, "right": 16, "bottom": 6},
         "series_list": series,
     }));
-    charts_rs::HorizontalBarChart::from_json(&spec).and_then(|c| c.svg())
+    charts_rs::HorizontalBarChart::from_json(&spec).and_then(|c| c.svg()).map(|svg| with_legend(&svg, i))
+}
+
+/// A legend entry: the part's label, its number as published, and its share.
+fn legend_name(chart: &Chart, p: &super::Point) -> String {
+    let unit = if chart.percent { "%" } else { chart.unit.as_str() };
+    let share = p.share.filter(|_| !chart.percent).map(|s| format!(" {s}%")).unwrap_or_default();
+    format!("{} {}{unit}{share}", p.label, thousands(p.value))
+}
+
+/// Appends the legend under the chart, one entry a row, each wrapped to the chart's width so
+/// that a long label never runs off the SVG (and its number and share stay in view); the SVG
+/// grows to hold it.
+fn with_legend(svg: &str, i: &Input) -> String {
+    let (w, fs) = (i.style.width as f64, i.fs);
+    let (left, swatch, gap) = (12.0, 25.0, 3.0);
+    let room = w - left - swatch - gap - 12.0;
+    // A CJK line box is about 1.45 em tall: less and wrapped lines touch.
+    let line_h = (fs * 1.6).round();
+    let Some(h) = svg_height(svg) else { return svg.to_string() };
+    let mut y = h + 4.0;
+    let mut g = String::new();
+    // The parts take the palette's colours in order, as charts-rs gives them to the series.
+    let palette = &i.style.palette;
+    for (n, p) in i.chart.points.iter().enumerate() {
+        let color = palette.get(n % palette.len().max(1)).cloned().unwrap_or_else(|| i.style.highlight.clone());
+        let lines = wrap(&legend_name(i.chart, p), fs, room);
+        g.push_str(&format!(
+            "<rect x=\"{left}\" y=\"{}\" width=\"{swatch}\" height=\"10\" fill=\"{}\"/>",
+            y + (line_h - 10.0) / 2.0,
+            xml(&color)
+        ));
+        for (k, line) in lines.iter().enumerate() {
+            g.push_str(&format!(
+                "<text font-size=\"{fs}\" x=\"{}\" y=\"{}\" font-family=\"{}\" fill=\"{}\">{}</text>",
+                left + swatch + gap,
+                y + line_h * (k as f64 + 1.0) - (line_h - fs) / 2.0 - 2.0,
+                xml(&i.style.font_family),
+                xml(&i.style.text),
+                xml(line)
+            ));
+        }
+        y += line_h * lines.len() as f64 + 6.0;
+    }
+    let total = (y + 4.0).ceil();
+    let grown = svg
+        .replacen(
+            &format!("height=\"{h}\" viewBox=\"0 0 {w} {h}\""),
+            &format!("height=\"{total}\" viewBox=\"0 0 {w} {total}\""),
+            1,
+        )
+        .replacen(
+            &format!("<rect x=\"0\" y=\"0\" width=\"{w}\" height=\"{h}\""),
+            &format!("<rect x=\"0\" y=\"0\" width=\"{w}\" height=\"{total}\""),
+            1,
+        );
+    match grown.rfind("</svg>") {
+        Some(end) => format!("{}<g>{g}</g></svg>", &grown[..end]),
+        None => grown,
+    }
+}
+
+/// The `height` of the root `<svg>` charts-rs wrote.
+fn svg_height(svg: &str) -> Option<f64> {
+    let head = &svg[..svg.find('>')?];
+    let at = head.find(" height=\"")? + 9;
+    head[at..].split('"').next()?.parse().ok()
+}
+
+/// `text` in lines no wider than `room` at font size `fs` (measured as the charts are). Chinese
+/// breaks between any two characters; a run of digits, Latin letters and signs (`2,504`,
+/// `19.45%`) is never split, and a line never starts with the space it was broken at.
+fn wrap(text: &str, fs: f64, room: f64) -> Vec<String> {
+    let mut tokens: Vec<String> = Vec::new();
+    for c in text.chars() {
+        let glued = c.is_ascii() && c != ' ';
+        match tokens.last_mut() {
+            Some(t) if glued && t.chars().last().is_some_and(|l| l.is_ascii() && l != ' ') => t.push(c),
+            _ => tokens.push(c.to_string()),
+        }
+    }
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for t in tokens {
+        if !line.is_empty() && text_width(&format!("{line}{t}"), fs) > room {
+            lines.push(std::mem::take(&mut line).trim_end().to_string());
+        }
+        if !(line.is_empty() && t == " ") {
+            line.push_str(&t);
+        }
+    }
+    lines.push(line);
+    lines
 }
 
 /// charts-rs prints value labels from an `f32` with one decimal (94.75 → 94.8); a white

@@ -15,6 +15,10 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 cargo run --quiet --locked -- build --quiet --output-dir "$out/public"
 node tests/browser/chart-layout.mjs "$out/public"
+# Legends with a long label wrap inside their charts (donut, pie, stacked) at both widths.
+cp -r tests/fixtures/long-labels "$out/long-labels" && cp -r themes "$out/long-labels/"
+cargo run --quiet --locked -- --root "$out/long-labels" build --quiet --output-dir "$out/long-labels/public"
+node tests/browser/chart-layout.mjs "$out/long-labels/public"
 # The search page does not shift as results arrive (phone and desktop).
 node tests/browser/search-shift.mjs "$out/public"
 # Chinese text is not justified on a phone (no gaps around digits).

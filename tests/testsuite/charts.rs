@@ -98,3 +98,24 @@ fn stacked_counts_are_a_hundred_percent_bar() {
     assert!(svg.contains(">100%</text>") && svg.contains(">50%</text>"), "{svg}");
     assert!(!svg.contains(">938</text>") && svg.contains("非公企业党组织 779个"), "{svg}");
 }
+
+/// A long label in a legend is wrapped inside the chart: its number and share stay in view
+/// (on more lines), and the SVG grows to hold them.
+#[test]
+fn long_legend_labels_wrap_inside_the_chart() {
+    let s = crate::support::Site::fixture("basic");
+    let long = "非公有制经济组织和社会组织中已经建立党组织的单位及其联合组建形式";
+    s.edit("data/orgs.yaml", "label: 非公企业党组织", &format!("label: {long}"));
+    s.write(
+        "content/03-donut.md",
+        "---\ntitle: 环形\nweight: 3\ncharts:\n  - { id: dn, type: donut, data: orgs.by_type, title: 构成 }\n---\n正文。\n",
+    );
+    let out = s.build();
+    let svg = out.read("figures/dn.svg");
+    let texts: Vec<&str> =
+        svg.split("<text").skip(1).filter_map(|t| t.split('>').nth(1)?.split("</text").next()).collect();
+    let pieces: Vec<&&str> = texts.iter().filter(|t| long.contains(t.trim()) || t.contains("779个")).collect();
+    assert!(pieces.len() >= 2, "the long label is on one line: {texts:?}");
+    assert!(texts.iter().any(|t| t.contains("779个")) && texts.iter().any(|t| t.contains("83.05%")), "{texts:?}");
+    assert!(!texts.iter().any(|t| t.ends_with("83.") || t.starts_with("05%")), "a number was split: {texts:?}");
+}
