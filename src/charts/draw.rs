@@ -166,7 +166,7 @@ fn hbar(i: &Input) -> charts_rs::Result<String> {
     let spec = i.spec(json!({
         "height": 40.0 + 42.0 * n,
         "margin": {"left": 8, "top": 10, "right": widest.max(20.0), "bottom": 8},
-        "x_axis_data": rev(&i.labels), "legend_show": false,
+        "x_axis_data": rev(&fitted_labels(i)), "legend_show": false,
         "x_axis_height": 28,
         "y_axis_configs": i.y_axis(axis.top, axis.splits()),
         "series_label_formatter": format!("{{c}}{}", i.suffix),
@@ -280,6 +280,29 @@ fn stacked(i: &Input) -> charts_rs::Result<String> {
         "series_list": series,
     }));
     charts_rs::HorizontalBarChart::from_json(&spec).and_then(|c| c.svg()).map(|svg| with_legend(&svg, i))
+}
+
+/// The category labels of a horizontal bar chart, each cut with `…` to at most 55% of the
+/// chart's width, so the bars and their numbers keep their room (the full label is in the
+/// figure's title, summary and data table).
+fn fitted_labels(i: &Input) -> Vec<String> {
+    let room = i.style.width as f64 * 0.55;
+    i.labels
+        .iter()
+        .map(|label| {
+            if text_width(label, i.fs) <= room {
+                return label.clone();
+            }
+            let mut cut = String::new();
+            for c in label.chars() {
+                if text_width(&format!("{cut}{c}…"), i.fs) > room {
+                    break;
+                }
+                cut.push(c);
+            }
+            format!("{cut}…")
+        })
+        .collect()
 }
 
 /// A legend entry: the part's label, its number as published, and its share.
