@@ -356,8 +356,9 @@ fn report_unresolved(r: &Rendered, dir: &str, env: &ChapterEnv, loc: &Locator, r
         let wanted = dest.split('#').next().unwrap_or("");
         let up = if dir.is_empty() { String::new() } else { "../".repeat(dir.split('/').count()) };
         let from_here: Vec<String> = env.by_rel.keys().map(|k| format!("{up}{k}")).collect();
-        let near = crate::util::text::nearest(wanted, from_here.iter().map(String::as_str));
+        // One ranking: the suggestion is the closest chapter, if it is close enough.
         let closest = crate::util::text::closest_first(wanted, from_here.iter().map(String::as_str));
+        let near = crate::util::text::nearest(wanted, closest.first().copied().into_iter());
         let chapters = format!("the chapters are (closest first): {}", list(&closest, 6));
         d = d.with_help(match near {
             Some(n) => format!("did you mean `{n}`? {chapters}"),

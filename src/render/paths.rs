@@ -96,10 +96,15 @@ impl Plan {
             add(dataset_file(&c.name, "csv"), Maker::Dataset(d.file.clone()));
             add(dataset_file(&c.name, "json"), Maker::Dataset(d.file.clone()));
         }
+        // Chart id → the chapter that declares it, once (not a search of every chapter per figure).
+        let declared: std::collections::HashMap<&str, &str> = site
+            .chapters
+            .iter()
+            .chain(&site.index)
+            .flat_map(|c| c.front.charts.iter().map(move |s| (s.id.value.as_str(), c.file.as_str())))
+            .collect();
         for f in figures {
-            let declared =
-                site.chapters.iter().chain(&site.index).find(|c| c.front.charts.iter().any(|s| s.id.value == f.id));
-            let file = declared.map(|c| c.file.clone()).unwrap_or_default();
+            let file = declared.get(f.id.as_str()).map(|f| f.to_string()).unwrap_or_default();
             add(figure_file(&f.id, "svg"), Maker::Figure(file.clone()));
             add(figure_file(&f.id, "csv"), Maker::Figure(file));
         }

@@ -40,11 +40,12 @@ pub fn list(items: &[&str], n: usize) -> String {
     s.join(", ")
 }
 
+/// Longest name compared: the distance table is |word| × |candidate|, so absurdly long names
+/// (an 8 MiB anchor) get no suggestion rather than gigabytes of table.
+const LONGEST: usize = 200;
+
 /// The nearest candidate by edit distance, if reasonably close.
 pub fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    // The distance table is |word| × |candidate|: no suggestions for absurdly long names
-    // (an 8 MiB anchor would otherwise need gigabytes).
-    const LONGEST: usize = 200;
     if word.len() > LONGEST {
         return None;
     }
@@ -60,7 +61,6 @@ pub fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Opt
 
 /// `candidates` ordered by edit distance to `word`, closest first (ties in their given order).
 pub fn closest_first<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
-    const LONGEST: usize = 200;
     let mut v: Vec<(usize, usize, &str)> = candidates
         .enumerate()
         .map(|(i, c)| {
