@@ -28,6 +28,41 @@ struct RawConfig {
     stats: StatsConfig,
     #[serde(default)]
     build: BuildConfig,
+    #[serde(default)]
+    pdf: PdfConfig,
+}
+
+/// The PDF edition (`[pdf]`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PdfConfig {
+    /// Typeset the whole paper as a PDF (on unless turned off).
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Its file name in the output folder.
+    #[serde(default = "default_pdf_file")]
+    pub file: String,
+    /// The document's keywords (its metadata); the chapter titles when empty.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+}
+
+impl Default for PdfConfig {
+    fn default() -> Self {
+        PdfConfig { enabled: true, file: default_pdf_file(), keywords: Vec::new() }
+    }
+}
+
+fn default_pdf_file() -> String {
+    "paper.pdf".into()
+}
+
+/// A PDF file name baipi accepts: letters, digits, `-`, `_` and `.`, ending in `.pdf`, not hidden.
+fn is_pdf_name(name: &str) -> bool {
+    name.len() > 4
+        && name.ends_with(".pdf")
+        && !name.starts_with('.')
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
 /// How the output is written.
@@ -110,6 +145,7 @@ pub struct Config {
     pub publication: Publication,
     pub stats: StatsConfig,
     pub build: BuildConfig,
+    pub pdf: PdfConfig,
 }
 
 pub const FILE: &str = "site.toml";
@@ -175,6 +211,14 @@ pub fn parse(src: &str) -> Result<Config> {
         "source_url",
         format!("`publication.source_url` must be an http(s) URL, found {url:?}"),
     );
+    check(
+        is_pdf_name(&raw.pdf.file),
+        "file",
+        format!(
+            "`pdf.file` must be a file name of letters, digits, `-`, `_` and `.` ending in `.pdf`, found {:?}",
+            raw.pdf.file
+        ),
+    );
     let base_path = base_path_of(&raw.base_url);
     check(
         base_path.is_some(),
@@ -199,6 +243,7 @@ pub fn parse(src: &str) -> Result<Config> {
         publication: raw.publication,
         stats: raw.stats,
         build: raw.build,
+        pdf: raw.pdf,
     })
 }
 

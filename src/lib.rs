@@ -38,6 +38,7 @@ pub mod charts;
 pub mod search;
 pub mod theme;
 // Layer 5: rendering and writing.
+pub mod pdf;
 pub mod output;
 pub mod render;
 pub mod pipeline;

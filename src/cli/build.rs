@@ -29,6 +29,13 @@ pub fn run(root: &Path, args: &BuildArgs, v: Verbosity) -> Result<i32> {
     if let Some(w) = built.site.config.relative_base_warning().filter(|_| v != Verbosity::Quiet) {
         eprintln!("{w}");
     }
+    if !crate::pdf::AVAILABLE && built.site.config.pdf.enabled && v != Verbosity::Quiet {
+        eprintln!(
+            "note: the PDF edition was skipped: this baipi was built without its `pdf` feature\n  = help: install \
+             it with the feature (on by default): `cargo install --path .` in baipi's folder, or set \
+             `[pdf] enabled = false` in site.toml"
+        );
+    }
     if built.facts > 0 {
         let (n, verb) = (built.facts, if built.facts == 1 { "matches" } else { "match" });
         eprintln!("warning: {} typed in prose {verb} no data; run `baipi check` to see where", count(n, "number"));

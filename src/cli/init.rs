@@ -16,6 +16,8 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = &[
         "fonts/NotoSansCJKsc-Regular-subset.otf",
         include_bytes!("../../themes/default/fonts/NotoSansCJKsc-Regular-subset.otf"),
     ),
+    ("fonts/NotoSansCJKsc-Bold-subset.otf", include_bytes!("../../themes/default/fonts/NotoSansCJKsc-Bold-subset.otf")),
+    ("pdf/paper.typ", include_bytes!("../../themes/default/pdf/paper.typ")),
     ("static/_headers", include_bytes!("../../themes/default/static/_headers")),
     ("static/css/site.css", include_bytes!("../../themes/default/static/css/site.css")),
     ("static/favicon.svg", include_bytes!("../../themes/default/static/favicon.svg")),

@@ -35,6 +35,7 @@ pub struct AnchorLink {
 }
 
 /// A file from content/ that the chapter references, copied into the site.
+#[derive(Debug, Clone)]
 pub struct Asset {
     /// Where it is published (relative output path).
     pub path: String,
@@ -57,6 +58,8 @@ pub struct RenderedChapter {
     pub sections: Vec<Section>,
     pub anchors: Vec<AnchorLink>,
     pub assets: Vec<Asset>,
+    /// The body's document tree, for the PDF edition (when [`ChapterEnv::tree`]).
+    pub tree: Option<Vec<markdown::tree::Block>>,
 }
 
 /// What every chapter is rendered against.
@@ -73,6 +76,8 @@ pub struct ChapterEnv<'a> {
     /// Whether the search index is built (else the chapters' section texts are not kept): the
     /// same condition as the indexer's, so texts are never made for nothing.
     pub search: bool,
+    /// Whether each chapter's document tree is built (for the PDF edition).
+    pub tree: bool,
 }
 
 /// Renders one chapter's body; located problems go to `warnings` and `sink`.
@@ -105,7 +110,7 @@ pub fn render(
     };
     let assets = RefCell::new(Vec::new());
     let asset = |dest: &str| links::resolve_asset(dest, &dir, env, &mut assets.borrow_mut());
-    let r = markdown::render_with(&body, &resolve, &asset);
+    let r = markdown::render_full(&body, &resolve, &asset, env.tree);
     let loc = Locator::new(ch, &body);
     let mut rep = Reports::default();
     report_unresolved(&r, &dir, env, &loc, &mut rep);
@@ -135,6 +140,7 @@ pub fn render(
             .collect(),
         anchors,
         assets: assets.into_inner(),
+        tree: r.tree,
     })
 }
 
@@ -159,13 +165,7 @@ fn figure_placed_twice(ch: &Chapter, figures: &[String]) -> Option<Diagnostic> {
     )
 }
 
-/// How a figure's HTML starts (`charts::figure`): what finds the figures on a page.
-const FIGURE_MARK: &str = "<figure class=\"chart\" id=\"fig-";
-
-/// The ids of the figures in `html`, in order.
-pub fn figure_ids(html: &str) -> impl Iterator<Item = &str> {
-    html.split(FIGURE_MARK).skip(1).filter_map(|t| t.split('"').next())
-}
+pub use crate::markdown::tree::figure_ids;
 
 /// A figure that two chapters show (`ch` places the chart of `first`, which is also added at the
 /// end of its own): on the whole-paper page its ids would repeat. An error at `ch`'s `figure(…)`.

@@ -60,6 +60,9 @@ pub fn sitemap_and_robots(site: &Site, out: &mut Output) {
     if out.files.contains_key(paths::FULL_PAGE) {
         urls.push(cfg.absolute("full/"));
     }
+    if out.files.contains_key(&cfg.pdf.file) || out.pdf_later.is_some() {
+        urls.push(cfg.absolute(&cfg.pdf.file));
+    }
     out.files.insert(paths::SITEMAP.into(), sitemap(&urls).into_bytes());
     let robots = format!("User-agent: *\nAllow: /\nSitemap: {}\n", cfg.absolute(paths::SITEMAP));
     out.files.insert(paths::ROBOTS.into(), robots.into_bytes());

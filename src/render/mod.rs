@@ -40,6 +40,7 @@ pub mod opendata;
 pub mod pages;
 pub mod pass;
 pub mod paths;
+pub mod pdf;
 pub mod text;
 
 pub use chapter::MAX_REPORTS_PER_FILE;
@@ -128,17 +129,17 @@ impl Prepared {
 pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
     let mut laps = Laps::new();
     let (mut sink, mut tpl_sink) = (Sink::default(), Sink::default());
-    let p = Prepared::new(site, &mut sink, &mut tpl_sink)?;
+    let mut p = Prepared::new(site, &mut sink, &mut tpl_sink)?;
     let collisions = p.plan.collisions();
     if !collisions.is_empty() {
         sink.items.extend(collisions);
         return Err(Error::Input(sink.items));
     }
     laps.lap("setup, theme, figures");
-    let templates = p.templates(site);
+    let edition = Edition::of(site, p.theme.as_ref());
     let all: Vec<&Chapter> = site.index.iter().chain(site.chapters.iter()).collect();
     let emitter = Emitter { stager, precompress: site.config.build.precompress };
-    let search_on = p.plan.search && templates.is_some();
+    let search_on = p.plan.search && p.tera.is_some() && p.theme.is_some();
     let by_rel = context::chapter_urls(site);
     let env = ChapterEnv {
         prose: &p.prose,
@@ -148,7 +149,19 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
         root_canon: crate::source::canonical_root(&site.root)?,
         base_path: &site.config.base_path,
         search: search_on,
+        // Under `serve` the PDF is made when asked for, from the trees of the pass.
+        tree: edition == Edition::Later,
     };
+    let mut pdf_warnings = Vec::new();
+    let pdf_bytes = match edition {
+        Edition::Now => typeset_edition(site, &p, &all, &env, &mut sink, &mut pdf_warnings)?,
+        _ => None,
+    };
+    if let Some(tera) = &mut p.tera {
+        tera.global_context().insert_value("pdf", tera::Value::from_serializable(&pdf_link(site, edition, pdf_bytes.as_deref())));
+    }
+    laps.lap("pdf edition");
+    let templates = p.templates(site);
     let input = PassInput {
         site,
         env: &env,
@@ -170,7 +183,8 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
     };
     let sizes: Vec<usize> = all.iter().map(|c| c.body().len()).collect();
     let indexer = search_on.then(|| Indexer::new(&sizes, &search_emit));
-    let passed = pass::run(&input, &all, indexer.as_ref(), &mut sink)?;
+    let mut passed = pass::run(&input, &all, indexer.as_ref(), &mut sink)?;
+    passed.warnings.extend(pdf_warnings);
     laps.lap("chapters and pages");
     links::check_anchors(&all, &passed.rendered, &mut sink);
     sink.items.extend(tpl_sink.items);
@@ -181,6 +195,20 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
     let mut out = Output::default();
     let search = indexer.map(|ix| (ix, &search_files));
     let rendered = pages(site, &p, templates, passed, search, &mut sink, &mut out, &mut laps)?;
+    match (pdf_bytes, edition) {
+        (Some(bytes), _) => {
+            out.files.insert(site.config.pdf.file.clone(), bytes);
+        }
+        (None, Edition::Later) => {
+            let trees = rendered.iter().zip(&all).filter_map(|(r, ch)| {
+                let r = r.as_ref()?;
+                Some(pdf::TreeChapter { chapter: ch, tree: r.tree.clone()?, assets: r.assets.clone() })
+            });
+            let job = pdf::job(site, th, &p.figures, trees.collect())?;
+            out.pdf_later = Some((site.config.pdf.file.clone(), std::sync::Arc::new(job)));
+        }
+        _ => {}
+    }
     extras::assets(&rendered, &mut out)?;
     extras::figures(&p.figures, &mut out);
     extras::open_data(site, &mut out)?;
@@ -193,6 +221,76 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
     laps.lap("statics, precompress");
     out.stages = laps.stages;
     Ok(out)
+}
+
+/// Whether and when the PDF edition is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Edition {
+    /// Not at all (`[pdf] enabled = false`, no template in the theme, or no typesetter).
+    None,
+    /// With the site (`build`, `check`): before the pages, which show its size.
+    Now,
+    /// When it is requested (`serve`), so that rebuilding the pages stays fast.
+    Later,
+}
+
+impl Edition {
+    fn of(site: &Site, theme: Option<&Theme>) -> Edition {
+        match theme {
+            Some(th) if crate::pdf::AVAILABLE && pdf::wanted(site, th) => {
+                if site.live_reload.is_some() { Edition::Later } else { Edition::Now }
+            }
+            _ => Edition::None,
+        }
+    }
+}
+
+/// Renders every chapter's tree and typesets the paper. None when a chapter fails (the pass
+/// reports it) or Typst does (its errors go to `sink`).
+fn typeset_edition(
+    site: &Site,
+    p: &Prepared,
+    all: &[&Chapter],
+    env: &ChapterEnv,
+    sink: &mut Sink,
+    warnings: &mut Vec<crate::diag::Diagnostic>,
+) -> Result<Option<Vec<u8>>> {
+    let Some(th) = &p.theme else { return Ok(None) };
+    let tree_env = ChapterEnv { tree: true, search: false, root_canon: env.root_canon.clone(), ..*env };
+    let trees: Option<Vec<pdf::TreeChapter>> = pdf::trees(all, &tree_env).into_iter().collect();
+    let Some(trees) = trees else { return Ok(None) };
+    let job = pdf::job(site, th, &p.figures, trees)?;
+    match pdf::typeset(&job) {
+        Ok((bytes, w)) => {
+            warnings.extend(w);
+            Ok(Some(bytes))
+        }
+        Err(errors) => {
+            sink.items.extend(errors);
+            Ok(None)
+        }
+    }
+}
+
+/// What templates see as `pdf`: the edition's URL, file name and size (empty under `serve`,
+/// where it is made on request), or null without one.
+fn pdf_link(site: &Site, edition: Edition, bytes: Option<&[u8]>) -> serde_json::Value {
+    let cfg = &site.config;
+    match (edition, bytes) {
+        (Edition::Now, Some(b)) | (Edition::Later, Some(b)) => serde_json::json!({
+            "url": format!("{}{}", cfg.base_path, cfg.pdf.file),
+            "file": cfg.pdf.file,
+            "size": pdf::size_label(b.len()),
+            "bytes": b.len(),
+        }),
+        (Edition::Later, None) => serde_json::json!({
+            "url": format!("{}{}", cfg.base_path, cfg.pdf.file),
+            "file": cfg.pdf.file,
+            "size": "",
+            "bytes": 0,
+        }),
+        _ => serde_json::Value::Null,
+    }
 }
 
 /// The search indexer of the pass and the files it has emitted so far.

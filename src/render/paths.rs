@@ -114,6 +114,9 @@ impl Plan {
                 add(path.to_string(), Maker::Generated(what));
             }
         }
+        if theme.is_some_and(|th| super::pdf::wanted(site, th)) {
+            add(site.config.pdf.file.clone(), Maker::Generated("the PDF edition"));
+        }
         if let Some(th) = theme {
             for rel in th.statics.keys() {
                 let file = if site.root.join("static").join(rel).exists() {

@@ -79,7 +79,12 @@ pub struct State {
 pub struct Shared {
     state: Mutex<State>,
     changed: Condvar,
+    /// The PDF edition last typeset on request, with what it was made from.
+    pdf: Mutex<Option<PdfMade>>,
 }
+
+/// A PDF edition typeset on request: its job, and the PDF or the error as printed.
+type PdfMade = (Arc<crate::pdf::Job>, std::result::Result<Arc<Vec<u8>>, String>);
 
 impl Shared {
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -291,6 +296,16 @@ fn handle(stream: TcpStream, shared: &Shared) {
             http::respond(&stream, 500, &[("Content-Type", http::content_type(".html"))], body.as_bytes(), head_only);
         return;
     };
+    if let Some((file, job)) = &site.pdf_later
+        && http::key_of(&req.target).as_deref() == Some(file.as_str())
+    {
+        let (status, ctype, body) = match pdf_on_request(shared, job) {
+            Ok(pdf) => (200, http::content_type(file), pdf.to_vec()),
+            Err(e) => (500, "text/plain; charset=utf-8", e.into_bytes()),
+        };
+        let _ = http::respond(&stream, status, &[("Content-Type", ctype)], &body, head_only);
+        return;
+    }
     let (status, key) = match http::lookup(&site.files, &req.target) {
         http::Lookup::File(k) => (200, Some(k)),
         http::Lookup::Redirect(to) => {
@@ -310,6 +325,23 @@ fn handle(stream: TcpStream, shared: &Shared) {
         _ => bytes.to_vec(),
     };
     let _ = http::respond(&stream, status, &[("Content-Type", ctype)], &body, head_only);
+}
+
+/// The PDF edition of the published site, typeset when first asked for (off the rebuild path,
+/// so saving a chapter reloads the pages as fast as without it) and kept until the site changes.
+fn pdf_on_request(shared: &Shared, job: &Arc<crate::pdf::Job>) -> std::result::Result<Arc<Vec<u8>>, String> {
+    let mut made = shared.pdf.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((j, pdf)) = made.as_ref()
+        && (Arc::ptr_eq(j, job) || **j == **job)
+    {
+        return pdf.clone();
+    }
+    let pdf = match crate::render::pdf::typeset(job) {
+        Ok((bytes, _)) => Ok(Arc::new(bytes)),
+        Err(ds) => Err(ds.iter().map(|d| format!("{d}\n")).collect::<String>()),
+    };
+    *made = Some((job.clone(), pdf.clone()));
+    pdf
 }
 
 /// Streams the published version to a page, once now and again on every change.

@@ -18,6 +18,19 @@ use crate::diag::{Diagnostic, Error, Result, Sink};
 struct ThemeToml {
     #[serde(default)]
     charts: Option<crate::charts::Style>,
+    #[serde(default)]
+    pdf: PdfToml,
+}
+
+/// `[pdf]` of `theme.toml`: the PDF edition's template and fonts.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PdfToml {
+    /// The main template in the theme's `pdf/` folder (default `paper.typ`).
+    template: Option<String>,
+    /// Font files, relative to the theme folder.
+    #[serde(default)]
+    fonts: Vec<String>,
 }
 
 /// Reads `themes/<name>` and the site's own `templates/` and `static/`.
@@ -43,7 +56,9 @@ pub fn load(root: &Path, name: &str) -> Result<Theme> {
     let mut statics = read_tree(root, &dir.join("static"), &mut sink)?;
     statics.extend(read_tree(root, &root.join("static"), &mut sink)?);
     sink.finish()?;
-    let chart_style = chart_style(root, &dir, name)?;
+    let (chart_style, pdf_toml) = chart_style(root, &dir, name)?;
+    let pdf = pdf_theme(root, &dir, name, pdf_toml, &mut sink)?;
+    sink.finish()?;
     let fingerprints = fingerprints(&statics);
     Ok(Theme {
         templates: templates.into_iter().map(|(name, (file, text))| super::Template { name, file, text }).collect(),
@@ -51,7 +66,21 @@ pub fn load(root: &Path, name: &str) -> Result<Theme> {
         dir,
         chart_style,
         fingerprints,
+        pdf,
     })
+}
+
+/// The PDF edition's files: the theme's `pdf/` folder, overridden file by file from the site's
+/// `templates/pdf/`, and the fonts `theme.toml` registers (read when the PDF is made).
+fn pdf_theme(root: &Path, dir: &Path, name: &str, toml: PdfToml, sink: &mut Sink) -> Result<super::PdfTheme> {
+    let mut files = BTreeMap::new();
+    for (base, shown) in [(dir.join("pdf"), format!("themes/{name}/pdf")), (root.join("templates/pdf"), "templates/pdf".into())] {
+        for (rel, bytes) in read_tree(root, &base, sink)? {
+            files.insert(rel.clone(), (format!("{shown}/{rel}"), bytes));
+        }
+    }
+    let fonts = toml.fonts.iter().map(|f| (format!("themes/{name}/{f}"), dir.join(f))).collect();
+    Ok(super::PdfTheme { main: toml.template.unwrap_or_else(|| "paper.typ".into()), files, fonts })
 }
 
 /// No folder `themes/<name>`: said at the `theme =` line of site.toml, with the nearest theme.
@@ -123,12 +152,13 @@ fn unclean_static(display: &str, rel: &str) -> Diagnostic {
         .with_help("rename the file to letters, digits, `-`, `_` and `.` (a `\\` is not a folder separator)")
 }
 
-/// The chart style of `theme.toml` in the theme folder `dir`, or the default one without it.
-fn chart_style(root: &Path, dir: &Path, name: &str) -> Result<crate::charts::Style> {
+/// The chart style of `theme.toml` in the theme folder `dir` (the default one without it), and
+/// its `[pdf]` table.
+fn chart_style(root: &Path, dir: &Path, name: &str) -> Result<(crate::charts::Style, PdfToml)> {
     let toml_path = dir.join("theme.toml");
     let toml_file = format!("themes/{name}/theme.toml");
     if std::fs::symlink_metadata(&toml_path).is_err() {
-        return Ok(crate::charts::Style::default());
+        return Ok((crate::charts::Style::default(), PdfToml::default()));
     }
     let src = crate::source::read_text(&toml_path, &toml_file)?;
     let t: ThemeToml = toml::from_str(&src).map_err(|e| {
@@ -136,6 +166,7 @@ fn chart_style(root: &Path, dir: &Path, name: &str) -> Result<crate::charts::Sty
         Error::one(Diagnostic::error(&toml_file, line, col, e.message().trim().to_string()).with_source(&src))
     })?;
     let style = t.charts.unwrap_or_default();
+    let pdf = t.pdf;
     // The chart font must exist: say so at its line of theme.toml, not when the first chart is drawn.
     let root_canon = crate::source::canonical_root(root)?;
     if let Some(font) = &style.font
@@ -157,7 +188,7 @@ fn chart_style(root: &Path, dir: &Path, name: &str) -> Result<crate::charts::Sty
             .with_help("the path is relative to the theme folder; fix it or remove the `font` line"),
         ));
     }
-    Ok(style)
+    Ok((style, pdf))
 }
 
 /// Static path → fingerprinted path for the CSS and JS files (their URLs change with their

@@ -43,6 +43,18 @@ pub struct Theme {
     pub chart_style: crate::charts::Style,
     /// Static path → fingerprinted path (`css/site.css` → `css/site.3f2a9c1d.css`) for CSS and JS.
     pub fingerprints: BTreeMap<String, String>,
+    /// The PDF edition's template, files and fonts.
+    pub pdf: PdfTheme,
+}
+
+/// The PDF edition's part of a theme.
+pub struct PdfTheme {
+    /// The main template's name in `files` (`paper.typ`).
+    pub main: String,
+    /// `pdf/` of the theme with the site's `templates/pdf/` over it: name → (file as reported, bytes).
+    pub files: BTreeMap<String, (String, Vec<u8>)>,
+    /// Font files (as reported, where they are), read when the PDF is made.
+    pub fonts: Vec<(String, std::path::PathBuf)>,
 }
 
 /// FNV-1a 64: a stable content hash for fingerprinted file names.

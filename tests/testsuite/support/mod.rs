@@ -8,6 +8,7 @@
 //! - [`baipi`] and [`Run`]: any command line of the binary and what it printed.
 //! - [`serve::Server`]: a running `baipi serve` (serve and latency tests).
 //! - [`workbook`]: `.xlsx` files made in the tests from a description of their cells.
+//! - [`pdf`]: a PDF read with poppler and qpdf (text, information, fonts, outline).
 //! - [`library`]: every call the tests make into the baipi library, in one place.
 //!
 //! The helpers panic with a message naming the file or command when the machinery fails (a
@@ -15,6 +16,7 @@
 //! is asserted by the tests themselves.
 
 pub mod library;
+pub mod pdf;
 pub mod serve;
 pub mod workbook;
 

@@ -19,6 +19,8 @@
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
+pub mod tree;
+
 /// One entry of a page's table of contents.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct TocEntry {
@@ -49,6 +51,8 @@ pub struct Rendered {
     pub unsafe_urls: Vec<UnsafeUrl>,
     /// Raw HTML that runs script or embeds pages (`<script>`, `<iframe>`, `on*=`).
     pub raw_html: Vec<RawHtml>,
+    /// The document tree of the body (for the PDF edition), when asked for.
+    pub tree: Option<Vec<tree::Block>>,
 }
 
 /// A link, image or autolink whose URL would run script; its URL is emptied in the HTML.
@@ -172,6 +176,17 @@ pub fn render(md: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Rendered {
 
 /// Like [`render`]; `asset` decides about images and links to local files (see [`is_local_file`]).
 pub fn render_with(md: &str, resolve: &dyn Fn(&str) -> Option<String>, asset: &dyn Fn(&str) -> Asset) -> Rendered {
+    render_full(md, resolve, asset, false)
+}
+
+/// Like [`render_with`]; with `want_tree`, also the body's document tree ([`Rendered::tree`]),
+/// built from the same events as the HTML.
+pub fn render_full(
+    md: &str,
+    resolve: &dyn Fn(&str) -> Option<String>,
+    asset: &dyn Fn(&str) -> Asset,
+    want_tree: bool,
+) -> Rendered {
     // Sized up front (about one event per 16 bytes of Markdown): a vector of events grown by
     // doubling is copied over and over.
     let mut events: Vec<(Event, std::ops::Range<usize>)> = Vec::with_capacity(md.len() / 16 + 16);
@@ -208,6 +223,9 @@ pub fn render_with(md: &str, resolve: &dyn Fn(&str) -> Option<String>, asset: &d
     out.stray_asterisks = join_runs(std::mem::take(&mut out.stray_asterisks));
     for r in html_ranges {
         raw_html(md, r, &mut out.raw_html);
+    }
+    if want_tree {
+        out.tree = Some(tree::build(events.iter().map(|(e, _)| e)));
     }
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));
     out

@@ -1,0 +1,168 @@
+//! The PDF edition: built with the site, read back with poppler and qpdf as a reader's tools
+//! read it — text in reading order, metadata, outline, fonts — byte-identical across builds,
+//! chapter text printed literally whatever Typst syntax it holds, a template that can read
+//! nothing but its own files, template errors located, links on the site, and `serve`
+//! making it only when asked.
+
+use crate::support::serve::Server;
+use crate::support::{Site, TempDir, pdf};
+
+/// The text with white space removed (pdftotext breaks lines where the page does).
+fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[test]
+fn the_bundled_paper_is_complete_and_byte_identical_across_builds() {
+    let site = Site::bundled();
+    let (a, b) = (TempDir::new("pdf-a"), TempDir::new("pdf-b"));
+    let out = site.build_into(a.path());
+    site.build_into(b.path());
+    let name = "tianhe-2021.pdf";
+    assert_eq!(out.bytes(name), std::fs::read(b.path().join(name)).unwrap(), "two builds give the same PDF");
+    let file = out.join(name);
+    let info = pdf::info(&file);
+    assert_eq!(info["Title"], "广州市天河区两新组织党建白皮书（2021）");
+    assert!(info["Author"].contains("广州市天河区委组织部"), "{info:?}");
+    assert!(info["Keywords"].contains("两新组织"), "{info:?}");
+    assert_eq!(info["Tagged"], "yes", "{info:?}");
+    assert!(info["Page size"].starts_with("595.276 x 841.89"), "A4: {info:?}");
+    assert!(!info.contains_key("CreationDate"), "no timestamp: {info:?}");
+    let pages: usize = info["Pages"].parse().unwrap();
+    assert!((12..=60).contains(&pages), "{pages} pages");
+
+    let text = squeeze(&pdf::text(&file));
+    for ch in ["第一章概况", "第二章四大创新举措", "第三章六大党建成效", "第四章党组织和党员画像", "附录数据来源与说明"] {
+        assert!(text.matches(ch).count() >= 2, "{ch} in the contents and as a heading");
+    }
+    for s in ["目录", "图目录", "表目录", "导语", "广州日报数据和数字化研究院（GDI智库）", "2021年8月15日"] {
+        assert!(text.contains(s), "{s}");
+    }
+    // Every figure of the site is in the PDF, with its number, title and source note.
+    let figures = std::fs::read_dir(out.join("figures")).unwrap().filter(|e| {
+        e.as_ref().unwrap().path().extension().is_some_and(|x| x == "svg")
+    });
+    let n = figures.count();
+    assert!(n >= 5, "{n} figures");
+    for i in 1..=n {
+        assert!(text.contains(&format!("图{i}")), "图{i}");
+    }
+    assert!(text.contains("资料来源"), "source notes");
+    // The numbers in the site's format.
+    assert!(text.contains("1,938") || text.contains("1938"), "a count of the paper");
+
+    let outline = pdf::outline(&file);
+    let top: Vec<&str> = outline.iter().filter(|(d, _)| *d == 1).map(|(_, t)| t.as_str()).collect();
+    assert!(top.iter().any(|t| t.contains("概况")), "{outline:?}");
+    assert!(top.iter().any(|t| t.contains("数据来源与说明")), "{outline:?}");
+    assert!(outline.iter().any(|(d, t)| *d == 2 && t == "党员年龄"), "sections are bookmarks: {outline:?}");
+
+    let fonts = pdf::fonts(&file);
+    assert!(!fonts.is_empty());
+    for (name, embedded, subset) in &fonts {
+        assert!(*embedded && *subset, "{name}: embedded subset");
+    }
+    let size = out.bytes(name).len();
+    assert!(size < 3_000_000, "{size} bytes");
+    // The site links it, with its size.
+    let label = format!("（PDF，{:.1} MB）", size as f64 / 1e6);
+    let label = if size < 1_000_000 { format!("（PDF，{} KB）", size.div_ceil(1000)) } else { label };
+    for page in ["index.html", "full/index.html", "sources/index.html"] {
+        let html = out.read(page);
+        assert!(html.contains(&format!("href=\"/{name}\"")) && html.contains("下载PDF版"), "{page}");
+        assert!(html.contains(&label), "{page}: {label}");
+    }
+}
+
+#[test]
+fn chapter_text_is_printed_literally_never_run() {
+    let site = Site::fixture("pdf");
+    let out = site.build();
+    let file = out.join("test-paper.pdf");
+    let raw = pdf::text(&file);
+    let text = squeeze(&raw);
+    for s in [
+        "#import\"x.typ\"",
+        "#read(\"/etc/passwd\")",
+        "#eval(\"1+1\")",
+        "][$a^2$@fig-types\\反斜杠\\单独",
+        "#settext(red)",
+        "#include\"paper.typ\"",
+        "#letx=read(\"/etc/passwd\")",
+        "测试白皮书#eval(\"1\")$x$",
+    ] {
+        assert!(text.contains(s), "{s} printed as written:\n{raw}");
+    }
+    assert!(!raw.contains("root:"), "no file of the machine is read");
+    // Markdown is typeset: emphasis, lists, quotes, tables, footnotes, Chinese lines joined.
+    for s in ["共938个党组织", "第二行接着写Englishwordswraphere", "甲项", "子项一", "引用的一段话", "脚注的内容", "表1"] {
+        assert!(text.contains(s), "{s}:\n{raw}");
+    }
+    let info = pdf::info(&file);
+    assert_eq!(info["Keywords"], "党建, 测试");
+    assert!(info["Author"].contains("第二出版者"), "{info:?}");
+    // Chapters in order, the appendix last, the figure with its number and summary.
+    let first = text.find("第一章第一篇").unwrap();
+    assert!(text[first..].contains("附录危险的文字"), "{raw}");
+    assert!(text.contains("图1党组织的类型"), "{raw}");
+    // The sitemap lists the PDF (base_url is absolute).
+    assert!(out.read("sitemap.xml").contains("<loc>https://example.org/paper/test-paper.pdf</loc>"));
+}
+
+#[test]
+fn links_inside_the_pdf_are_internal_and_outside_links_absolute() {
+    let site = Site::fixture("pdf");
+    let out = site.build();
+    let file = out.join("test-paper.pdf");
+    let json = std::process::Command::new("qpdf")
+        .args(["--json", "--json-key=objects"])
+        .arg(&file)
+        .output()
+        .expect("qpdf (Debian package qpdf)");
+    let objects = String::from_utf8_lossy(&json.stdout);
+    assert!(objects.contains("https://example.org/x"), "the external link keeps its URL");
+    // Internal links (to the figure, to a heading of another chapter) are GoTo actions or
+    // destinations, not URLs of the site.
+    assert!(!objects.contains("https://example.org/paper/second/"), "no link back to the site's pages");
+    assert!(objects.contains("/Dest") || objects.contains("/GoTo"), "internal links");
+}
+
+#[test]
+fn a_template_reads_only_its_own_files_and_its_errors_are_located() {
+    let site = Site::fixture("pdf");
+    site.write("templates/pdf/paper.typ", "#let doc = json(\"/baipi/paper.json\")\n#read(\"/etc/passwd\")\n");
+    let run = site.run(&["build", "--output-dir", site.file("public").to_str().unwrap()]);
+    assert!(!run.success());
+    let err = run.stderr();
+    assert!(err.contains("templates/pdf/paper.typ:2:7: error: Typst: file not found"), "{err}");
+    assert!(!site.file("public").exists(), "nothing written");
+    site.write("templates/pdf/paper.typ", "#read(\"../site.toml\")\n");
+    let err = site.run(&["check"]).stderr();
+    assert!(err.contains("templates/pdf/paper.typ:1:7: error: Typst:"), "{err}");
+    assert!(!err.contains("测试白皮书"), "site.toml not read: {err}");
+    site.write("templates/pdf/paper.typ", "#let x = (\n= Heading\n#unknown-thing\n");
+    let err = site.run(&["check"]).stderr();
+    assert!(err.contains("templates/pdf/paper.typ:"), "{err}");
+}
+
+#[test]
+fn without_the_switch_there_is_no_pdf_and_no_link() {
+    let site = Site::fixture("pdf");
+    site.append("site.toml", "enabled = false\n");
+    let out = site.build();
+    assert!(!out.join("test-paper.pdf").exists());
+    assert!(!out.read("index.html").contains("下载PDF版"));
+    assert!(!out.read("sitemap.xml").contains(".pdf"));
+}
+
+#[test]
+fn serve_typesets_the_pdf_only_when_asked() {
+    let site = Site::fixture("pdf");
+    let server = Server::start(site.path());
+    let cover = server.wait_for("/", "the cover", |b| b.contains("下载PDF版"));
+    assert!(cover.contains("href=\"/test-paper.pdf\""), "{cover}");
+    let (status, head, body) = server.get("/test-paper.pdf");
+    assert_eq!(status, 200, "{head}");
+    assert!(head.contains("application/pdf"), "{head}");
+    assert!(body.starts_with("%PDF-"), "a PDF");
+}
