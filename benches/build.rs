@@ -6,6 +6,7 @@
 //! cargo bench --bench build -- stages            # front matter, expressions, Markdown, templates, charts, fact-check
 //! cargo bench --bench build -- site 100,1000     # whole builds of 100 and 1,000 chapters
 //! cargo bench --bench build -- site 10000 nocharts
+//! cargo bench --bench build -- pdf               # the PDF edition: the bundled paper, 300 chapters
 //! ```
 //!
 //! Sites are generated here, deterministically: Chinese statistical prose with `{{ … }}`
@@ -188,8 +189,9 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-const SITE_TOML: &str =
-    "title = \"统计白皮书（基准测试）\"\nbase_url = \"http://localhost/\"\nlanguage = \"zh-CN\"\ntheme = \"default\"\n";
+/// The PDF edition is off in the generated sites (their builds are timed without it); the `pdf`
+/// benchmark turns it on.
+const SITE_TOML: &str = "title = \"统计白皮书（基准测试）\"\nbase_url = \"http://localhost/\"\nlanguage = \"zh-CN\"\ntheme = \"default\"\n\n[pdf]\nenabled = false\n";
 
 /// Writes a site of `n` chapters. Chapters and datasets are written once and reused while the
 /// generator makes the same text (`.done` holds a hash of `site.toml`, the first dataset and the
@@ -443,6 +445,35 @@ fn sites(ns: &[usize], variants: &[bool]) {
     }
 }
 
+/// The PDF edition: rendering the bundled paper with and without it (the difference is the
+/// typesetting: trees, Typst, PDF export), then a generated 300-chapter site with it.
+fn pdf_edition() {
+    println!("PDF edition, {} threads:", rayon::current_num_threads());
+    let load = |root: &Path, pdf: bool| {
+        let mut sink = baipi::diag::Sink::default();
+        let mut s = site::load(root, &site::Options::default(), &mut sink).expect("loads").expect("no input errors");
+        s.config.pdf.enabled = pdf;
+        s
+    };
+    let paper = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (what, root, rounds) in
+        [("the bundled paper", paper.to_path_buf(), 9), ("300 chapters, 1 chart each", generate(300, true), 3)]
+    {
+        let (with, without) = (load(&root, true), load(&root, false));
+        let out = render::render(&with).expect("renders");
+        let pdf = out.files.iter().find(|(p, _)| p.ends_with(".pdf")).map(|(_, b)| b.len()).expect("a PDF");
+        let on = time(rounds, || drop(render::render(&with).expect("renders")));
+        let off = time(rounds, || drop(render::render(&without).expect("renders")));
+        report(&format!("{what}: render with the PDF"), 1, on);
+        report(&format!("{what}: render without it"), 1, off);
+        println!("{:>48}PDF {pdf} bytes; the edition costs {:.0} ms (median)", "", ms(on.0.saturating_sub(off.0)));
+    }
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    if let Some(hwm) = status.lines().find(|l| l.starts_with("VmHWM")) {
+        println!("{:>48}peak memory of the benchmark process: {}", "", hwm.trim_start_matches("VmHWM:").trim());
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
     let want = |w: &str| args.is_empty() || args.iter().any(|a| a == w);
@@ -458,6 +489,9 @@ fn main() {
     };
     if want("stages") {
         stages();
+    }
+    if args.iter().any(|a| a == "pdf") {
+        pdf_edition();
     }
     if want("site") || args.iter().any(|a| a.starts_with(|c: char| c.is_ascii_digit()) || a.contains("charts")) {
         sites(&ns, &variants);

@@ -36,6 +36,17 @@ pub fn run(root: &Path, args: &BuildArgs, v: Verbosity) -> Result<i32> {
              `[pdf] enabled = false` in site.toml"
         );
     }
+    let max = crate::render::pdf::MAX_CHAPTERS;
+    if crate::pdf::AVAILABLE
+        && built.site.config.pdf.enabled
+        && built.site.chapters.len() > max
+        && v != Verbosity::Quiet
+    {
+        eprintln!(
+            "note: no PDF edition: it is made for sites of up to {max} chapters, this one has {}",
+            built.site.chapters.len()
+        );
+    }
     if built.facts > 0 {
         let (n, verb) = (built.facts, if built.facts == 1 { "matches" } else { "match" });
         eprintln!("warning: {} typed in prose {verb} no data; run `baipi check` to see where", count(n, "number"));

@@ -28,16 +28,38 @@ pub fn figure_ids(html: &str) -> impl Iterator<Item = &str> {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "k", rename_all = "lowercase")]
 pub enum Block {
-    Par { c: Vec<Inline> },
-    Heading { level: u8, id: String, c: Vec<Inline> },
-    List { ordered: bool, start: u64, items: Vec<Vec<Block>> },
-    Quote { c: Vec<Block> },
+    Par {
+        c: Vec<Inline>,
+    },
+    Heading {
+        level: u8,
+        id: String,
+        c: Vec<Inline>,
+    },
+    List {
+        ordered: bool,
+        start: u64,
+        items: Vec<Vec<Block>>,
+    },
+    Quote {
+        c: Vec<Block>,
+    },
     #[serde(rename = "codeblock")]
-    Code { s: String },
+    Code {
+        s: String,
+    },
     /// A table; its number and caption are given by the edition (`number` 0 until then).
-    Table { align: Vec<&'static str>, head: Vec<Vec<Inline>>, rows: Vec<Vec<Vec<Inline>>>, number: usize, caption: String },
+    Table {
+        align: Vec<&'static str>,
+        head: Vec<Vec<Inline>>,
+        rows: Vec<Vec<Vec<Inline>>>,
+        number: usize,
+        caption: String,
+    },
     /// A chart placed with `figure()` (its id).
-    Figure { id: String },
+    Figure {
+        id: String,
+    },
     Rule,
 }
 

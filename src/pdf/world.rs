@@ -45,8 +45,10 @@ impl JobWorld {
             let before = fonts.len();
             fonts.extend(Font::iter(Bytes::new(Shared(f.bytes.clone()))));
             if fonts.len() == before {
-                return Err(vec![Diagnostic::error(&f.display, 0, 0, "not a font file Typst can read (OpenType or TrueType)")
-                    .with_help("register OpenType (.otf) or TrueType (.ttf) files under [pdf] fonts in theme.toml")]);
+                return Err(vec![
+                    Diagnostic::error(&f.display, 0, 0, "not a font file Typst can read (OpenType or TrueType)")
+                        .with_help("register OpenType (.otf) or TrueType (.ttf) files under [pdf] fonts in theme.toml"),
+                ]);
             }
         }
         let book = FontBook::from_fonts(&fonts);
@@ -62,7 +64,10 @@ impl JobWorld {
                             &f.display,
                             0,
                             0,
-                            format!("not UTF-8 text (at byte {}): a Typst template must be saved as UTF-8", e.valid_up_to()),
+                            format!(
+                                "not UTF-8 text (at byte {}): a Typst template must be saved as UTF-8",
+                                e.valid_up_to()
+                            ),
                         )]);
                     }
                 },
@@ -71,7 +76,13 @@ impl JobWorld {
             files.insert(id, (bytes, source, f.display.clone()));
         }
         let main = file_id(&job.main).ok_or_else(|| vec![Diagnostic::error(&job.main, 0, 0, "bad template path")])?;
-        Ok(JobWorld { library: LazyHash::new(Library::builder().build()), book: LazyHash::new(book), fonts, main, files })
+        Ok(JobWorld {
+            library: LazyHash::new(Library::builder().build()),
+            book: LazyHash::new(book),
+            fonts,
+            main,
+            files,
+        })
     }
 
     fn lookup(&self, id: FileId) -> FileResult<&(Bytes, Option<Source>, String)> {
@@ -119,7 +130,8 @@ pub fn compile(job: &Job) -> Result<(Vec<u8>, Vec<Diagnostic>), Vec<Diagnostic>>
     let warned = typst::compile::<PagedDocument>(&world);
     let mut warnings: Vec<Diagnostic> = warned.warnings.iter().map(|d| located(&world, d)).collect();
     let doc = warned.output.map_err(|errs| errs.iter().map(|d| located(&world, d)).collect::<Vec<_>>())?;
-    let standards = PdfStandards::new(&[PdfStandard::Ua_1]).map_err(|e| vec![Diagnostic::error("", 0, 0, e.message().to_string())])?;
+    let standards = PdfStandards::new(&[PdfStandard::Ua_1])
+        .map_err(|e| vec![Diagnostic::error("", 0, 0, e.message().to_string())])?;
     let options = PdfOptions {
         ident: Smart::Custom(job.ident.clone()),
         creator: Smart::Custom(Some(format!("baipi {}", env!("CARGO_PKG_VERSION")))),
@@ -128,7 +140,8 @@ pub fn compile(job: &Job) -> Result<(Vec<u8>, Vec<Diagnostic>), Vec<Diagnostic>>
         tagged: true,
         ..PdfOptions::default()
     };
-    let pdf = typst_pdf::pdf(&doc, &options).map_err(|errs| errs.iter().map(|d| located(&world, d)).collect::<Vec<_>>())?;
+    let pdf =
+        typst_pdf::pdf(&doc, &options).map_err(|errs| errs.iter().map(|d| located(&world, d)).collect::<Vec<_>>())?;
     warnings.dedup();
     Ok((pdf, warnings))
 }
@@ -148,7 +161,12 @@ fn located(world: &JobWorld, d: &SourceDiagnostic) -> Diagnostic {
             let text = src.text();
             let start = range.start.min(text.len());
             let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-            at = (display.clone(), text[..start].matches('\n').count() + 1, text[line_start..start].chars().count() + 1, Some(text));
+            at = (
+                display.clone(),
+                text[..start].matches('\n').count() + 1,
+                text[line_start..start].chars().count() + 1,
+                Some(text),
+            );
         }
         break;
     }

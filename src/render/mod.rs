@@ -158,7 +158,8 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
         _ => None,
     };
     if let Some(tera) = &mut p.tera {
-        tera.global_context().insert_value("pdf", tera::Value::from_serializable(&pdf_link(site, edition, pdf_bytes.as_deref())));
+        tera.global_context()
+            .insert_value("pdf", tera::Value::from_serializable(&pdf_link(site, edition, pdf_bytes.as_deref())));
     }
     laps.lap("pdf edition");
     let templates = p.templates(site);
@@ -202,7 +203,7 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
         (None, Edition::Later) => {
             let trees = rendered.iter().zip(&all).filter_map(|(r, ch)| {
                 let r = r.as_ref()?;
-                Some(pdf::TreeChapter { chapter: ch, tree: r.tree.clone()?, assets: r.assets.clone() })
+                Some(pdf::TreeChapter { chapter: *ch, tree: r.tree.clone()?, assets: r.assets.clone() })
             });
             let job = pdf::job(site, th, &p.figures, trees.collect())?;
             out.pdf_later = Some((site.config.pdf.file.clone(), std::sync::Arc::new(job)));
@@ -238,7 +239,11 @@ impl Edition {
     fn of(site: &Site, theme: Option<&Theme>) -> Edition {
         match theme {
             Some(th) if crate::pdf::AVAILABLE && pdf::wanted(site, th) => {
-                if site.live_reload.is_some() { Edition::Later } else { Edition::Now }
+                if site.live_reload.is_some() {
+                    Edition::Later
+                } else {
+                    Edition::Now
+                }
             }
             _ => Edition::None,
         }

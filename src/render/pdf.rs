@@ -26,9 +26,13 @@ use crate::theme::Theme;
 const MAIN: &str = "/paper.typ";
 pub const DOCUMENT: &str = "/baipi/paper.json";
 
-/// Whether the site gets a PDF edition: `[pdf] enabled` and the theme has the template.
+/// The PDF edition is made for sites up to this many chapters (as the whole-paper page).
+pub const MAX_CHAPTERS: usize = super::paths::FULL_PAGE_MAX_CHAPTERS;
+
+/// Whether the site gets a PDF edition: `[pdf] enabled`, the theme has the template, and the
+/// site has at most [`MAX_CHAPTERS`] chapters.
 pub fn wanted(site: &Site, theme: &Theme) -> bool {
-    site.config.pdf.enabled && theme.pdf.files.contains_key(&theme.pdf.main)
+    site.config.pdf.enabled && theme.pdf.files.contains_key(&theme.pdf.main) && site.chapters.len() <= MAX_CHAPTERS
 }
 
 /// A chapter as the PDF needs it: its tree and the files it copies.

@@ -74,7 +74,9 @@ pub fn load(root: &Path, name: &str) -> Result<Theme> {
 /// `templates/pdf/`, and the fonts `theme.toml` registers (read when the PDF is made).
 fn pdf_theme(root: &Path, dir: &Path, name: &str, toml: PdfToml, sink: &mut Sink) -> Result<super::PdfTheme> {
     let mut files = BTreeMap::new();
-    for (base, shown) in [(dir.join("pdf"), format!("themes/{name}/pdf")), (root.join("templates/pdf"), "templates/pdf".into())] {
+    for (base, shown) in
+        [(dir.join("pdf"), format!("themes/{name}/pdf")), (root.join("templates/pdf"), "templates/pdf".into())]
+    {
         for (rel, bytes) in read_tree(root, &base, sink)? {
             files.insert(rel.clone(), (format!("{shown}/{rel}"), bytes));
         }

@@ -32,16 +32,18 @@ fn the_bundled_paper_is_complete_and_byte_identical_across_builds() {
     assert!((12..=60).contains(&pages), "{pages} pages");
 
     let text = squeeze(&pdf::text(&file));
-    for ch in ["第一章概况", "第二章四大创新举措", "第三章六大党建成效", "第四章党组织和党员画像", "附录数据来源与说明"] {
+    for ch in ["第一章概况", "第二章四大创新举措", "第三章六大党建成效", "第四章党组织和党员画像", "附录数据来源与说明"]
+    {
         assert!(text.matches(ch).count() >= 2, "{ch} in the contents and as a heading");
     }
-    for s in ["目录", "图目录", "表目录", "导语", "广州日报数据和数字化研究院（GDI智库）", "2021年8月15日"] {
+    for s in ["目录", "图目录", "表目录", "导语", "广州日报数据和数字化研究院（GDI智库）", "2021年8月15日"]
+    {
         assert!(text.contains(s), "{s}");
     }
     // Every figure of the site is in the PDF, with its number, title and source note.
-    let figures = std::fs::read_dir(out.join("figures")).unwrap().filter(|e| {
-        e.as_ref().unwrap().path().extension().is_some_and(|x| x == "svg")
-    });
+    let figures = std::fs::read_dir(out.join("figures"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "svg"));
     let n = figures.count();
     assert!(n >= 5, "{n} figures");
     for i in 1..=n {
@@ -95,7 +97,9 @@ fn chapter_text_is_printed_literally_never_run() {
     }
     assert!(!raw.contains("root:"), "no file of the machine is read");
     // Markdown is typeset: emphasis, lists, quotes, tables, footnotes, Chinese lines joined.
-    for s in ["共938个党组织", "第二行接着写Englishwordswraphere", "甲项", "子项一", "引用的一段话", "脚注的内容", "表1"] {
+    for s in
+        ["共938个党组织", "第二行接着写Englishwordswraphere", "甲项", "子项一", "引用的一段话", "脚注的内容", "表1"]
+    {
         assert!(text.contains(s), "{s}:\n{raw}");
     }
     let info = pdf::info(&file);
