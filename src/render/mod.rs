@@ -152,15 +152,8 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
         // Under `serve` the PDF is made when asked for, from the trees of the pass.
         tree: edition == Edition::Later,
     };
-    let mut pdf_warnings = Vec::new();
-    let pdf_bytes = match edition {
-        Edition::Now => typeset_edition(site, &p, &all, &env, &mut sink, &mut pdf_warnings)?,
-        _ => None,
-    };
-    if let Some(tera) = &mut p.tera {
-        tera.global_context()
-            .insert_value("pdf", tera::Value::from_serializable(&pdf_link(site, edition, pdf_bytes.as_deref())));
-    }
+    let (pdf_bytes, pdf_warnings) =
+        edition.before_pages(site, (p.theme.as_ref(), &p.figures), &mut p.tera, (&all, &env), &mut sink)?;
     laps.lap("pdf edition");
     let templates = p.templates(site);
     let input = PassInput {
@@ -196,20 +189,7 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
     let mut out = Output::default();
     let search = indexer.map(|ix| (ix, &search_files));
     let rendered = pages(site, &p, templates, passed, search, &mut sink, &mut out, &mut laps)?;
-    match (pdf_bytes, edition) {
-        (Some(bytes), _) => {
-            out.files.insert(site.config.pdf.file.clone(), bytes);
-        }
-        (None, Edition::Later) => {
-            let trees = rendered.iter().zip(&all).filter_map(|(r, ch)| {
-                let r = r.as_ref()?;
-                Some(pdf::TreeChapter { chapter: *ch, tree: r.tree.clone()?, assets: r.assets.clone() })
-            });
-            let job = pdf::job(site, th, &p.figures, trees.collect())?;
-            out.pdf_later = Some((site.config.pdf.file.clone(), std::sync::Arc::new(job)));
-        }
-        _ => {}
-    }
+    edition.add(site, &p, th, pdf_bytes, &all, &rendered, &mut out)?;
     extras::assets(&rendered, &mut out)?;
     extras::figures(&p.figures, &mut out);
     extras::open_data(site, &mut out)?;
@@ -236,6 +216,57 @@ enum Edition {
 }
 
 impl Edition {
+    /// `build` and `check`: every chapter's tree rendered and the paper typeset (the PDF and
+    /// its warnings); the templates then see its link and size as `pdf`.
+    fn before_pages(
+        self,
+        site: &Site,
+        (theme, figures): (Option<&Theme>, &[Figure]),
+        tera: &mut Option<tera::Tera>,
+        (all, env): (&[&Chapter], &ChapterEnv),
+        sink: &mut Sink,
+    ) -> Result<(Option<Vec<u8>>, Vec<crate::diag::Diagnostic>)> {
+        let mut warnings = Vec::new();
+        let bytes = match (self, theme) {
+            (Edition::Now, Some(th)) => typeset_edition(site, th, figures, all, env, sink, &mut warnings)?,
+            _ => None,
+        };
+        if let Some(tera) = tera {
+            let link = pdf_link(site, self, bytes.as_deref());
+            tera.global_context().insert_value("pdf", tera::Value::from_serializable(&link));
+        }
+        Ok((bytes, warnings))
+    }
+
+    /// Adds the PDF to the output; under `serve`, what makes it on request.
+    #[allow(clippy::too_many_arguments)]
+    fn add(
+        self,
+        site: &Site,
+        p: &Prepared,
+        th: &Theme,
+        bytes: Option<Vec<u8>>,
+        all: &[&Chapter],
+        rendered: &[Option<RenderedChapter>],
+        out: &mut Output,
+    ) -> Result<()> {
+        match (bytes, self) {
+            (Some(bytes), _) => {
+                out.files.insert(site.config.pdf.file.clone(), bytes);
+            }
+            (None, Edition::Later) => {
+                let trees = rendered.iter().zip(all).filter_map(|(r, ch)| {
+                    let r = r.as_ref()?;
+                    Some(pdf::TreeChapter { chapter: *ch, tree: r.tree.clone()?, assets: r.assets.clone() })
+                });
+                let job = pdf::job(site, th, &p.figures, trees.collect())?;
+                out.pdf_later = Some((site.config.pdf.file.clone(), std::sync::Arc::new(job)));
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
     fn of(site: &Site, theme: Option<&Theme>) -> Edition {
         match theme {
             Some(th) if crate::pdf::AVAILABLE && pdf::wanted(site, th) => {
@@ -254,17 +285,17 @@ impl Edition {
 /// reports it) or Typst does (its errors go to `sink`).
 fn typeset_edition(
     site: &Site,
-    p: &Prepared,
+    th: &Theme,
+    figures: &[Figure],
     all: &[&Chapter],
     env: &ChapterEnv,
     sink: &mut Sink,
     warnings: &mut Vec<crate::diag::Diagnostic>,
 ) -> Result<Option<Vec<u8>>> {
-    let Some(th) = &p.theme else { return Ok(None) };
     let tree_env = ChapterEnv { tree: true, search: false, root_canon: env.root_canon.clone(), ..*env };
     let trees: Option<Vec<pdf::TreeChapter>> = pdf::trees(all, &tree_env).into_iter().collect();
     let Some(trees) = trees else { return Ok(None) };
-    let job = pdf::job(site, th, &p.figures, trees)?;
+    let job = pdf::job(site, th, figures, trees)?;
     match pdf::typeset(&job) {
         Ok((bytes, w)) => {
             warnings.extend(w);

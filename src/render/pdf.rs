@@ -7,7 +7,7 @@
 //! `fig-ID`); other links keep their URL (a link to a file of the site gets the site's
 //! absolute URL, or none when `base_url` is only a path).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -56,7 +56,7 @@ pub fn trees<'a>(all: &[&'a Chapter], env: &ChapterEnv) -> Vec<Option<TreeChapte
 
 /// The figures a chapter shows that its prose did not place: at its end, as on its page.
 pub fn add_unplaced(ch: &Chapter, tree: &mut Vec<Block>, figures: &[Figure]) {
-    let mut placed = std::collections::BTreeSet::new();
+    let mut placed = BTreeSet::new();
     collect_figures(tree, &mut placed);
     for spec in &ch.front.charts {
         if !placed.contains(&spec.id.value) && figures.iter().any(|f| f.id == spec.id.value) {
@@ -65,7 +65,7 @@ pub fn add_unplaced(ch: &Chapter, tree: &mut Vec<Block>, figures: &[Figure]) {
     }
 }
 
-fn collect_figures(blocks: &mut [Block], out: &mut std::collections::BTreeSet<String>) {
+fn collect_figures(blocks: &mut [Block], out: &mut BTreeSet<String>) {
     for b in blocks.iter() {
         if let Block::Figure { id } = b {
             out.insert(id.clone());
@@ -91,13 +91,16 @@ pub fn job(site: &Site, theme: &Theme, figures: &[Figure], chapters: Vec<TreeCha
     for (display, path) in &theme.pdf.fonts {
         fonts.push(JobFile { display: display.clone(), bytes: Arc::new(crate::source::read_limited(path, display)?) });
     }
-    let links = Links::new(site);
-    let mut intro = Vec::new();
-    let mut chs = Vec::new();
+    let mut chapters = chapters;
     let mut tables = 0;
-    for mut tc in chapters {
+    for tc in &mut chapters {
         add_unplaced(tc.chapter, &mut tc.tree, figures);
         number_tables(&tc.chapter.front.title, &mut tc.tree, &mut tables);
+    }
+    let links = Links::new(site, labels(&mut chapters));
+    let mut intro = Vec::new();
+    let mut chs = Vec::new();
+    for mut tc in chapters {
         links.apply(tc.chapter, &mut tc.tree, &tc.assets, &mut files);
         if tc.chapter.is_index {
             intro = tc.tree;
@@ -204,28 +207,55 @@ fn keywords(site: &Site) -> Vec<String> {
     site.chapters.iter().filter(|c| !c.front.appendix).map(|c| c.front.title.clone()).collect()
 }
 
+/// Every label the template puts in the PDF: `cover`, each chapter's, heading's and figure's.
+fn labels(chapters: &mut [TreeChapter]) -> BTreeSet<String> {
+    let mut out = BTreeSet::from(["cover".to_string()]);
+    let mut figs = BTreeSet::new();
+    for tc in chapters.iter_mut() {
+        let slug = if tc.chapter.is_index { "" } else { tc.chapter.slug.as_str() };
+        if !tc.chapter.is_index {
+            out.insert(format!("ch:{slug}"));
+        }
+        for b in &tc.tree {
+            if let Block::Heading { id, .. } = b {
+                out.insert(format!("ch:{slug}:{id}"));
+            }
+        }
+        collect_figures(&mut tc.tree, &mut figs);
+    }
+    out.extend(figs.into_iter().map(|id| format!("fig-{id}")));
+    out
+}
+
 /// Site URLs → labels in the PDF.
 struct Links<'a> {
     site: &'a Site,
     /// Chapter URL (`/overview/`) → slug; the cover's URL → empty.
     by_url: BTreeMap<String, String>,
+    /// The labels that exist (a link to any other is printed as its text).
+    labels: BTreeSet<String>,
 }
 
 impl<'a> Links<'a> {
-    fn new(site: &'a Site) -> Self {
+    fn new(site: &'a Site, labels: BTreeSet<String>) -> Self {
         let bp = &site.config.base_path;
         let mut by_url: BTreeMap<String, String> =
             site.chapters.iter().map(|c| (super::paths::chapter_url(bp, &c.slug), c.slug.clone())).collect();
         by_url.insert(bp.clone(), String::new());
-        Links { site, by_url }
+        Links { site, by_url, labels }
     }
 
     /// Makes the links of `ch`'s tree internal where they can be, its headings' ids labels, and
     /// its images the build's files.
     fn apply(&self, ch: &Chapter, tree: &mut [Block], assets: &[Asset], files: &mut BTreeMap<String, JobFile>) {
         for_each_inline(tree, &mut |i| match i {
-            Inline::Link { url, label, .. } if label.is_none() => {
-                (*label, *url) = self.target(ch, url);
+            Inline::Link { url, label, .. } => {
+                if label.is_none() {
+                    (*label, *url) = self.target(ch, url);
+                }
+                if label.as_ref().is_some_and(|l| !self.labels.contains(l)) {
+                    *label = None;
+                }
             }
             Inline::Image { src, .. } => *src = self.image(ch, src, assets, files),
             _ => {}
