@@ -20,7 +20,7 @@
 //! | `escaping` | hostile input is inert; unsafe URLs are refused |
 //! | `serve` | the preview server |
 //! | `paper` | the bundled white paper builds and checks clean |
-| `pdf` | the PDF edition: text, metadata, outline, fonts, determinism, literal chapter text, template errors, links, serve |
+//! | `pdf` | the PDF edition: text, metadata, outline, fonts, determinism, literal chapter text, template errors, links, serve |
 //! | `init` | `init` and `new chapter` |
 //! | `check` | `check` reports every problem at once |
 //! | `latency` | `#[ignore]`d measurements (reload latency), not pass/fail tests |

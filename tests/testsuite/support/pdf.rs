@@ -30,18 +30,6 @@ pub fn text(pdf: &Path) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-/// The text of page `n` (1-based).
-pub fn page_text(pdf: &Path, n: usize) -> String {
-    let n = n.to_string();
-    let out = Command::new("pdftotext")
-        .args(["-enc", "UTF-8", "-f", &n, "-l", &n])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run pdftotext ({e}): install the Debian package poppler-utils"));
-    String::from_utf8(out.stdout).unwrap()
-}
-
 /// `pdfinfo`'s fields (`Title`, `Pages`, `Tagged`, `Page size` …), values trimmed.
 pub fn info(pdf: &Path) -> BTreeMap<String, String> {
     run("pdfinfo", "poppler-utils", &["-enc", "UTF-8"], pdf)
@@ -78,17 +66,4 @@ pub fn outline(pdf: &Path) -> Vec<(usize, String)> {
     }
     walk(&v["outlines"], 1, &mut out);
     out
-}
-
-/// Page `n` (1-based) rendered as PNG at `dpi` into `dir` (`pdftoppm`), for looking at it.
-pub fn render_page(pdf: &Path, n: usize, dpi: u32, dir: &Path) -> std::path::PathBuf {
-    let prefix = dir.join(format!("page-{n}"));
-    let status = Command::new("pdftoppm")
-        .args(["-png", "-r", &dpi.to_string(), "-f", &n.to_string(), "-l", &n.to_string(), "-singlefile"])
-        .arg(pdf)
-        .arg(&prefix)
-        .status()
-        .unwrap_or_else(|e| panic!("cannot run pdftoppm ({e}): install the Debian package poppler-utils"));
-    assert!(status.success());
-    prefix.with_extension("png")
 }
