@@ -437,7 +437,7 @@ mod tests {
         let j = json("第一行\n第二行 **粗**和*斜*\nand\nmore `#x`\n");
         assert!(j.contains(r#""s":"第一行第二行 ""#), "{j}");
         assert!(j.contains(r#"{"k":"strong","c":[{"k":"text","s":"粗"}]}"#), "{j}");
-        assert!(j.contains(r#""s":"and more ""#), "{j}");
+        assert!(j.contains(r#""s":" and more ""#), "{j}");
         assert!(j.contains(r##"{"k":"code","s":"#x"}"##), "{j}");
     }
 

@@ -295,9 +295,26 @@ impl<'a> Links<'a> {
             return String::new();
         };
         let Ok(bytes) = crate::source::read_limited(&asset.from, &ch.file) else { return String::new() };
+        // What is not an image of its kind (a placeholder file) is printed as its text.
+        if !looks_like(&ext, &bytes) {
+            return String::new();
+        }
         let path = format!("/baipi/images/{rel}");
         files.insert(path.clone(), file(&format!("{} (image {rel})", ch.file), bytes));
         path
+    }
+}
+
+/// Whether `bytes` start as a file of type `ext` does (so Typst can decode it).
+fn looks_like(ext: &str, bytes: &[u8]) -> bool {
+    match ext {
+        // The smallest valid files of each kind are this long.
+        "png" => bytes.len() >= 67 && bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "jpg" | "jpeg" => bytes.len() >= 125 && bytes.starts_with(b"\xFF\xD8\xFF"),
+        "gif" => bytes.len() >= 26 && bytes.starts_with(b"GIF8"),
+        "webp" => bytes.len() > 12 && bytes.starts_with(b"RIFF") && &bytes[8..12] == b"WEBP",
+        "svg" => bytes.windows(4).any(|w| w == b"<svg"),
+        _ => false,
     }
 }
 

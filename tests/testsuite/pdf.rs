@@ -120,7 +120,7 @@ fn links_inside_the_pdf_are_internal_and_outside_links_absolute() {
     let out = site.build();
     let file = out.join("test-paper.pdf");
     let json = std::process::Command::new("qpdf")
-        .args(["--json", "--json-key=objects"])
+        .args(["--json", "--json-key=qpdf"])
         .arg(&file)
         .output()
         .expect("qpdf (Debian package qpdf)");
