@@ -257,7 +257,7 @@ impl Edition {
             (None, Edition::Later) => {
                 let trees = rendered.iter().zip(all).filter_map(|(r, ch)| {
                     let r = r.as_ref()?;
-                    Some(pdf::TreeChapter { chapter: *ch, tree: r.tree.clone()?, assets: r.assets.clone() })
+                    Some(pdf::TreeChapter { chapter: ch, tree: r.tree.clone()?, assets: r.assets.clone() })
                 });
                 let job = pdf::job(site, th, &p.figures, trees.collect())?;
                 out.pdf_later = Some((site.config.pdf.file.clone(), std::sync::Arc::new(job)));
