@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_saphyr::{Location, Spanned};
 use std::path::Path;
 
-use super::{AsOf, Breakdown, Dataset, DatasetFile, Fact, Group, Ordered, Pos, Remainder};
+use super::{AsOf, Breakdown, Dataset, DatasetFile, Fact, Group, Ordered, Pos, Remainder, Series};
 use crate::diag::{Diagnostic, Error, Result, Sink};
 use crate::number::Dec;
 use crate::source::yaml::{self, parse_yaml};
@@ -191,6 +191,9 @@ pub struct Meta {
     pub values: Ordered<Fact>,
     #[serde(default)]
     pub breakdowns: Ordered<BreakdownMeta>,
+    /// Series written out in the metadata (a sheet with a period column adds its own).
+    #[serde(default)]
+    pub series: Ordered<Series>,
 }
 
 /// A breakdown's metadata; its parts are the rows of its sheet, or of the CSV rows naming it.
@@ -355,6 +358,7 @@ pub(crate) fn dataset_file(meta: &Meta, title: String) -> DatasetFile {
         digits: meta.digits,
         values: meta.values.clone(),
         breakdowns: Ordered::default(),
+        series: meta.series.clone(),
     }
 }
 
