@@ -59,7 +59,9 @@ impl Period {
     pub fn parse(s: &str) -> Result<Period, String> {
         let t = s.trim();
         let bad = || {
-            format!("expected a period: a year such as 2018, a quarter such as 2021Q2 or a month such as 2021-06, found {t:?}")
+            format!(
+                "expected a period: a year such as 2018, a quarter such as 2021Q2 or a month such as 2021-06, found {t:?}"
+            )
         };
         let year = |y: &str| -> Option<i64> {
             (y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit())).then(|| y.parse().ok()).flatten()

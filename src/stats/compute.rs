@@ -20,6 +20,11 @@ impl Ctx<'_> {
         self.out.push(self.diagnostic(pos, msg));
     }
 
+    pub fn err_help(&mut self, pos: Pos, msg: String, help: String) {
+        let d = self.diagnostic(pos, msg).with_help(help);
+        self.out.push(d);
+    }
+
     /// A key that takes a reserved name.
     pub fn reserved(&mut self, pos: Pos, r: names::ReservedKey) {
         let d = self.diagnostic(pos, r.message).with_help(r.help);
@@ -52,6 +57,16 @@ pub fn compute(ds: &Dataset, default_digits: u32, diags: &mut Vec<Diagnostic>) -
         claim(&mut cx, &mut seen, key);
         breakdowns.push(super::breakdown::breakdown(&mut cx, &key.value, b, digits));
     }
+    let mut series = Vec::new();
+    for (key, sd) in &def.series.0 {
+        if !valid_key(&key.value) {
+            cx.err(
+                Pos::of(key),
+                format!("series key `{}` must be letters, digits and `_`, not starting with a digit", key.value),
+            );
+        }
+        series.push(super::series::series(&mut cx, &key.value, sd, digits));
+    }
     DatasetStats {
         name: ds.name.clone(),
         title: def.title.clone(),
@@ -64,6 +79,7 @@ pub fn compute(ds: &Dataset, default_digits: u32, diags: &mut Vec<Diagnostic>) -
         total: def.total.as_ref().map(|t| t.value),
         values,
         breakdowns,
+        series,
     }
 }
 
