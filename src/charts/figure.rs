@@ -30,7 +30,7 @@ pub fn summary(chart: &Chart) -> String {
     };
     let names = |ps: &[&Point]| ps.iter().map(|p| name(p)).collect::<Vec<_>>().join("、");
     let points: Vec<&Point> = chart.points.iter().collect();
-    if chart.kind == ChartKind::Line {
+    if chart.kind == ChartKind::Line || chart.trend.is_some() {
         // A share of a sum of years means nothing: values only.
         let plain = |p: &Point| format!("{}{unit}", crate::format::thousands(p.value));
         return change(chart, &points, &plain);
@@ -59,7 +59,7 @@ pub fn summary(chart: &Chart) -> String {
 }
 
 /// A line over time speaks of change, never of shares of a sum: the first and last points,
-/// and the change between them.
+/// the change between them and, for a series, its average annual growth.
 fn change(chart: &Chart, points: &[&Point], fmt: &dyn Fn(&Point) -> String) -> String {
     let mut s = format!("{}：共{}个时点", chart.title, points.len());
     if let (Some(first), Some(last)) = (points.first(), points.last())
@@ -67,7 +67,12 @@ fn change(chart: &Chart, points: &[&Point], fmt: &dyn Fn(&Point) -> String) -> S
     {
         s.push_str(&format!("，{}为{}，{}为{}", first.label, fmt(first), last.label, fmt(last)));
         let diff = last.value.checked_sub(first.value);
-        match (chart.percent, last.value.growth_from(first.value, 2), diff) {
+        // A series' growth as the statistics computed it (to its digits); else from the points.
+        let growth = match chart.trend {
+            Some(t) => t.growth,
+            None => last.value.growth_from(first.value, 2),
+        };
+        match (chart.percent, growth, diff) {
             (true, _, Some(d)) => s.push_str(&format!("，变化{d}个百分点")),
             (false, Some(g), _) if g.is_zero() => s.push_str("，没有变化"),
             (false, Some(g), _) if g.is_negative() => {
@@ -75,6 +80,14 @@ fn change(chart: &Chart, points: &[&Point], fmt: &dyn Fn(&Point) -> String) -> S
             }
             (false, Some(g), _) => s.push_str(&format!("，增长{g}%")),
             _ => {}
+        }
+        if let Some(c) =
+            chart.trend.and_then(|t| t.cagr).filter(|c| !c.is_zero() && chart.trend.and_then(|t| t.growth) != Some(*c))
+        {
+            match c.is_negative() {
+                true => s.push_str(&format!("，年均下降{}%", c.to_string().trim_start_matches('-'))),
+                false => s.push_str(&format!("，年均增长{c}%")),
+            }
         }
     }
     s.push('。');
@@ -87,20 +100,27 @@ pub fn figure_html(f: &Figure, base_path: &str) -> String {
     let h = |s: &str| crate::util::escape::html(s);
     let unit = if c.percent { "%".to_string() } else { c.unit.clone() };
     let mut rows = String::new();
+    // Over time the third column is the growth over the previous period, not a share.
+    let over_time = c.trend.is_some();
     for p in &c.points {
-        let share = match (c.percent, p.share) {
-            (false, Some(s)) => format!("{s}%"),
+        let third = match (c.percent, over_time, p.share, p.growth) {
+            (false, false, Some(s), _) | (_, true, _, Some(s)) => format!("{s}%"),
             _ => "—".into(),
         };
         rows.push_str(&format!(
             "<tr><th scope=\"row\">{}</th><td class=\"num\">{}</td>{}<td>{}</td></tr>",
             h(&p.label),
             crate::format::thousands(p.value),
-            if c.percent { String::new() } else { format!("<td class=\"num\">{share}</td>") },
+            if c.percent && !over_time { String::new() } else { format!("<td class=\"num\">{third}</td>") },
             if p.derived { "本站推算" } else { "" }
         ));
     }
-    let share_head = if c.percent { String::new() } else { "<th scope=\"col\" class=\"num\">占比</th>".into() };
+    let share_head = match (over_time, c.percent) {
+        (true, _) => "<th scope=\"col\" class=\"num\">较上期增长（本站计算）</th>".to_string(),
+        (false, true) => String::new(),
+        (false, false) => "<th scope=\"col\" class=\"num\">占比</th>".into(),
+    };
+    let first_head = if over_time { "时期" } else { "类别" };
     let mut meta = Vec::new();
     if let Some(d) = crate::format::date_zh(&c.as_of) {
         meta.push(format!("数据时点：{d}"));
@@ -112,7 +132,7 @@ pub fn figure_html(f: &Figure, base_path: &str) -> String {
         meta.push(h(&c.note));
     }
     format!(
-        "<figure class=\"chart\" id=\"fig-{id}\" data-chart=\"{kind}\"><figcaption><span class=\"fig-no\">图{n}</span> {title}{sub}</figcaption><div class=\"chart-box\">{svg}</div><p class=\"chart-summary\">{summary}</p><details class=\"chart-data\"><summary>图{n}数据表</summary><div class=\"table-scroll\"><table><caption>图{n} {title}（单位：{unit}）</caption><thead><tr><th scope=\"col\">类别</th><th scope=\"col\" class=\"num\">数值（{unit}）</th>{share_head}<th scope=\"col\">说明</th></tr></thead><tbody>{rows}</tbody></table></div></details><p class=\"chart-meta\">{meta}{sep}下载：<a href=\"{bp}figures/{id}.svg\" download>SVG 图</a> · <a href=\"{bp}figures/{id}.csv\" download>CSV 数据</a></p></figure>",
+        "<figure class=\"chart\" id=\"fig-{id}\" data-chart=\"{kind}\"><figcaption><span class=\"fig-no\">图{n}</span> {title}{sub}</figcaption><div class=\"chart-box\">{svg}</div><p class=\"chart-summary\">{summary}</p><details class=\"chart-data\"><summary>图{n}数据表</summary><div class=\"table-scroll\"><table><caption>图{n} {title}（单位：{unit}）</caption><thead><tr><th scope=\"col\">{first_head}</th><th scope=\"col\" class=\"num\">数值（{unit}）</th>{share_head}<th scope=\"col\">说明</th></tr></thead><tbody>{rows}</tbody></table></div></details><p class=\"chart-meta\">{meta}{sep}下载：<a href=\"{bp}figures/{id}.svg\" download>SVG 图</a> · <a href=\"{bp}figures/{id}.csv\" download>CSV 数据</a></p></figure>",
         id = h(&c.id),
         kind = c.kind.name(),
         n = f.number,
@@ -138,18 +158,27 @@ pub fn svg_file(f: &Figure) -> String {
     format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{svg}\n")
 }
 
-/// The figure's data as CSV (UTF-8 with BOM).
+/// The figure's data as CSV (UTF-8 with BOM); over time, `period` and `growth_percent`
+/// (over the previous period) take the place of `key` and `share_percent`.
 pub fn csv_file(f: &Figure) -> String {
     let c = &f.chart;
-    let mut s = String::from("\u{feff}figure,key,label,value,unit,share_percent,derived\r\n");
+    let over_time = c.trend.is_some();
+    let mut s = String::from(match over_time {
+        true => "\u{feff}figure,period,label,value,unit,growth_percent,derived\r\n",
+        false => "\u{feff}figure,key,label,value,unit,share_percent,derived\r\n",
+    });
     for p in &c.points {
+        let third = match over_time {
+            true => p.growth,
+            false => p.share.filter(|_| !c.percent),
+        };
         let cells = [
             format!("图{}", f.number),
             p.key.clone(),
             p.label.clone(),
             p.value.to_string(),
             if c.percent { "%".into() } else { c.unit.clone() },
-            if c.percent { String::new() } else { p.share.map(|d| d.to_string()).unwrap_or_default() },
+            third.map(|d| d.to_string()).unwrap_or_default(),
             p.derived.to_string(),
         ];
         s.push_str(&cells.iter().map(|c| crate::util::escape::csv_cell(c)).collect::<Vec<_>>().join(","));
@@ -180,6 +209,7 @@ mod tests {
                     value: Dec::from_int(*v),
                     share: None,
                     derived: *derived,
+                    growth: None,
                 })
                 .collect(),
             whole: true,
@@ -188,6 +218,7 @@ mod tests {
             source: String::new(),
             as_of: String::new(),
             dataset: "d".into(),
+            trend: None,
         }
     }
 
@@ -210,5 +241,9 @@ mod tests {
         line.kind = ChartKind::Line;
         line.points[0].share = Some(Dec::from_int(27));
         assert_eq!(summary(&line), "图：共3个时点，2018年为800人，2021年为1,200人，增长50.00%。");
+        // A series over time, drawn as bars, says the same and its average annual growth.
+        let mut bars = chart(&[("2018年", 800, false), ("2021年", 1200, false)]);
+        bars.trend = Some(crate::charts::Trend { growth: Some(Dec::from_int(50)), cagr: Dec::parse("14.47") });
+        assert_eq!(summary(&bars), "图：共2个时点，2018年为800人，2021年为1,200人，增长50%，年均增长14.47%。");
     }
 }
