@@ -191,9 +191,31 @@ pub struct Meta {
     pub values: Ordered<Fact>,
     #[serde(default)]
     pub breakdowns: Ordered<BreakdownMeta>,
-    /// Series written out in the metadata (a sheet with a period column adds its own).
+    /// Series: written out in the metadata (`periods:`), or read from a sheet with a period column.
     #[serde(default)]
-    pub series: Ordered<Series>,
+    pub series: Ordered<SeriesMeta>,
+}
+
+/// A series' metadata; its periods are written here or are the rows of a sheet with a 期间
+/// (period) column: the sheet named `sheet:` (or the key), or the rows whose 分项 is the key.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeriesMeta {
+    /// Else the sheet's title row.
+    pub title: Option<String>,
+    pub sheet: Option<String>,
+    pub unit: Option<String>,
+    pub digits: Option<u32>,
+    pub base: Option<Spanned<super::Period>>,
+    #[serde(default)]
+    pub note: String,
+    pub periods: Option<Spanned<Vec<super::SeriesPeriod>>>,
+}
+
+impl SeriesMeta {
+    pub(crate) fn into_series(self, title: String, periods: Spanned<Vec<super::SeriesPeriod>>) -> Series {
+        Series { title, unit: self.unit, digits: self.digits, base: self.base, note: self.note, periods }
+    }
 }
 
 /// A breakdown's metadata; its parts are the rows of its sheet, or of the CSV rows naming it.
@@ -358,7 +380,7 @@ pub(crate) fn dataset_file(meta: &Meta, title: String) -> DatasetFile {
         digits: meta.digits,
         values: meta.values.clone(),
         breakdowns: Ordered::default(),
-        series: meta.series.clone(),
+        series: Ordered::default(),
     }
 }
 
