@@ -25,7 +25,9 @@ use crate::util::escape::html;
 pub fn table(kwargs: Kwargs, state: &State) -> TeraResult<Value> {
     let path: String = kwargs.must_get::<String>("data")?;
     let data: Value = state.get::<Value>("data")?.unwrap_or(Value::undefined());
-    if let Some(series) = data.get_from_path(&path).filter(|v| v.get_from_path("periods").is_some_and(|p| p.as_array().is_some())) {
+    if let Some(series) =
+        data.get_from_path(&path).filter(|v| v.get_from_path("periods").is_some_and(|p| p.as_array().is_some()))
+    {
         return series_table(&kwargs, &data, &path, series);
     }
     let bd = data.get_from_path(&path).filter(|v| v.is_map()).ok_or_else(|| {
@@ -75,8 +77,16 @@ fn series_table(kwargs: &Kwargs, data: &Value, path: &str, series: &Value) -> Te
     let missing = periods.iter().any(|p| num(p, "value").is_none());
     let notes = missing || periods.iter().any(|p| !text(p, "note").is_empty());
     let unit = text(series, "unit");
-    let mut s = format!("\n\n<div class=\"table-scroll\"><table class=\"data-table\"><caption>{}（单位：{}）</caption>", html(&caption), html(&unit));
-    s.push_str(&format!("<thead><tr><th scope=\"col\">{}</th><th scope=\"col\" class=\"num\">数值（{}）</th>", html(&label), html(&unit)));
+    let mut s = format!(
+        "\n\n<div class=\"table-scroll\"><table class=\"data-table\"><caption>{}（单位：{}）</caption>",
+        html(&caption),
+        html(&unit)
+    );
+    s.push_str(&format!(
+        "<thead><tr><th scope=\"col\">{}</th><th scope=\"col\" class=\"num\">数值（{}）</th>",
+        html(&label),
+        html(&unit)
+    ));
     let mut head = |on: bool, h: String| {
         if on {
             s.push_str(&format!("<th scope=\"col\"{}>{h}</th>", if h == "说明" { "" } else { " class=\"num\"" }));
@@ -323,7 +333,14 @@ mod tests {
     #[test]
     fn a_series_as_a_table() {
         // The tree `data.m` as the statistics serialize it (see stats::series).
-        let period = |p: &str, label: &str, value: serde_json::Value, growth: serde_json::Value, pg: serde_json::Value, gt: &str, index: serde_json::Value, note: &str| {
+        let period = |p: &str,
+                      label: &str,
+                      value: serde_json::Value,
+                      growth: serde_json::Value,
+                      pg: serde_json::Value,
+                      gt: &str,
+                      index: serde_json::Value,
+                      note: &str| {
             serde_json::json!({"period": p, "label": label, "value": value, "prefix": "", "suffix": "", "growth": growth,
                 "published_growth": pg, "growth_text": gt, "index": index, "note": note})
         };

@@ -132,7 +132,10 @@ fn open_data_keeps_qualifiers() {
     let cells: Vec<&str> = row.split(',').collect();
     let header: Vec<&str> = csv.lines().next().unwrap().trim_start_matches('\u{feff}').split(',').collect();
     let cell = |name: &str| cells[header.iter().position(|h| *h == name).unwrap()];
-    assert_eq!((cell("period"), cell("value"), cell("published_growth"), cell("growth_prefix")), ("2018", "", "20", "超过"));
+    assert_eq!(
+        (cell("period"), cell("value"), cell("published_growth"), cell("growth_prefix")),
+        ("2018", "", "20", "超过")
+    );
     let work = out.read("data/work.csv");
     assert!(work.lines().any(|l| l.contains(",多,") || l.contains(",超过,")), "{work}");
 }
