@@ -568,16 +568,9 @@ impl Rows<'_, '_> {
         };
         let cell_of = |c: Col| t.get(row, c).map(|x| (x.shown.trim().to_string(), t.grid.cell(row, x)));
         let single = Expect { unit: &unit, percent: unit == "%", single: true };
-        let value = match cell_of(Col::Value) {
-            Some((text, at)) => Some(self.read_number(&text, at, Col::Value, single)),
-            None => None,
-        };
-        let growth = match cell_of(Col::Growth) {
-            Some((text, at)) => {
-                Some(self.read_number(&text, at, Col::Growth, Expect { unit: "%", percent: true, single: true }))
-            }
-            None => None,
-        };
+        let pct = Expect { unit: "%", percent: true, single: true };
+        let value = cell_of(Col::Value).map(|(text, at)| self.read_number(&text, at, Col::Value, single));
+        let growth = cell_of(Col::Growth).map(|(text, at)| self.read_number(&text, at, Col::Growth, pct));
         if value.is_none() && growth.is_none() {
             let d = at.error(format!(
                 "period `{}` of series `{key}` has neither a value nor a published growth",
