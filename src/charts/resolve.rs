@@ -316,6 +316,25 @@ fn over_time(
         complete: _,
         periods,
     } = s;
+    drawable_over_time(spec, kind, err)?;
+    let missing: Vec<&str> = periods.iter().filter(|p| p.value.is_none()).map(|p| p.period.as_str()).collect();
+    if !missing.is_empty() || periods.len() < 2 {
+        let why = if missing.is_empty() {
+            format!("it has {} period; a chart over time needs at least two", periods.len())
+        } else {
+            format!("it gives no value for {}; a chart draws only values the data gives", missing.join(", "))
+        };
+        err(Pos::of(&spec.data), format!("chart `{id}`: series `{key}` cannot be drawn: {why}"));
+        return None;
+    }
+    let points = period_points(spec, periods);
+    let trend = Some(Trend { growth: growth.and_then(as_seen), cagr: cagr.and_then(as_seen) });
+    Some(Series { unit: unit.clone(), as_of: String::new(), whole: false, points, trend })
+}
+
+/// A series over time is drawn as a line or bars, in time order, as counts.
+fn drawable_over_time(spec: &ChartSpec, kind: ChartKind, err: &mut dyn FnMut(Pos, String)) -> Option<()> {
+    let id = &spec.id.value;
     if !matches!(kind, ChartKind::Line | ChartKind::Bar) {
         err(
             Pos::of(&spec.kind),
@@ -334,17 +353,12 @@ fn over_time(
         err(Pos::of(o), format!("chart `{id}`: a series over time is drawn in time order; remove `sort: {}`", o.value));
         return None;
     }
-    let missing: Vec<&str> = periods.iter().filter(|p| p.value.is_none()).map(|p| p.period.as_str()).collect();
-    if !missing.is_empty() || periods.len() < 2 {
-        let why = if missing.is_empty() {
-            format!("it has {} period; a chart over time needs at least two", periods.len())
-        } else {
-            format!("it gives no value for {}; a chart draws only values the data gives", missing.join(", "))
-        };
-        err(Pos::of(&spec.data), format!("chart `{id}`: series `{key}` cannot be drawn: {why}"));
-        return None;
-    }
-    let points = periods
+    Some(())
+}
+
+/// One point per period, labelled as the period is named (or by `labels:`).
+fn period_points(spec: &ChartSpec, periods: &[PeriodStats]) -> Vec<Point> {
+    periods
         .iter()
         .map(|p| {
             let PeriodStats {
@@ -374,9 +388,7 @@ fn over_time(
                 growth: growth.and_then(as_seen),
             }
         })
-        .collect();
-    let trend = Some(Trend { growth: growth.and_then(as_seen), cagr: cagr.and_then(as_seen) });
-    Some(Series { unit: unit.clone(), as_of: String::new(), whole: false, points, trend })
+        .collect()
 }
 
 /// Applies `value:`; whether the chart now plots percentages.
