@@ -202,3 +202,18 @@ fn a_workbook_sheet_with_a_period_column_is_a_series() {
     let page = s.build().read("01-a/index.html");
     assert!(page.contains("2022年第一季度较2021年第一季度增长21%，年均增长21%。"), "{page}");
 }
+
+/// The published `/data/NAME.csv` of a series, put back in `data/` with metadata that names the
+/// series, reads back as the same series.
+#[test]
+fn the_open_data_of_a_series_reads_back() {
+    let first = site().build().read("data/members.csv");
+    let s = Site::fixtures(&["invalid/_base"]);
+    s.write("data/members.csv", &first);
+    s.write("data/members.meta.yaml", "title: 党员\nunit: 人\nsource: 测试\nseries:\n  members: { title: 党员人数 }\n");
+    let out = s.build();
+    assert_eq!(out.read("data/members.csv"), first);
+    let json: serde_json::Value = serde_json::from_str(&out.read("data/members.json")).unwrap();
+    assert_eq!(json["series"]["members"]["cagr"].as_f64(), Some(14.47));
+    assert_eq!(json["series"]["members"]["at"]["2021"]["growth_text"], "超过9%");
+}

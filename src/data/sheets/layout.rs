@@ -172,7 +172,9 @@ fn table<'g>(grid: &'g Grid, optional: bool, sink: &mut Sink) -> Option<Table<'g
     // A series needs its periods and a value or a published growth; other sheets key, label, value.
     let series = cols.iter().any(|(_, k)| *k == Col::Period);
     if series && !cols.iter().any(|(_, k)| matches!(k, Col::Value | Col::Growth)) {
-        sink.push(grid.row_at(header).error("the header has a `期间` (period) column but no `数值` (value) or `公布增速` (published_growth) column").with_help(
+        let written = cols.iter().find(|(_, k)| *k == Col::Period).and_then(|(i, _)| header.cells.get(*i));
+        let written = written.map_or("期间".to_string(), |c| c.shown.trim().to_string());
+        sink.push(grid.row_at(header).error(format!("the header has a period column (`{written}`) but no `数值` (value) or `公布增速` (published_growth) column")).with_help(
             "a series needs, beside its periods, the values (数值), the published growth (公布增速), or both",
         ));
     }
@@ -290,7 +292,7 @@ fn series_key(grid: &Grid, meta: &Meta, sink: &mut Sink) -> Option<String> {
         return Some(one.to_string());
     }
     sink.push(grid.at().error(format!(
-        "the file has a `期间` (period) column and no `分项` column, so its rows are the periods of one series, but the metadata declares {}",
+        "the file has a period column (期间, 年份 …) and no `分项` column, so its rows are the periods of one series, but the metadata declares {}",
         if open.is_empty() { "none".to_string() } else { format!("{}", open.len()) }
     )).with_help("declare exactly one series in NAME.meta.yaml (`series: {members: {title: …}}`), or add a 分项 column naming each row's series"));
     None
