@@ -205,9 +205,16 @@ impl Dec {
 /// Rounded half away from zero to `digits` places on the exact value, which is irrational in
 /// general: the result is the one whole number of `10^-digits` percent whose interval
 /// `[x − ½, x + ½)` holds the rate, decided with exact integer powers, never with a float.
-/// `None` when `first` is not positive, `last` is negative or `periods` is zero.
+/// `None` when `first` is not positive, `last` is negative or `periods` is zero, and beyond
+/// [`MAX_GROWTH_PERIODS`] (after reducing `periods / per_year`), where the exact powers grow too large.
 pub fn average_growth(first: Dec, last: Dec, periods: u32, per_year: u32, digits: u32) -> Option<Dec> {
     if first.units <= 0 || last.units < 0 || periods == 0 || per_year == 0 || digits > 6 {
+        return None;
+    }
+    // 24 months are 2 years: (1 + r)^2 = ratio, not (1 + r)^24 = ratio^12.
+    let g = gcd(periods, per_year);
+    let (periods, per_year) = (periods / g, per_year / g);
+    if periods > MAX_GROWTH_PERIODS {
         return None;
     }
     let scale = first.scale.max(last.scale);
@@ -246,6 +253,14 @@ pub fn average_growth(first: Dec, last: Dec, periods: u32, per_year: u32, digits
         x -= 1;
     }
     Some(Dec { units: x, scale: digits })
+}
+
+/// Longest span, in periods of its frequency (after reduction), whose average growth is computed:
+/// a century of months. The exact powers have about `periods × 28` bits.
+pub const MAX_GROWTH_PERIODS: u32 = 1200;
+
+fn gcd(a: u32, b: u32) -> u32 {
+    if b == 0 { a } else { gcd(b, a % b) }
 }
 
 /// Just enough of unsigned big integers for [`average_growth`]: products, powers, comparison.
@@ -510,5 +525,11 @@ mod tests {
         // Large values and long spans stay exact and quick.
         let long = average_growth(d("123456789012345678.5"), d("987654321098765432.25"), 600, 12, 6).unwrap();
         assert_eq!(long.to_string(), "4.246576");
+        // The longest span is computed, at the most digits; a longer one is not.
+        let one = d("1");
+        assert_eq!(average_growth(one, d("2"), MAX_GROWTH_PERIODS, 1, 6).unwrap().to_string(), "0.057779");
+        assert!(average_growth(one, d("2"), MAX_GROWTH_PERIODS + 1, 1, 2).is_none());
+        // Reduced first: 2,400 months are 200 years.
+        assert_eq!(average_growth(one, d("1"), 2400, 12, 2).unwrap().to_string(), "0.00");
     }
 }
