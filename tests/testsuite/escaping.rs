@@ -32,6 +32,17 @@ fn hostile_input_is_inert_everywhere() {
     assert!(!sitemap.contains("]]>"));
     let json: serde_json::Value = serde_json::from_str(&out.read("data/evil.json")).unwrap();
     assert_eq!(json["parts"]["b"]["label"], "<script>alert('label')</script>", "JSON keeps the data itself");
+    assert_eq!(json["series"]["trend"]["at"]["2019"]["growth_prefix"], "<svg onload=alert(3)>");
+    // A series' rows in the open data: formulas neutralised in its cells too.
+    assert!(
+        csv.lines().any(|l| l.starts_with("evil,trend,2018,") && l.contains("\"'=HYPERLINK(\"\"http://x\"\")\"")),
+        "{csv}"
+    );
+    assert!(
+        page.contains("&lt;script&gt;alert(&#39;series&#39;)&lt;/script&gt;")
+            || page.contains("&lt;script&gt;alert('series')&lt;/script&gt;"),
+        "{page}"
+    );
 }
 
 #[test]
