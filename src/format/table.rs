@@ -61,14 +61,8 @@ pub fn table(kwargs: Kwargs, state: &State) -> TeraResult<Value> {
 /// A series as a table: one row per period.
 fn series_table(kwargs: &Kwargs, data: &Value, path: &str, series: &Value) -> TeraResult<Value> {
     let periods: &[Value] = series.get_from_path("periods").and_then(Value::as_array).unwrap_or(&[]);
-    let caption = match kwargs.get::<String>("caption")? {
-        Some(c) => c,
-        None => {
-            let dataset = path.rsplit_once(".series.").map_or("", |(d, _)| d);
-            let ds_title = data.get_from_path(dataset).map(|d| text(d, "title")).unwrap_or_default();
-            [ds_title, text(series, "title")].into_iter().filter(|t| !t.is_empty()).collect::<Vec<_>>().join("·")
-        }
-    };
+    let dataset = path.rsplit_once(".series.").map_or("", |(d, _)| d);
+    let caption = caption(kwargs, data, dataset, series)?;
     let label = kwargs.get::<String>("label")?.unwrap_or_else(|| "时期".into());
     let num = |p: &Value, k: &str| p.get_from_path(k).and_then(dec_of);
     let growth = kwargs.get::<bool>("growth")?.unwrap_or(true) && periods.iter().any(|p| num(p, "growth").is_some());
@@ -128,6 +122,15 @@ fn series_table(kwargs: &Kwargs, data: &Value, path: &str, series: &Value) -> Te
     Ok(Value::safe_string(&s))
 }
 
+/// `caption=`, or `两新组织党员数量与结构·按年龄划分`: the dataset's title, then the table's own.
+fn caption(kwargs: &Kwargs, data: &Value, dataset: &str, own: &Value) -> TeraResult<String> {
+    if let Some(c) = kwargs.get::<String>("caption")? {
+        return Ok(c);
+    }
+    let ds_title = data.get_from_path(dataset).map(|d| text(d, "title")).unwrap_or_default();
+    Ok([ds_title, text(own, "title")].into_iter().filter(|t| !t.is_empty()).collect::<Vec<_>>().join("·"))
+}
+
 fn text(v: &Value, k: &str) -> String {
     v.get_from_path(k).and_then(Value::as_str).unwrap_or("").to_string()
 }
@@ -147,15 +150,7 @@ fn options(
     groups: bool,
 ) -> TeraResult<Options> {
     let percent = flag(bd, "percent");
-    let caption = match kwargs.get::<String>("caption")? {
-        Some(c) => c,
-        // `两新组织党员数量与结构·按年龄划分`: the dataset's title, then the breakdown's.
-        None => {
-            let dataset = path.rsplit_once('.').map_or("", |(d, _)| d);
-            let ds_title = data.get_from_path(dataset).map(|d| text(d, "title")).unwrap_or_default();
-            [ds_title, text(bd, "title")].into_iter().filter(|t| !t.is_empty()).collect::<Vec<_>>().join("·")
-        }
-    };
+    let caption = caption(kwargs, data, path.rsplit_once('.').map_or("", |(d, _)| d), bd)?;
     let listed: Vec<&Value> = parts.iter().filter(|p| !is_derived(p)).collect();
     let published = |p: &&Value| flag(p, "published_share");
     let source = match (listed.iter().all(published), listed.iter().any(published)) {

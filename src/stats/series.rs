@@ -149,25 +149,29 @@ fn period(
 ) -> PeriodStats {
     let Period { text: period_text, .. } = &p.period.value;
     let value = p.value.as_ref().map(|v| v.value);
-    if value.is_none() && !(p.prefix.is_empty() && p.suffix.is_empty()) {
-        cx.err_help(
-            Pos::of(&p.period),
-            format!(
-                "series `{key}`, period `{period_text}`: `prefix`/`suffix` qualify a value, but the period has none"
-            ),
-            "give the period a `value`, or write the qualifier of its growth as `growth_prefix`/`growth_suffix`"
-                .to_string(),
-        );
-    }
     let published = p.published_growth.as_ref().map(|g| g.value);
-    if published.is_none() && !(p.growth_prefix.is_empty() && p.growth_suffix.is_empty()) {
-        cx.err_help(
-            Pos::of(&p.period),
-            format!(
-                "series `{key}`, period `{period_text}`: `growth_prefix`/`growth_suffix` qualify a published growth, but the period has no `published_growth`"
-            ),
-            "add `published_growth`, or remove the qualifier".to_string(),
-        );
+    let stray = [
+        (
+            value.is_none(),
+            [&p.prefix, &p.suffix],
+            "`prefix`/`suffix` qualify a value, but the period has none",
+            "give the period a `value`, or write the qualifier of its growth as `growth_prefix`/`growth_suffix`",
+        ),
+        (
+            published.is_none(),
+            [&p.growth_prefix, &p.growth_suffix],
+            "`growth_prefix`/`growth_suffix` qualify a published growth, but the period has no `published_growth`",
+            "add `published_growth`, or remove the qualifier",
+        ),
+    ];
+    for (absent, quals, what, help) in stray {
+        if absent && quals.iter().any(|q| !q.is_empty()) {
+            cx.err_help(
+                Pos::of(&p.period),
+                format!("series `{key}`, period `{period_text}`: {what}"),
+                help.to_string(),
+            );
+        }
     }
     let positive = |d: Dec| !d.is_negative() && !d.is_zero();
     let growth = prev.filter(|d| positive(*d)).zip(value).and_then(|(a, b)| b.growth_from(a, digits));
