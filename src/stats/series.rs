@@ -149,6 +149,13 @@ fn period(
 ) -> PeriodStats {
     let Period { text: period_text, .. } = &p.period.value;
     let value = p.value.as_ref().map(|v| v.value);
+    if let Some(v) = p.value.as_ref().filter(|v| v.value.is_negative()) {
+        cx.err_help(
+            Pos::of(v),
+            format!("series `{key}`, period `{period_text}`: `value` cannot be negative, found {}", v.value),
+            "a series holds counts and amounts; a fall is said by its growth, which baipi computes".to_string(),
+        );
+    }
     let published = p.published_growth.as_ref().map(|g| g.value);
     let stray = [
         (
@@ -342,5 +349,8 @@ mod tests {
         assert!(d[0].message.contains("`base` is `2030`, which is not one of its periods"), "{d:?}");
         let (_, d) = run("title: t\nseries:\n  m:\n    title: m\n    periods: []\n");
         assert_eq!(d[0].message, "series `m` has no periods");
+        let (_, d) = run(&YEARS.replace("value: 1100", "value: -1100"));
+        assert_eq!(d[0].message, "series `members`, period `2020`: `value` cannot be negative, found -1100");
+        assert_eq!((d[0].line, d[0].col), (9, 32));
     }
 }
