@@ -465,7 +465,7 @@ mod tests {
     fn reports_with_nearest_value() {
         let yaml = "title: o\nunit: 个\ntotal: 938\nbreakdowns:\n  by_type:\n    title: t\n    parts:\n      - { key: nonpublic, label: a, value: 779 }\n      - { key: social, label: b, value: 159 }\n";
         let ds = crate::data::parse("orgs", "data/orgs.yaml", yaml.to_string()).expect("parses");
-        let c = candidates(&[stats::compute(&ds, 2, &mut Vec::new())]);
+        let c = candidates(&[stats::compute(&ds, &crate::format::NumberFormat::default(), &mut Vec::new())]);
         let body = "甲\n占83.50%，共938个，另有5{# free #}个，7个。\n";
         let w = check("content/a.md", body, 1, &[], &c);
         assert_eq!(w.len(), 2, "{w:?}");

@@ -36,23 +36,23 @@ pub struct Prose {
 
 impl Prose {
     pub fn new(
-        share_digits: u32,
+        fmt: &crate::format::NumberFormat,
         data: &serde_json::Value,
         site: &serde_json::Value,
         figures: Arc<BTreeMap<String, (String, String)>>,
     ) -> Self {
-        Self::with_values(share_digits, Value::from_serializable(data), Value::from_serializable(site), figures)
+        Self::with_values(fmt, Value::from_serializable(data), Value::from_serializable(site), figures)
     }
 
     /// As [`Prose::new`], with values already converted (they are shared, not copied).
     pub fn with_values(
-        share_digits: u32,
+        fmt: &crate::format::NumberFormat,
         data: Value,
         site: Value,
         figures: Arc<BTreeMap<String, (String, String)>>,
     ) -> Self {
         let mut tera = Tera::new();
-        crate::format::register(&mut tera, share_digits);
+        crate::format::register(&mut tera, fmt);
         register_figures(&mut tera, figures);
         tera.register_function("range", budget::range);
         tera.global_context().insert_value("data", data.clone());

@@ -325,7 +325,7 @@ mod tests {
         let yaml = "title: m\nunit: 人\nas_of: 2021-06\nsource: s\ntotal: 12873\nvalues:\n  n: { label: 党员, value: 12873 }\nbreakdowns:\n  by_age:\n    title: a\n    parts:\n      - { key: le30, label: 30岁及以下, value: 3957 }\n      - { key: a31_40, label: 31—40岁, value: 6280 }\n";
         let ds = crate::data::parse("members", "data/members.yaml", yaml.to_string()).expect("parses");
         let mut diags = Vec::new();
-        let stats = crate::stats::compute(&ds, 2, &mut diags);
+        let stats = crate::stats::compute(&ds, &crate::format::NumberFormat::default(), &mut diags);
         assert!(diags.is_empty(), "{diags:?}");
         vec![stats]
     }
@@ -349,7 +349,7 @@ mod tests {
         assert_eq!(c.kind, ChartKind::Bar);
         assert_eq!(c.unit, "人");
         assert_eq!(c.as_of, "2021-06");
-        let s = crate::charts::summary(&c);
+        let s = crate::charts::summary(&c, &Default::default());
         assert!(s.contains("31—40岁最多，为6,280人，占48.78%"), "{s}");
         let c = resolve(
             &spec("id: a\ntype: hbar\ndata: members.by_age\ntitle: t\nvalue: share\nsort: asc\n"),

@@ -12,11 +12,11 @@
 
 use tera::{Kwargs, State, TeraResult, Value};
 
-use super::{dec_of, thousands};
+use super::{NumberFormat, dec_of};
 use crate::util::escape::html;
 
 /// The `table()` function's work; `state` gives the `data` tree.
-pub fn table(kwargs: Kwargs, state: &State) -> TeraResult<Value> {
+pub fn table(kwargs: Kwargs, state: &State, fmt: &NumberFormat) -> TeraResult<Value> {
     let path: String = kwargs.must_get::<String>("data")?;
     let data: Value = state.get::<Value>("data")?.unwrap_or(Value::undefined());
     let bd = data.get_from_path(&path).filter(|v| v.is_map()).ok_or_else(|| {
@@ -30,7 +30,7 @@ pub fn table(kwargs: Kwargs, state: &State) -> TeraResult<Value> {
         true => bd.get_from_path("groups").and_then(Value::as_array).map(|g| g.iter().collect()).unwrap_or_default(),
         false => Vec::new(),
     };
-    let opts = options(&kwargs, &data, &path, bd, parts, !groups.is_empty())?;
+    let opts = options(&kwargs, &data, &path, bd, parts, !groups.is_empty(), fmt)?;
     let mut s = String::from("\n\n<div class=\"table-scroll\"><table class=\"data-table\">");
     s.push_str(&head(&opts));
     s.push_str("<tbody>");
@@ -64,6 +64,7 @@ fn options(
     bd: &Value,
     parts: &[Value],
     groups: bool,
+    fmt: &NumberFormat,
 ) -> TeraResult<Options> {
     let percent = flag(bd, "percent");
     let caption = match kwargs.get::<String>("caption")? {
@@ -90,6 +91,7 @@ fn options(
         total: kwargs.get::<bool>("total")?.unwrap_or(true) && !percent,
         source,
         notes: groups || source == Source::PerRow || parts.iter().any(|p| is_derived(p) || !text(p, "note").is_empty()),
+        fmt: fmt.clone(),
     })
 }
 
@@ -115,9 +117,9 @@ fn head(opts: &Options) -> String {
 
 /// The totals row, then the groups (`其中：…`).
 fn foot(total: crate::number::Dec, groups: &[&Value], opts: &Options) -> String {
-    let mut s = format!("<tfoot><tr><th scope=\"row\">合计</th><td class=\"num\">{}</td>", thousands(total));
+    let mut s = format!("<tfoot><tr><th scope=\"row\">合计</th><td class=\"num\">{}</td>", opts.fmt.num(total));
     if opts.share {
-        s.push_str("<td class=\"num\">100.00%</td>");
+        s.push_str(&format!("<td class=\"num\">{}</td>", opts.fmt.whole()));
     }
     if opts.notes {
         s.push_str("<td></td>");
@@ -140,6 +142,7 @@ struct Options {
     source: Source,
     /// A 说明 column is shown.
     notes: bool,
+    fmt: NumberFormat,
 }
 
 /// Where the shares shown come from.
@@ -156,10 +159,10 @@ enum Source {
 /// A group's row under the total: `其中：40岁及以下`.
 fn group_row(g: &Value, opts: &Options) -> String {
     let label = g.get_from_path("label").and_then(Value::as_str).unwrap_or("");
-    let value = g.get_from_path("value").and_then(dec_of).map(thousands).unwrap_or_default();
+    let value = g.get_from_path("value").and_then(dec_of).map(|d| opts.fmt.num(d)).unwrap_or_default();
     let mut s = format!("<tr><th scope=\"row\">其中：{}</th><td class=\"num\">{value}</td>", html(label));
     if opts.share {
-        let share = g.get_from_path("share").and_then(dec_of).map(|d| format!("{d}%")).unwrap_or("—".into());
+        let share = g.get_from_path("share").and_then(dec_of).map(|d| opts.fmt.pct(d)).unwrap_or("—".into());
         s.push_str(&format!("<td class=\"num\">{share}</td>"));
     }
     if opts.notes {
@@ -185,10 +188,10 @@ fn is_derived(p: &Value) -> bool {
 fn row(p: &Value, opts: &Options) -> String {
     let notes = opts.notes;
     let label = p.get_from_path("label").and_then(Value::as_str).unwrap_or("");
-    let value = p.get_from_path("value").and_then(dec_of).map(thousands).unwrap_or_default();
+    let value = p.get_from_path("value").and_then(dec_of).map(|d| opts.fmt.num(d)).unwrap_or_default();
     let mut s = format!("<tr><th scope=\"row\">{}</th><td class=\"num\">{value}</td>", html(label));
     if opts.share {
-        let share = p.get_from_path("share").and_then(dec_of).map(|d| format!("{d}%")).unwrap_or("—".into());
+        let share = p.get_from_path("share").and_then(dec_of).map(|d| opts.fmt.pct(d)).unwrap_or("—".into());
         s.push_str(&format!("<td class=\"num\">{share}</td>"));
     }
     if notes {
@@ -213,7 +216,7 @@ fn row(p: &Value, opts: &Options) -> String {
 mod tests {
     fn render(src: &str) -> Result<String, String> {
         let mut t = tera::Tera::new();
-        super::super::register(&mut t, 2);
+        super::super::register(&mut t, &Default::default());
         let data = serde_json::json!({"m": {"title": "党员", "b": {
             "title": "按年龄", "unit": "人", "total": 100, "percent": false,
             "parts": [
