@@ -281,9 +281,16 @@ pub fn dec_of(v: &Value) -> Option<Dec> {
     v.as_f64().and_then(Dec::from_f64)
 }
 
+/// How a filter's message ends when the name before it is not defined (prose then names the
+/// missing field: `prose::Prose::eval`).
+pub const UNDEFINED_INPUT: &str = "but the name before it is not defined";
+
 fn need_num(v: &Value, filter: &str) -> TeraResult<Dec> {
     dec_of(v).ok_or_else(|| {
-        tera::Error::message(format!("filter `{filter}` expects a number, found {} `{}`", v.name(), short(v)))
+        tera::Error::message(match v.is_undefined() {
+            true => format!("filter `{filter}` expects a number, {UNDEFINED_INPUT}"),
+            false => format!("filter `{filter}` expects a number, found {} `{}`", v.name(), short(v)),
+        })
     })
 }
 

@@ -158,3 +158,20 @@ fn one_number_format_everywhere() {
     }
     assert!(out.read("data/members.csv").contains(",11591,"), "open data is not grouped");
 }
+
+/// A chapter's own figures (`data:` in its front matter) keep the digits typed, whichever
+/// way the front matter is read (the fast path or, with a comment, the YAML parser).
+#[test]
+fn front_matter_numbers_keep_their_digits() {
+    for comment in ["", " # 报道数"] {
+        let t = Site::fixture("basic");
+        let front = format!(
+            "---\ntitle: 精度\nweight: 9\ndata:\n  big: 9007199254740993.0{comment}\n  share: 63.0\n  plain: 29.9\n---\n\n\
+             {{{{ page.data.big | num }}}}；{{{{ page.data.share | pct }}}}；{{{{ page.data.plain | pct }}}}；{{{{ page.data.share }}}}\n"
+        );
+        t.write("content/09-precision.md", &front);
+        let out = t.build();
+        let page = out.read("09-precision/index.html");
+        assert!(page.contains("9,007,199,254,740,993.0；63.0%；29.9%；63.0"), "{comment:?}: {page}");
+    }
+}
