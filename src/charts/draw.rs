@@ -464,15 +464,32 @@ fn axis_labels(svg: &str, axis: Axis, suffix: &str, fmt: &NumberFormat) -> Strin
         texts.push((open, close));
         at = close;
     }
-    let n = theirs.len();
-    let run = (0..texts.len().saturating_sub(n - 1))
-        .find(|&k| (0..n).all(|j| svg[texts[k + j].0..texts[k + j].1].trim() == theirs[j]));
-    let Some(k) = run else { return svg.to_string() };
+    let content = |k: usize| svg[texts[k].0..texts[k].1].trim();
+    // charts-rs leaves out ticks that would overlap on a narrow axis: the run starts at the
+    // first tick and goes on while each text is a later tick, in order.
+    let run = |start: usize| {
+        let mut found = vec![(start, 0)];
+        let mut tick = 1;
+        for k in start + 1..texts.len() {
+            match (tick..theirs.len()).find(|&t| theirs[t] == content(k)) {
+                Some(t) => {
+                    found.push((k, t));
+                    tick = t + 1;
+                }
+                None => break,
+            }
+        }
+        found
+    };
+    let Some(found) = (0..texts.len()).filter(|&k| content(k) == theirs[0]).map(run).find(|f| f.len() >= 2) else {
+        return svg.to_string();
+    };
     let mut out = String::with_capacity(svg.len() + 16);
     let mut last = 0;
-    for (j, &(open, close)) in texts[k..k + n].iter().enumerate() {
+    for (k, t) in found {
+        let (open, close) = texts[k];
         out.push_str(&svg[last..open]);
-        out.push_str(&xml(&ours[j]));
+        out.push_str(&xml(&ours[t]));
         last = close;
     }
     out.push_str(&svg[last..]);
@@ -532,6 +549,9 @@ mod tests {
             "<text>甲</text><text>0</text><text>5000</text><text>10\u{202F}000</text><text>5,000</text>"
         );
         assert_eq!(axis_labels(svg, axis, "", &NumberFormat::default()), svg, "the default is charts-rs's own");
+        // A narrow axis where charts-rs left out the middle tick.
+        let narrow = "<text>0</text><text>10,000</text><text>9</text>";
+        assert_eq!(axis_labels(narrow, axis, "", &gb), "<text>0</text><text>10\u{202F}000</text><text>9</text>");
         let pct = "<text>0%</text><text>50%</text><text>100%</text>";
         assert_eq!(axis_labels(pct, Axis { top: 100.0, step: 50.0 }, "%", &gb), pct);
     }
