@@ -40,7 +40,7 @@ fn load_and_check(root: &Path) {
     let ds = baipi::data::load_dir(root, &mut sink).expect("load");
     assert!(!sink.has_errors(), "{:?}", sink.items);
     let mut diags = Vec::new();
-    let stats = baipi::stats::compute(&ds[0], 2, &mut diags);
+    let stats = baipi::stats::compute(&ds[0], &baipi::format::NumberFormat::default(), &mut diags);
     assert!(diags.is_empty(), "{diags:?}");
     assert_eq!(stats.breakdowns[0].parts.len(), ROWS);
 }

@@ -607,7 +607,7 @@ mod tests {
     fn reports_with_nearest_value() {
         let yaml = "title: o\nunit: 个\ntotal: 938\nbreakdowns:\n  by_type:\n    title: t\n    parts:\n      - { key: nonpublic, label: a, value: 779 }\n      - { key: social, label: b, value: 159 }\n";
         let ds = crate::data::parse("orgs", "data/orgs.yaml", yaml.to_string()).expect("parses");
-        let c = candidates(&[stats::compute(&ds, 2, &mut Vec::new())]);
+        let c = candidates(&[stats::compute(&ds, &crate::format::NumberFormat::default(), &mut Vec::new())]);
         let body = "甲\n占83.50%，共938个，另有5{# free #}个，7个。\n";
         let w = check("content/a.md", body, 1, &[], &c);
         assert_eq!(w.len(), 2, "{w:?}");
@@ -645,7 +645,7 @@ mod tests {
     fn growth_figures_are_checked_as_growth() {
         let yaml = "title: m\nunit: 人\nseries:\n  members:\n    title: t\n    periods:\n      - { period: 2018, value: 800 }\n      - { period: 2021, value: 1200 }\n";
         let ds = crate::data::parse("m", "data/m.yaml", yaml.to_string()).expect("parses");
-        let c = candidates(&[stats::compute(&ds, 2, &mut Vec::new())]);
+        let c = candidates(&[stats::compute(&ds, &Default::default(), &mut Vec::new())]);
         // 800 → 1,200 is a growth of 50.00%, 14.47% a year: prose may round either.
         let body = "2018—2021年增长50%，年均增长14.5%，年均增长约14%。\n";
         assert!(check("content/a.md", body, 1, &[], &c).is_empty());

@@ -8,7 +8,7 @@ fn data() -> &'static [baipi::stats::DatasetStats] {
     D.get_or_init(|| {
         let yaml = "title: t\nunit: 人\ntotal: 100\nvalues:\n  v: { label: 值, value: 12.5, unit: \"%\" }\nbreakdowns:\n  b:\n    title: b\n    parts:\n      - { key: a, label: 甲, value: 60 }\n      - { key: c, label: 很长的中文标签很长的中文标签, value: 30 }\n    remainder: { key: r, label: 其他 }\n";
         let ds = baipi::data::parse("m", "data/m.yaml", yaml.to_string()).expect("fixture");
-        vec![baipi::stats::compute(&ds, 2, &mut Vec::new())]
+        vec![baipi::stats::compute(&ds, &baipi::format::NumberFormat::default(), &mut Vec::new())]
     })
 }
 

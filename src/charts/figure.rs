@@ -2,21 +2,22 @@
 //! the one-sentence summary, and the SVG and CSV files offered for download.
 
 use super::{Chart, ChartKind, Figure, Point};
+use crate::format::NumberFormat;
 
 /// A one-sentence description of what the chart shows.
 ///
 /// The largest and smallest are taken among every part drawn, a remainder the site
 /// computed included (it is named as the site's); parts that tie are named together
 /// (`甲、乙并列最多`), and when all parts are equal no ranking is claimed. Numbers are written
-/// as prose writes them ([`crate::format::thousands`]).
-pub fn summary(chart: &Chart) -> String {
+/// as prose writes them, in the site's [`NumberFormat`].
+pub fn summary(chart: &Chart, numbers: &NumberFormat) -> String {
     let unit = if chart.percent { "%" } else { chart.unit.as_str() };
     let fmt = |p: &Point| {
         let share = match (chart.percent, p.share) {
             (false, Some(s)) => format!("，占{s}%"),
             _ => String::new(),
         };
-        format!("{}{unit}{share}", crate::format::thousands(p.value))
+        format!("{}{unit}{share}", numbers.num(p.value))
     };
     // A derived part is named as the site's own figure, once: `本科以下（推算）` →
     // `本科以下（本站推算）`, `其他（报道未列出）` → `其他（报道未列出，本站推算）`.
@@ -32,8 +33,8 @@ pub fn summary(chart: &Chart) -> String {
     let points: Vec<&Point> = chart.points.iter().collect();
     if chart.kind == ChartKind::Line || chart.trend.is_some() {
         // A share of a sum of years means nothing: values only.
-        let plain = |p: &Point| format!("{}{unit}", crate::format::thousands(p.value));
-        return change(chart, &points, &plain);
+        let plain = |p: &Point| format!("{}{unit}", numbers.num(p.value));
+        return change(chart, &points, &plain, numbers.share_digits);
     }
     // Parts that do not cover the whole are ranked among themselves only.
     let count = if chart.whole { "共" } else { "列出" };
@@ -60,7 +61,7 @@ pub fn summary(chart: &Chart) -> String {
 
 /// A line over time speaks of change, never of shares of a sum: the first and last points,
 /// the change between them and, for a series, its average annual growth.
-fn change(chart: &Chart, points: &[&Point], fmt: &dyn Fn(&Point) -> String) -> String {
+fn change(chart: &Chart, points: &[&Point], fmt: &dyn Fn(&Point) -> String, digits: u32) -> String {
     let mut s = format!("{}：共{}个时点", chart.title, points.len());
     if let (Some(first), Some(last)) = (points.first(), points.last())
         && points.len() >= 2
@@ -70,7 +71,7 @@ fn change(chart: &Chart, points: &[&Point], fmt: &dyn Fn(&Point) -> String) -> S
         // A series' growth as the statistics computed it (to its digits); else from the points.
         let growth = match chart.trend {
             Some(t) => t.growth,
-            None => last.value.growth_from(first.value, 2),
+            None => last.value.growth_from(first.value, digits),
         };
         match (chart.percent, growth, diff) {
             (true, _, Some(d)) => s.push_str(&format!("，变化{d}个百分点")),
@@ -95,7 +96,7 @@ fn change(chart: &Chart, points: &[&Point], fmt: &dyn Fn(&Point) -> String) -> S
 }
 
 /// The figure's HTML: caption, inline SVG, summary, data table, downloads. One block, no blank lines.
-pub fn figure_html(f: &Figure, base_path: &str) -> String {
+pub fn figure_html(f: &Figure, base_path: &str, numbers: &NumberFormat) -> String {
     let c = &f.chart;
     let h = |s: &str| crate::util::escape::html(s);
     let unit = if c.percent { "%".to_string() } else { c.unit.clone() };
@@ -110,7 +111,7 @@ pub fn figure_html(f: &Figure, base_path: &str) -> String {
         rows.push_str(&format!(
             "<tr><th scope=\"row\">{}</th><td class=\"num\">{}</td>{}<td>{}</td></tr>",
             h(&p.label),
-            crate::format::thousands(p.value),
+            numbers.num(p.value),
             if c.percent && !over_time { String::new() } else { format!("<td class=\"num\">{third}</td>") },
             if p.derived { "本站推算" } else { "" }
         ));
@@ -225,25 +226,34 @@ mod tests {
     #[test]
     fn summaries_rank_every_part_and_say_ties() {
         // The remainder the site computed is smaller than every listed part: it is the least.
-        let s = summary(&chart(&[("研究生", 2648, false), ("本科", 7721, false), ("本科以下（推算）", 2504, true)]));
+        let s = summary(
+            &chart(&[("研究生", 2648, false), ("本科", 7721, false), ("本科以下（推算）", 2504, true)]),
+            &NumberFormat::default(),
+        );
         assert_eq!(s, "图：共3项，本科最多，为7,721人；本科以下（本站推算）最少，为2,504人。");
-        let s = summary(&chart(&[("甲", 5, false), ("乙", 5, false), ("丙", 1, false)]));
+        let s = summary(&chart(&[("甲", 5, false), ("乙", 5, false), ("丙", 1, false)]), &NumberFormat::default());
         assert_eq!(s, "图：共3项，甲、乙并列最多，为5人；丙最少，为1人。");
-        let s = summary(&chart(&[("甲", 0, false), ("乙", 0, false)]));
+        let s = summary(&chart(&[("甲", 0, false), ("乙", 0, false)]), &NumberFormat::default());
         assert_eq!(s, "图：共2项，各项均为0人。");
-        assert_eq!(summary(&chart(&[("甲", 12873, false)])), "图：共1项，甲为12,873人。");
+        assert_eq!(summary(&chart(&[("甲", 12873, false)]), &NumberFormat::default()), "图：共1项，甲为12,873人。");
         // Listed parts that do not cover the whole are ranked among themselves, and say so.
         let mut listed = chart(&[("甲", 8, false), ("乙", 6, false)]);
         listed.whole = false;
-        assert_eq!(summary(&listed), "图：列出2项，甲最多，为8人；乙最少，为6人。");
+        assert_eq!(summary(&listed, &NumberFormat::default()), "图：列出2项，甲最多，为8人；乙最少，为6人。");
         // A line over time speaks of change.
         let mut line = chart(&[("2018年", 800, false), ("2019年", 1000, false), ("2021年", 1200, false)]);
         line.kind = ChartKind::Line;
         line.points[0].share = Some(Dec::from_int(27));
-        assert_eq!(summary(&line), "图：共3个时点，2018年为800人，2021年为1,200人，增长50.00%。");
+        assert_eq!(
+            summary(&line, &NumberFormat::default()),
+            "图：共3个时点，2018年为800人，2021年为1,200人，增长50.00%。"
+        );
         // A series over time, drawn as bars, says the same and its average annual growth.
         let mut bars = chart(&[("2018年", 800, false), ("2021年", 1200, false)]);
         bars.trend = Some(crate::charts::Trend { growth: Some(Dec::from_int(50)), cagr: Dec::parse("14.47") });
-        assert_eq!(summary(&bars), "图：共2个时点，2018年为800人，2021年为1,200人，增长50%，年均增长14.47%。");
+        assert_eq!(
+            summary(&bars, &NumberFormat::default()),
+            "图：共2个时点，2018年为800人，2021年为1,200人，增长50%，年均增长14.47%。"
+        );
     }
 }

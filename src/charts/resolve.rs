@@ -444,7 +444,7 @@ mod tests {
         let yaml = "title: m\nunit: 人\nas_of: 2021-06\nsource: s\ntotal: 12873\nvalues:\n  n: { label: 党员, value: 12873 }\nbreakdowns:\n  by_age:\n    title: a\n    parts:\n      - { key: le30, label: 30岁及以下, value: 3957 }\n      - { key: a31_40, label: 31—40岁, value: 6280 }\n";
         let ds = crate::data::parse("members", "data/members.yaml", yaml.to_string()).expect("parses");
         let mut diags = Vec::new();
-        let stats = crate::stats::compute(&ds, 2, &mut diags);
+        let stats = crate::stats::compute(&ds, &crate::format::NumberFormat::default(), &mut diags);
         assert!(diags.is_empty(), "{diags:?}");
         vec![stats]
     }
@@ -468,7 +468,7 @@ mod tests {
         assert_eq!(c.kind, ChartKind::Bar);
         assert_eq!(c.unit, "人");
         assert_eq!(c.as_of, "2021-06");
-        let s = crate::charts::summary(&c);
+        let s = crate::charts::summary(&c, &Default::default());
         assert!(s.contains("31—40岁最多，为6,280人，占48.78%"), "{s}");
         let c = resolve(
             &spec("id: a\ntype: hbar\ndata: members.by_age\ntitle: t\nvalue: share\nsort: asc\n"),
@@ -529,7 +529,7 @@ mod tests {
         let yaml = "title: m\nunit: 人\nseries:\n  yearly:\n    title: y\n    periods:\n      - { period: 2018, value: 800 }\n      - { period: 2019, value: 1000 }\n      - { period: 2021, value: 1200 }\n  gappy:\n    title: g\n    periods:\n      - { period: 2018, published_growth: 20, growth_prefix: 超过 }\n";
         let ds = crate::data::parse("members", "data/members.yaml", yaml.to_string()).expect("parses");
         let mut diags = Vec::new();
-        let stats = crate::stats::compute(&ds, 2, &mut diags);
+        let stats = crate::stats::compute(&ds, &Default::default(), &mut diags);
         assert!(diags.is_empty(), "{diags:?}");
         vec![stats]
     }
@@ -546,14 +546,14 @@ mod tests {
         assert_eq!(c.points.iter().map(|p| p.label.as_str()).collect::<Vec<_>>(), ["2018年", "2019年", "2021年6月"]);
         assert_eq!(c.points[1].growth.map(|g| g.to_string()), Some("25".into()));
         assert_eq!(c.trend.and_then(|t| t.cagr).map(|g| g.to_string()), Some("14.47".into()));
-        let s = crate::charts::summary(&c);
+        let s = crate::charts::summary(&c, &Default::default());
         assert_eq!(s, "党员人数：共3个时点，2018年为800人，2021年6月为1,200人，增长50%，年均增长14.47%。");
         assert!(!s.contains('占'), "{s}");
         let c = resolve(&spec("id: a\ntype: bar\ndata: members.series.yearly\ntitle: t\n"), &data, &mut |_, m| {
             panic!("{m}")
         })
         .unwrap();
-        assert!(crate::charts::summary(&c).contains("增长50%"));
+        assert!(crate::charts::summary(&c, &Default::default()).contains("增长50%"));
         let mut out = Vec::new();
         let mut errs = |y: &str| {
             out.clear();

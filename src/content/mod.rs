@@ -154,8 +154,15 @@ pub fn parse(file: &str, rel: &str, text: String) -> Result<Chapter> {
     // (tests compare them on every fixture and on generated front matter).
     let front: FrontMatter = match crate::content::frontmatter::parse(yaml) {
         Some(front) => front,
-        None => crate::source::yaml::parse_yaml(yaml)
-            .map_err(|e| Error::one(crate::source::yaml::located(file, src, 1, &e)))?,
+        None => {
+            let mut front: FrontMatter = crate::source::yaml::parse_yaml(yaml)
+                .map_err(|e| Error::one(crate::source::yaml::located(file, src, 1, &e)))?;
+            if let Some(data) = &mut front.data {
+                crate::content::frontmatter::exact_data(yaml, data)
+                    .map_err(|(line, col, m)| Error::one(Diagnostic::error(file, line + 1, col, m).with_source(src)))?;
+            }
+            front
+        }
     };
     let is_index = rel == "_index.md";
     let stem = crate::util::path::slashed(&Path::new(rel).with_extension(""));

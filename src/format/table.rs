@@ -18,17 +18,17 @@
 
 use tera::{Kwargs, State, TeraResult, Value};
 
-use super::{dec_of, thousands};
+use super::{NumberFormat, dec_of};
 use crate::util::escape::html;
 
 /// The `table()` function's work; `state` gives the `data` tree.
-pub fn table(kwargs: Kwargs, state: &State) -> TeraResult<Value> {
+pub fn table(kwargs: Kwargs, state: &State, fmt: &NumberFormat) -> TeraResult<Value> {
     let path: String = kwargs.must_get::<String>("data")?;
     let data: Value = state.get::<Value>("data")?.unwrap_or(Value::undefined());
     if let Some(series) =
         data.get_from_path(&path).filter(|v| v.get_from_path("periods").is_some_and(|p| p.as_array().is_some()))
     {
-        return series_table(&kwargs, &data, &path, series);
+        return series_table(&kwargs, &data, &path, series, fmt);
     }
     let bd = data.get_from_path(&path).filter(|v| v.is_map()).ok_or_else(|| {
         tera::Error::message(format!("table: `data.{path}` is not a breakdown (write `data=\"dataset.breakdown\"`)"))
@@ -41,7 +41,7 @@ pub fn table(kwargs: Kwargs, state: &State) -> TeraResult<Value> {
         true => bd.get_from_path("groups").and_then(Value::as_array).map(|g| g.iter().collect()).unwrap_or_default(),
         false => Vec::new(),
     };
-    let opts = options(&kwargs, &data, &path, bd, parts, !groups.is_empty())?;
+    let opts = options(&kwargs, &data, &path, bd, parts, !groups.is_empty(), fmt)?;
     let mut s = String::from("\n\n<div class=\"table-scroll\"><table class=\"data-table\">");
     s.push_str(&head(&opts));
     s.push_str("<tbody>");
@@ -59,7 +59,7 @@ pub fn table(kwargs: Kwargs, state: &State) -> TeraResult<Value> {
 }
 
 /// A series as a table: one row per period.
-fn series_table(kwargs: &Kwargs, data: &Value, path: &str, series: &Value) -> TeraResult<Value> {
+fn series_table(kwargs: &Kwargs, data: &Value, path: &str, series: &Value, fmt: &NumberFormat) -> TeraResult<Value> {
     let periods: &[Value] = series.get_from_path("periods").and_then(Value::as_array).unwrap_or(&[]);
     let dataset = path.rsplit_once(".series.").map_or("", |(d, _)| d);
     let caption = caption(kwargs, data, dataset, series)?;
@@ -95,11 +95,11 @@ fn series_table(kwargs: &Kwargs, data: &Value, path: &str, series: &Value) -> Te
     for p in periods {
         let cell = |v: String| format!("<td class=\"num\">{}</td>", html(&v));
         let value = match num(p, "value") {
-            Some(v) => format!("{}{}{}", text(p, "prefix"), thousands(v), text(p, "suffix")),
+            Some(v) => format!("{}{}{}", text(p, "prefix"), fmt.num(v), text(p, "suffix")),
             None => "—".into(),
         };
         s.push_str(&format!("<tr><th scope=\"row\">{}</th>{}", html(&text(p, "label")), cell(value)));
-        let pct = |k: &str| num(p, k).map_or("—".to_string(), |d| format!("{d}%"));
+        let pct = |k: &str| num(p, k).map_or("—".to_string(), |d| fmt.pct(d));
         if growth {
             s.push_str(&cell(pct("growth")));
         }
@@ -108,7 +108,7 @@ fn series_table(kwargs: &Kwargs, data: &Value, path: &str, series: &Value) -> Te
             s.push_str(&cell(g));
         }
         if index {
-            s.push_str(&cell(num(p, "index").map_or("—".into(), |d| d.to_string())));
+            s.push_str(&cell(num(p, "index").map_or("—".into(), |d| fmt.num(d))));
         }
         if notes {
             let absent = if num(p, "value").is_none() { "数值报道未列出" } else { "" };
@@ -148,6 +148,7 @@ fn options(
     bd: &Value,
     parts: &[Value],
     groups: bool,
+    fmt: &NumberFormat,
 ) -> TeraResult<Options> {
     let percent = flag(bd, "percent");
     let caption = caption(kwargs, data, path.rsplit_once('.').map_or("", |(d, _)| d), bd)?;
@@ -166,6 +167,7 @@ fn options(
         total: kwargs.get::<bool>("total")?.unwrap_or(true) && !percent,
         source,
         notes: groups || source == Source::PerRow || parts.iter().any(|p| is_derived(p) || !text(p, "note").is_empty()),
+        fmt: fmt.clone(),
     })
 }
 
@@ -191,9 +193,9 @@ fn head(opts: &Options) -> String {
 
 /// The totals row, then the groups (`其中：…`).
 fn foot(total: crate::number::Dec, groups: &[&Value], opts: &Options) -> String {
-    let mut s = format!("<tfoot><tr><th scope=\"row\">合计</th><td class=\"num\">{}</td>", thousands(total));
+    let mut s = format!("<tfoot><tr><th scope=\"row\">合计</th><td class=\"num\">{}</td>", opts.fmt.num(total));
     if opts.share {
-        s.push_str("<td class=\"num\">100.00%</td>");
+        s.push_str(&format!("<td class=\"num\">{}</td>", opts.fmt.whole()));
     }
     if opts.notes {
         s.push_str("<td></td>");
@@ -216,6 +218,7 @@ struct Options {
     source: Source,
     /// A 说明 column is shown.
     notes: bool,
+    fmt: NumberFormat,
 }
 
 /// Where the shares shown come from.
@@ -232,10 +235,10 @@ enum Source {
 /// A group's row under the total: `其中：40岁及以下`.
 fn group_row(g: &Value, opts: &Options) -> String {
     let label = g.get_from_path("label").and_then(Value::as_str).unwrap_or("");
-    let value = g.get_from_path("value").and_then(dec_of).map(thousands).unwrap_or_default();
+    let value = g.get_from_path("value").and_then(dec_of).map(|d| opts.fmt.num(d)).unwrap_or_default();
     let mut s = format!("<tr><th scope=\"row\">其中：{}</th><td class=\"num\">{value}</td>", html(label));
     if opts.share {
-        let share = g.get_from_path("share").and_then(dec_of).map(|d| format!("{d}%")).unwrap_or("—".into());
+        let share = g.get_from_path("share").and_then(dec_of).map(|d| opts.fmt.pct(d)).unwrap_or("—".into());
         s.push_str(&format!("<td class=\"num\">{share}</td>"));
     }
     if opts.notes {
@@ -261,10 +264,10 @@ fn is_derived(p: &Value) -> bool {
 fn row(p: &Value, opts: &Options) -> String {
     let notes = opts.notes;
     let label = p.get_from_path("label").and_then(Value::as_str).unwrap_or("");
-    let value = p.get_from_path("value").and_then(dec_of).map(thousands).unwrap_or_default();
+    let value = p.get_from_path("value").and_then(dec_of).map(|d| opts.fmt.num(d)).unwrap_or_default();
     let mut s = format!("<tr><th scope=\"row\">{}</th><td class=\"num\">{value}</td>", html(label));
     if opts.share {
-        let share = p.get_from_path("share").and_then(dec_of).map(|d| format!("{d}%")).unwrap_or("—".into());
+        let share = p.get_from_path("share").and_then(dec_of).map(|d| opts.fmt.pct(d)).unwrap_or("—".into());
         s.push_str(&format!("<td class=\"num\">{share}</td>"));
     }
     if notes {
@@ -289,7 +292,7 @@ fn row(p: &Value, opts: &Options) -> String {
 mod tests {
     fn render(src: &str) -> Result<String, String> {
         let mut t = tera::Tera::new();
-        super::super::register(&mut t, 2);
+        super::super::register(&mut t, &Default::default());
         let data = serde_json::json!({"m": {"title": "党员", "b": {
             "title": "按年龄", "unit": "人", "total": 100, "percent": false,
             "parts": [
@@ -346,7 +349,7 @@ mod tests {
             period("2020", "2020年", n.clone(), n.clone(), 20.into(), "超过20%", n.clone(), "<注>"),
         ]}}});
         let mut t = tera::Tera::new();
-        super::super::register(&mut t, 2);
+        super::super::register(&mut t, &super::super::NumberFormat::default());
         let mut ctx = tera::Context::new();
         ctx.insert("data", &serde_json::json!({ "m": stats }));
         let html = t.render_str(r#"{{ table(data="m.series.y", index=true) }}"#, &ctx, true).unwrap();

@@ -21,6 +21,7 @@ pub type FigureHtml = BTreeMap<String, (String, String)>;
 pub fn build(site: &Site, th: &Theme, links: &[ChapterLink]) -> Result<Vec<Figure>> {
     let mut sink = Sink::default();
     let style = &th.chart_style;
+    let numbers = &site.config.numbers;
     let any = site.index.iter().chain(&site.chapters).any(|c| !c.front.charts.is_empty());
     if any {
         charts::register_font(&th.dir, style)?;
@@ -54,7 +55,7 @@ pub fn build(site: &Site, th: &Theme, links: &[ChapterLink]) -> Result<Vec<Figur
     // Drawing is the slow part: in parallel, in figure order.
     let drawn: Vec<Result<(String, String)>> = resolved
         .par_iter()
-        .map(|(chart, _)| charts::render(chart, style).map(|svg| (svg, charts::summary(chart))))
+        .map(|(chart, _)| charts::render(chart, style, numbers).map(|svg| (svg, charts::summary(chart, numbers))))
         .collect();
     for ((chart, page_url), d) in resolved.into_iter().zip(drawn) {
         let Some((svg, summary)) = sink.take(d)? else { continue };
@@ -75,7 +76,7 @@ pub fn html_map(site: &Site, figures: &[Figure]) -> Arc<FigureHtml> {
         .map(|spec| (spec.id.value.clone(), (String::new(), String::new())))
         .collect();
     map.extend(figures.iter().map(|f| {
-        let html = charts::figure_html(f, bp);
+        let html = charts::figure_html(f, bp, &site.config.numbers);
         let link = format!("<a class=\"figref\" href=\"{}#fig-{}\">图{}</a>", f.page_url, f.id, f.number);
         (f.id.clone(), (html, link))
     }));

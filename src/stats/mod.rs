@@ -522,7 +522,7 @@ mod tests {
     fn written_directly_or_through_a_json_value_the_text_is_the_same() {
         let yaml = "title: t\nunit: 人\ntotal: 100\nvalues:\n  zz: { label: l, value: 1.50 }\n  a: { label: l, value: 2 }\nbreakdowns:\n  m:\n    title: b\n    parts:\n      - { key: z, label: l, value: 60 }\n      - { key: b, label: l, value: 30 }\n    groups:\n      y: { label: l, parts: [z, b] }\n    remainder: { key: c, label: l }\n";
         let ds = crate::data::parse("x", "data/x.yaml", yaml.to_string()).expect("parses");
-        let stats = compute(&ds, 2, &mut Vec::new());
+        let stats = compute(&ds, &Default::default(), &mut Vec::new());
         let direct = serde_json::to_string_pretty(&stats).expect("serializes");
         let via_value = serde_json::to_string_pretty(&serde_json::to_value(&stats).expect("a value")).expect("text");
         assert_eq!(direct, via_value);

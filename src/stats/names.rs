@@ -143,7 +143,7 @@ mod tests {
     fn full() -> DatasetStats {
         let ds = crate::data::parse("x", "data/x.yaml", FULL.to_string()).expect("parses");
         let mut diags = Vec::new();
-        let stats = crate::stats::compute(&ds, 2, &mut diags);
+        let stats = crate::stats::compute(&ds, &crate::format::NumberFormat::default(), &mut diags);
         assert!(diags.is_empty(), "{diags:?}");
         stats
     }

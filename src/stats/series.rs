@@ -189,14 +189,14 @@ fn period(
         period: period_text.clone(),
         label: p.period.value.label(),
         value,
-        text: value.map(|v| crate::format::fact_text(&p.prefix, v, &p.suffix, unit)).unwrap_or_default(),
+        text: value.map(|v| cx.fmt.fact_text(&p.prefix, v, &p.suffix, unit)).unwrap_or_default(),
         prefix: p.prefix.clone(),
         suffix: p.suffix.clone(),
         change: prev.zip(value).and_then(|(a, b)| b.checked_sub(a)),
         growth,
         published_growth: published,
         growth_text: published
-            .map(|g| crate::format::fact_text(&p.growth_prefix, g, &p.growth_suffix, "%"))
+            .map(|g| cx.fmt.fact_text(&p.growth_prefix, g, &p.growth_suffix, "%"))
             .unwrap_or_default(),
         growth_prefix: p.growth_prefix.clone(),
         growth_suffix: p.growth_suffix.clone(),
@@ -224,7 +224,7 @@ fn check_growth(cx: &mut Ctx, key: &str, p: &SeriesPeriod, printed: Dec, prev: D
     if ok {
         return;
     }
-    let shown = crate::format::fact_text(&p.growth_prefix, printed, &p.growth_suffix, "%");
+    let shown = cx.fmt.fact_text(&p.growth_prefix, printed, &p.growth_suffix, "%");
     let exact = value.growth_from(prev, places.max(2)).map(|c| c.to_string()).unwrap_or_default();
     let period = &p.period.value.text;
     let head = format!(
@@ -246,7 +246,7 @@ mod tests {
     fn run(yaml: &str) -> (Value, Vec<Diagnostic>) {
         let ds = crate::data::parse("t", "data/t.yaml", yaml.to_string()).expect("parses");
         let mut d = Vec::new();
-        let c = crate::stats::compute(&ds, 2, &mut d);
+        let c = crate::stats::compute(&ds, &Default::default(), &mut d);
         (serde_json::to_value(&c).expect("serializes"), d)
     }
 

@@ -57,9 +57,9 @@ pub fn content_hash(bytes: &[u8]) -> String {
 
 /// Compiles the theme's templates with baipi's filters and `asset(path=…)`, which gives
 /// the URL of a static file (fingerprinted for CSS and JS, so it can be cached for ever).
-pub fn compile(theme: &Theme, share_digits: u32, base_path: &str) -> Result<tera::Tera> {
+pub fn compile(theme: &Theme, fmt: &crate::format::NumberFormat, base_path: &str) -> Result<tera::Tera> {
     let mut tera = tera::Tera::new();
-    crate::format::register(&mut tera, share_digits);
+    crate::format::register(&mut tera, fmt);
     let fp = theme.fingerprints.clone();
     let statics: Vec<String> = theme.statics.keys().cloned().collect();
     let bp = base_path.to_string();
