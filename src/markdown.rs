@@ -469,7 +469,8 @@ fn attributes(src: &str, mut at: usize, base: usize, out: &mut Vec<RawHtml>) -> 
         }
         let len = b[at..].iter().take_while(|c| !c.is_ascii_whitespace() && !b"=>/<".contains(c)).count().max(1);
         let name = &src[at..at + len];
-        if name.len() > 2 && name[..2].eq_ignore_ascii_case("on") {
+        // Bytes, not a `&str` slice: the name may begin with a character of several bytes.
+        if name.len() > 2 && name.as_bytes()[..2].eq_ignore_ascii_case(b"on") {
             out.push(RawHtml { offset: base + at, needle: name.into(), kind: RawKind::Handler(name.into()) });
         }
         at += len;
@@ -516,6 +517,14 @@ pub fn is_internal(dest: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the `prose` fuzz target: an attribute name starting with `?` and a two-byte
+    /// character was cut inside the character when looking for `on…` handlers (a panic).
+    #[test]
+    fn attribute_names_with_wide_characters_do_not_panic() {
+        let md = "<?<o \u{2}\n #{\u{1}x `\n----\n~?*-\n-\u{17}-\n*-\n---\n---\n----\n~?*-\n\\-\u{17}-\n---\n\n----\n?\u{781}";
+        let _ = render(md, &|_| None);
+    }
 
     #[test]
     fn chinese_ids_and_toc() {
