@@ -1,5 +1,9 @@
 //! Benchmark: load and check a 10,000-row spreadsheet dataset, as CSV and as XLSX (target:
-//! 50 ms each). Run: `cargo bench --bench sheets`. Prints the median and minimum of 7 rounds.
+//! 50 ms each). Run: `cargo bench --bench sheets`. Prints the median and minimum of 7 rounds,
+//! then the same workbook read by calamine alone, step by step.
+//!
+//! `SHEETS_ROUNDS=1 SHEETS_ONLY=xlsx` runs one round of one format (for
+//! `valgrind --tool=callgrind target/release/deps/sheets-*`).
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -17,7 +21,9 @@ fn main() {
     }
     let sum: usize = (0..ROWS).map(|i| 1000 + i % 97).sum();
     csv.push_str(&format!("合计,,,{sum},,\n"));
-    for (name, kind) in [("csv", "CSV"), ("xlsx", "XLSX")] {
+    let rounds: usize = std::env::var("SHEETS_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(7);
+    let only = std::env::var("SHEETS_ONLY").unwrap_or_default();
+    for (name, kind) in [("csv", "CSV"), ("xlsx", "XLSX")].into_iter().filter(|(n, _)| only.is_empty() || only == *n) {
         let data = root.join("data");
         for f in std::fs::read_dir(&data).expect("data").flatten() {
             std::fs::remove_file(f.path()).expect("rm");
@@ -28,9 +34,12 @@ fn main() {
         } else {
             std::fs::write(data.join("big.xlsx"), xlsx(sum)).expect("xlsx");
         }
-        let (med, min) = time(7, || load_and_check(&root));
-        let (load, _) = time(7, || drop(baipi::data::load_dir(&root, &mut baipi::diag::Sink::default())));
+        let (med, min) = time(rounds, || load_and_check(&root));
+        let (load, _) = time(rounds, || drop(baipi::data::load_dir(&root, &mut baipi::diag::Sink::default())));
         println!("{kind} {ROWS} rows, load + check: median {med:.1?}, min {min:.1?} (load alone: median {load:.1?})");
+        if name == "xlsx" {
+            calamine_alone(&std::fs::read(data.join("big.xlsx")).expect("read"), rounds);
+        }
     }
     let _ = std::fs::remove_dir_all(&root);
 }
@@ -43,6 +52,33 @@ fn load_and_check(root: &Path) {
     let stats = baipi::stats::compute(&ds[0], 2, &mut diags);
     assert!(diags.is_empty(), "{diags:?}");
     assert_eq!(stats.breakdowns[0].parts.len(), ROWS);
+}
+
+/// The workbook read by calamine alone, step by step, for comparison with baipi's load.
+fn calamine_alone(bytes: &[u8], rounds: usize) {
+    use calamine::{DataType, Reader, Xlsx};
+    use std::io::Cursor;
+    let open = || Xlsx::new(Cursor::new(bytes.to_vec())).expect("open");
+    let steps: [(&str, &dyn Fn()); 6] = [
+        ("open (zip, shared strings, styles)", &|| drop(open())),
+        ("open + worksheet_range", &|| drop(open().worksheet_range("by_unit").expect("range"))),
+        ("open + worksheet_formula", &|| drop(open().worksheet_formula("by_unit").expect("formula"))),
+        ("open + worksheet_style", &|| drop(open().worksheet_style("by_unit").expect("style"))),
+        ("open + merge_cells", &|| drop(open().merge_cells_by_sheet_name("by_unit").expect("merged"))),
+        ("open + one cell-reader pass (value, style id)", &|| {
+            let mut book = open();
+            let mut r = book.worksheet_cells_reader("by_unit").expect("reader");
+            let mut n = 0;
+            while let Some(c) = r.next_cell_with_style_id().expect("cell") {
+                n += usize::from(!c.0.get_value().is_empty());
+            }
+            assert!(n > ROWS);
+        }),
+    ];
+    for (what, f) in steps {
+        let (med, min) = time(rounds, f);
+        println!("  calamine alone, {what}: median {med:.1?}, min {min:.1?}");
+    }
 }
 
 fn xlsx(sum: usize) -> Vec<u8> {
@@ -63,7 +99,7 @@ fn xlsx(sum: usize) -> Vec<u8> {
     wb.save_to_buffer().expect("xlsx")
 }
 
-fn time(rounds: usize, mut f: impl FnMut()) -> (Duration, Duration) {
+fn time(rounds: usize, f: impl Fn()) -> (Duration, Duration) {
     let mut t: Vec<Duration> = (0..rounds)
         .map(|_| {
             let s = Instant::now();

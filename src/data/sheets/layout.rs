@@ -476,7 +476,7 @@ fn column_at(grid: &Grid, row: &Row, i: usize) -> usize {
     match row.cells.get(i) {
         Some(c) => c.col,
         None if grid.sheet.is_some() => row.cells.first().map_or(1, |c| c.col) + i,
-        None => grid.cell(row, &GridCell::default()).line_text.chars().count() + 1,
+        None => grid.line_text(row.line).chars().count() + 1,
     }
 }
 
