@@ -34,9 +34,9 @@ fn main() {
         } else {
             std::fs::write(data.join("big.xlsx"), xlsx(sum)).expect("xlsx");
         }
-        let (med, min) = time(rounds, || load_and_check(&root));
-        let (load, _) = time(rounds, || drop(baipi::data::load_dir(&root, &mut baipi::diag::Sink::default())));
-        println!("{kind} {ROWS} rows, load + check: median {med:.1?}, min {min:.1?} (load alone: median {load:.1?})");
+        let all = time(rounds, || load_and_check(&root));
+        let load = time(rounds, || drop(baipi::data::load_dir(&root, &mut baipi::diag::Sink::default())));
+        println!("{kind} {ROWS} rows, load + check: {all}\n  load alone: {load}");
         if name == "xlsx" {
             calamine_alone(&std::fs::read(data.join("big.xlsx")).expect("read"), rounds);
         }
@@ -76,8 +76,7 @@ fn calamine_alone(bytes: &[u8], rounds: usize) {
         }),
     ];
     for (what, f) in steps {
-        let (med, min) = time(rounds, f);
-        println!("  calamine alone, {what}: median {med:.1?}, min {min:.1?}");
+        println!("  calamine alone, {what}: {}", time(rounds, f));
     }
 }
 
@@ -99,14 +98,36 @@ fn xlsx(sum: usize) -> Vec<u8> {
     wb.save_to_buffer().expect("xlsx")
 }
 
-fn time(rounds: usize, f: impl Fn()) -> (Duration, Duration) {
-    let mut t: Vec<Duration> = (0..rounds)
-        .map(|_| {
-            let s = Instant::now();
-            f();
-            s.elapsed()
-        })
-        .collect();
-    t.sort();
-    (t[t.len() / 2], t[0])
+/// Runs `f` `rounds` times: the median and minimum wall time, and the median time this
+/// thread spent on a CPU (from `/proc/thread-self/schedstat`; not stretched by other
+/// processes waiting for the same cores, zero where the file does not exist).
+fn time(rounds: usize, f: impl Fn()) -> Timing {
+    let mut wall = Vec::new();
+    let mut cpu = Vec::new();
+    for _ in 0..rounds {
+        let (s, c) = (Instant::now(), on_cpu());
+        f();
+        wall.push(s.elapsed());
+        cpu.push(on_cpu().saturating_sub(c));
+    }
+    wall.sort();
+    cpu.sort();
+    Timing { median: wall[wall.len() / 2], min: wall[0], cpu: cpu[cpu.len() / 2] }
+}
+
+struct Timing {
+    median: Duration,
+    min: Duration,
+    cpu: Duration,
+}
+
+impl std::fmt::Display for Timing {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "median {:.1?}, min {:.1?}, on-CPU median {:.1?}", self.median, self.min, self.cpu)
+    }
+}
+
+fn on_cpu() -> Duration {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
+    Duration::from_nanos(stat.split_whitespace().next().and_then(|n| n.parse().ok()).unwrap_or(0))
 }

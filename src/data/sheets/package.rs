@@ -65,20 +65,32 @@ fn xlsx(zip: &mut Zip) -> Option<Parts> {
     let mut out = Parts::new();
     for (name, id) in sheets {
         let Some(path) = targets.get(&id) else { continue };
-        let mut parts = SheetParts::default();
-        let found = tags(zip, path, |tag, attrs| match local(tag) {
-            b"f" => parts.formulas = true,
-            b"mergeCell" => {
-                let area = attributes(attrs).find(|(k, _)| *k == b"ref").and_then(|(_, v)| area(v));
-                parts.merged.extend(area);
-            }
-            _ => {}
-        });
-        if found.is_some() {
+        if let Some(parts) = worksheet(zip, path) {
             out.insert(name, parts);
         }
     }
     Some(out)
+}
+
+/// A worksheet part: searched (not tokenized) for `mergeCell` and formula tags, with or
+/// without a namespace prefix.
+fn worksheet(zip: &mut Zip, path: &str) -> Option<SheetParts> {
+    let merge = memchr::memmem::Finder::new(b"mergeCell");
+    let (formula, prefixed) = (memchr::memmem::Finder::new(b"<f"), memchr::memmem::Finder::new(b":f"));
+    let mut parts = SheetParts::default();
+    chunks(zip, path, |buf| {
+        let tag_like = |i: usize, len: usize| matches!(buf.get(i + len), Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/'));
+        if !parts.formulas {
+            parts.formulas = formula.find_iter(buf).any(|i| tag_like(i, 2))
+                || prefixed.find_iter(buf).any(|i| tag_like(i, 2) && buf[..i].iter().rposition(|b| matches!(b, b'<' | b'>' | b' ')).is_some_and(|j| buf[j] == b'<'));
+        }
+        for i in merge.find_iter(buf).filter(|&i| tag_like(i, 9) && i > 0 && matches!(buf[i - 1], b'<' | b':')) {
+            let end = memchr::memchr(b'>', &buf[i..]).map_or(buf.len(), |e| i + e);
+            let area = attributes(&buf[i + 9..end]).find(|(k, _)| *k == b"ref").and_then(|(_, v)| area(v));
+            parts.merged.extend(area);
+        }
+    })?;
+    Some(parts)
 }
 
 /// ODS: `content.xml` holds every table; a cell spanning several columns or rows
@@ -135,37 +147,42 @@ fn ods(zip: &mut Zip) -> Option<Parts> {
 /// tag; the attributes end with `/` for an empty element). `None` if the part is missing or
 /// unreadable.
 fn tags(zip: &mut Zip, path: &str, mut f: impl FnMut(&[u8], &[u8])) -> Option<()> {
-    let mut part = zip.by_name(path).ok()?;
-    let mut buf: Vec<u8> = Vec::with_capacity(1 << 16);
-    let mut chunk = vec![0u8; 1 << 16];
-    let mut done = false;
-    while !done {
-        let n = part.read(&mut chunk).ok()?;
-        done = n == 0;
-        buf.extend_from_slice(&chunk[..n]);
+    chunks(zip, path, |buf| {
         let mut at = 0;
         while let Some(lt) = memchr::memchr(b'<', &buf[at..]).map(|i| at + i) {
-            let Some(gt) = tag_end(&buf, lt) else {
-                at = lt;
-                break;
-            };
+            let gt = tag_end(buf, lt).unwrap_or(buf.len());
             let tag = &buf[lt + 1..gt];
             if !matches!(tag.first(), Some(b'?' | b'!')) {
                 let end = tag.iter().position(|b| b.is_ascii_whitespace() || *b == b'/' && tag[0] != b'/');
                 let (name, attrs) = tag.split_at(end.unwrap_or(tag.len()));
                 f(name, attrs);
             }
-            at = gt + 1;
+            at = gt;
         }
-        if memchr::memchr(b'<', &buf[at..]).is_none() {
-            at = buf.len();
+    })
+}
+
+/// Calls `f` with the part `path` in pieces that end before a tag (each piece holds whole
+/// tags); `None` if the part is missing or unreadable, or has a tag longer than [`MAX_TAG`].
+fn chunks(zip: &mut Zip, path: &str, mut f: impl FnMut(&[u8])) -> Option<()> {
+    let mut part = zip.by_name(path).ok()?;
+    let mut buf: Vec<u8> = Vec::with_capacity(1 << 17);
+    let mut chunk = vec![0u8; 1 << 16];
+    loop {
+        let n = part.read(&mut chunk).ok()?;
+        buf.extend_from_slice(&chunk[..n]);
+        // The last tag may be cut off: it waits for the next piece, unless it is closed.
+        let last = memchr::memrchr(b'<', &buf).filter(|&lt| n > 0 && tag_end(&buf, lt).is_none());
+        let cut = last.unwrap_or(buf.len());
+        f(&buf[..cut]);
+        buf.drain(..cut);
+        if n == 0 {
+            return Some(());
         }
-        buf.drain(..at);
         if buf.len() > MAX_TAG {
             return None;
         }
     }
-    Some(())
 }
 
 /// The `>` ending the tag that starts at `lt` (one inside a quoted value does not).
