@@ -139,3 +139,122 @@ fn workbook_notes_sheets_are_named_and_empty_sheets_skipped() {
     assert!(err.contains("data/t.xlsx:说明!A1: warning: sheet not read: no row names the columns"), "{err}");
     assert!(!err.contains("Sheet3"), "{err}");
 }
+
+/// Each `(message, help)` is in `err` as a whole: the located line and the hint under it.
+fn assert_reports(err: &str, expected: &[(&str, &str)]) {
+    for (line, help) in expected {
+        let block = format!("{line}\n  = help: {help}\n");
+        assert!(err.contains(&block), "lacks\n{block}in:\n{err}");
+    }
+}
+
+/// An OpenDocument spreadsheet (`.ods`) is read like a workbook: merged areas below the title
+/// row (the first cell spans columns or rows, the others are covered) are reported at their
+/// cells, as is a number in Chinese numerals; the merged title row is allowed.
+#[test]
+fn ods_errors_name_the_sheet_and_the_cell() {
+    use Cell::*;
+    let sheet = Sheet {
+        name: "年龄",
+        rows: vec![
+            texts(&["两新组织党员年龄构成", "", ""]),
+            texts(&["键", "名称", "数值"]),
+            vec![Text("le30"), Text("30岁及以下"), Text("三千九百五十七")],
+            vec![Text("a31_40"), Text("31～40岁"), Text("6280"), Empty],
+            vec![Text("a41_50"), Text("41～50岁"), Num(1572.0)],
+            vec![Text("a51_60"), Text("51～60岁"), Num(654.0)],
+        ],
+        merged: vec![(0, 0, 0, 2), (3, 2, 3, 3), (4, 1, 5, 1)],
+    };
+    let site = Site::fixtures(&["invalid/_base"]);
+    site.write("data/members.ods", workbook::ods(&[sheet]));
+    site.write("data/members.meta.yaml", "unit: 人\nbreakdowns:\n  by_age: { title: 按年龄, sheet: 年龄 }\n");
+    let o = site.run(&["check"]);
+    let err = o.stderr();
+    assert!(!o.success(), "{err}");
+    let merged = |area: &str| format!("merged cell ({area}): baipi reads one value per cell; unmerge the area and fill in each cell\n");
+    for (cell, area) in [("C4", "C4:D4"), ("B5", "B5:B6"), ("B6", "B5:B6")] {
+        let line = format!("data/members.ods:年龄!{cell}: error: {}", merged(area));
+        assert!(err.contains(&line), "lacks {line:?}:\n{err}");
+    }
+    assert_reports(
+        &err,
+        &[(
+            "data/members.ods:年龄!C3: error: `数值` (value): \"三千九百五十七\" is written in Chinese numerals, not digits",
+            "write it in digits: 3957",
+        )],
+    );
+    assert!(!err.contains("年龄!A1") && !err.contains("年龄!B1"), "the title row may be merged:\n{err}");
+}
+
+/// In an `.ods` file a percentage cell is shown as one: 0.4 as 40%, read as a published share.
+#[test]
+fn ods_percentages_are_shown_as_percentages() {
+    use Cell::*;
+    let sheet = Sheet {
+        name: "by_type",
+        rows: vec![
+            texts(&["键", "名称", "数值", "公布占比"]),
+            vec![Text("a"), Text("甲"), Num(3.0), Fmt(0.4, "0%")],
+            vec![Text("b"), Text("乙"), Num(7.0), Fmt(0.7, "0%")],
+        ],
+        merged: vec![],
+    };
+    let site = Site::fixtures(&["invalid/_base"]);
+    site.write("data/t.ods", workbook::ods(&[sheet]));
+    site.write("data/t.meta.yaml", "title: 测试\nunit: 个\nbreakdowns:\n  by_type: { title: 按类型 }\n");
+    let err = site.run(&["check"]).stderr();
+    assert!(err.contains("data/t.ods:by_type!D2: error: published_share of `a` is 40, but 3 / 10 = 30."), "{err}");
+    assert!(!err.contains("by_type!D3"), "{err}");
+}
+
+/// A date where a figure belongs is reported as a date, shown as the sheet shows it (the day
+/// left out when the format has none), in `.xlsx` and `.ods` alike.
+#[test]
+fn a_date_where_a_number_belongs_is_located() {
+    use Cell::*;
+    let rows = || {
+        vec![
+            texts(&["键", "名称", "数值", "公布占比"]),
+            vec![Text("a"), Text("甲"), Date(2021, 6, 30, "yyyy-mm-dd"), Empty],
+            vec![Text("b"), Text("乙"), Num(7.0), Date(2021, 6, 1, "yyyy\"年\"m\"月\"")],
+        ]
+    };
+    let help = "write the figure (if the cell is formatted as a date, format it as a number); a date goes in the 时点 (as_of) column of a single figure or in `as_of:` of the metadata file";
+    for (file, book, month) in [
+        ("data/t.xlsx", workbook::xlsx(&[Sheet { name: "by_type", rows: rows(), merged: vec![] }]), "2021-06"),
+        ("data/t.ods", workbook::ods(&[Sheet { name: "by_type", rows: rows(), merged: vec![] }]), "2021-06-01"),
+    ] {
+        let site = Site::fixtures(&["invalid/_base"]);
+        site.write(file, book);
+        site.write("data/t.meta.yaml", "title: 测试\nunit: 个\nbreakdowns:\n  by_type: { title: 按类型 }\n");
+        let err = site.run(&["check"]).stderr();
+        let value = format!("{file}:by_type!C2: error: `数值` (value): \"2021-06-30\" is a date, not a number");
+        let share =
+            format!("{file}:by_type!D3: error: `公布占比` (published_share): \"{month}\" is a date, not a number");
+        assert_reports(&err, &[(&value, help), (&share, help)]);
+    }
+}
+
+/// A date cell in the 时点 (as_of) column of a single figure is read as its date.
+#[test]
+fn a_date_cell_in_the_as_of_column_is_read() {
+    use Cell::*;
+    let sheet = Sheet {
+        name: "数据",
+        rows: vec![
+            texts(&["分项", "键", "名称", "数值", "时点"]),
+            vec![Empty, Text("members"), Text("党员"), Num(12873.0), Date(2021, 6, 30, "yyyy/m/d")],
+            vec![Empty, Text("orgs"), Text("组织"), Num(100.0), Date(2021, 6, 1, "yyyy\"年\"m\"月\"")],
+            vec![Text("by_type"), Text("a"), Text("甲"), Num(3.0), Empty],
+        ],
+        merged: vec![],
+    };
+    let site = Site::fixtures(&["invalid/_base"]);
+    site.write("data/t.xlsx", workbook::xlsx(&[sheet]));
+    site.write("data/t.meta.yaml", "title: 测试\nunit: 个\nbreakdowns:\n  by_type: { title: 按类型 }\n");
+    let out = site.build();
+    let csv = out.read("data/t.csv");
+    assert!(csv.lines().any(|l| l.contains("members") && l.contains("2021-06-30")), "{csv}");
+    assert!(csv.lines().any(|l| l.contains("orgs") && l.contains("2021-06") && !l.contains("2021-06-01")), "{csv}");
+}

@@ -17,6 +17,9 @@ pub struct SheetParts {
     pub merged: Vec<Dimensions>,
     /// Whether the sheet has a formula anywhere (else no cell can be a formula without a value).
     pub formulas: bool,
+    /// ODS: the 0-based (row, column) of the cells holding a percentage (`0.8305` shown as
+    /// `83.05%`), which the reader gives as plain numbers.
+    pub percent: std::collections::HashSet<(u32, u32)>,
 }
 
 /// A workbook's sheets by name.
@@ -134,6 +137,12 @@ fn ods(zip: &mut Zip) -> Option<Parts> {
                         parts.merged.push(Dimensions { start: (row, col), end });
                     }
                     parts.formulas |= attributes(attrs).any(|(k, _)| k == b"table:formula");
+                    let repeated = number(attrs, b"table:number-columns-repeated");
+                    if attributes(attrs).any(|(k, v)| k == b"office:value-type" && v == b"percentage") {
+                        for c in col..col.saturating_add(repeated.min(1 << 14)) {
+                            parts.percent.insert((row, c));
+                        }
+                    }
                 }
                 col = col.saturating_add(number(attrs, b"table:number-columns-repeated"));
             }

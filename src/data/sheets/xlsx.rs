@@ -98,7 +98,8 @@ fn any_cells(book: &mut Book, name: &str, parts: Option<&SheetParts>) -> std::re
     for (r, c, v) in values.used_cells() {
         let p = (values.start().unwrap_or_default().0 + r as u32, values.start().unwrap_or_default().1 + c as u32);
         let style = styles.as_ref().and_then(|s| s.get(p));
-        let format = style.map_or(Format::General, Format::of);
+        let percent = parts.is_some_and(|s| s.percent.contains(&p));
+        let format = if percent { Format::Percent } else { style.map_or(Format::General, Format::of) };
         cells.extend(cell(&as_ref(v), &format, p.1).map(|g| (p, g)));
     }
     for (r, c, f) in formulas.used_cells().filter(|(.., f)| !f.is_empty()) {
@@ -185,6 +186,9 @@ enum Format {
     Fixed { decimals: u32, percent: bool },
     /// A date format that shows no day (`yyyy年m月`, `mmm-yy`).
     Month,
+    /// A percentage with the decimals stored (an `.ods` cell, whose format the reader does
+    /// not give).
+    Percent,
 }
 
 impl Format {
@@ -296,6 +300,7 @@ fn shown(d: Dec, format: &Format) -> String {
             format!("{}%", v.fixed(decimals))
         }
         Format::Fixed { decimals, percent: false } => d.fixed(decimals),
+        Format::Percent => format!("{}%", d.ratio_scaled(Dec::from_int(1), 100, d.scale()).unwrap_or(d).normalized()),
         Format::General | Format::Month => d.to_string(),
     }
 }
