@@ -264,8 +264,8 @@ impl Rows<'_, '_> {
         let mut current: Option<String> = single.map(str::to_string);
         for row in t.rows.iter().filter(|r| r.cells.iter().any(|c| !c.is_blank())) {
             if let Some(bad) = t.cols.iter().filter_map(|(i, _)| row.cells.get(*i)).find(|c| c.problem.is_some()) {
-                let why = bad.problem.clone().unwrap_or_default();
-                self.sink.push(t.grid.cell(row, bad).error(why));
+                let p = bad.problem.clone().unwrap_or_default();
+                self.sink.push(t.grid.cell(row, bad).error(p.why).with_help(p.help));
                 continue;
             }
             if self.recomputed(row) {

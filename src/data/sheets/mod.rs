@@ -78,9 +78,10 @@ impl Cell {
 
     pub fn error(&self, msg: impl Into<String>) -> Diagnostic {
         match &self.place.sheet {
-            Some(_) => Diagnostic::error(&self.at(), 0, 0, msg),
-            None if self.line > 0 => Diagnostic::error(&self.place.file, self.line, self.col, msg)
-                .with_line(self.place.line_text(self.line)),
+            Some(_) => Diagnostic::error(self.at(), 0, 0, msg),
+            None if self.line > 0 => {
+                Diagnostic::error(&self.place.file, self.line, self.col, msg).with_line(self.place.line_text(self.line))
+            }
             None => Diagnostic::error(&self.place.file, 0, 0, msg),
         }
     }
@@ -145,7 +146,20 @@ pub struct GridCell {
     /// CSV: 1-based character column; worksheet: 1-based column number.
     pub col: usize,
     /// Why the cell cannot be read at all (a formula without a value, a merged cell …).
-    pub problem: Option<String>,
+    pub problem: Option<Problem>,
+}
+
+/// Why a cell cannot be read, and what to do about it.
+#[derive(Debug, Default, Clone)]
+pub struct Problem {
+    pub why: String,
+    pub help: String,
+}
+
+impl Problem {
+    pub fn new(why: impl Into<String>, help: impl Into<String>) -> Option<Problem> {
+        Some(Problem { why: why.into(), help: help.into() })
+    }
 }
 
 impl GridCell {

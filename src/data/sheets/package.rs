@@ -82,10 +82,17 @@ fn worksheet(zip: &mut Zip, path: &str) -> Option<SheetParts> {
     let (formula, prefixed) = (memchr::memmem::Finder::new(b"<f"), memchr::memmem::Finder::new(b":f"));
     let mut parts = SheetParts::default();
     chunks(zip, path, |buf| {
-        let tag_like = |i: usize, len: usize| matches!(buf.get(i + len), Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/'));
+        let tag_like =
+            |i: usize, len: usize| matches!(buf.get(i + len), Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/'));
         if !parts.formulas {
             parts.formulas = formula.find_iter(buf).any(|i| tag_like(i, 2))
-                || prefixed.find_iter(buf).any(|i| tag_like(i, 2) && buf[..i].iter().rposition(|b| matches!(b, b'<' | b'>' | b' ')).is_some_and(|j| buf[j] == b'<'));
+                || prefixed.find_iter(buf).any(|i| {
+                    tag_like(i, 2)
+                        && buf[..i]
+                            .iter()
+                            .rposition(|b| matches!(b, b'<' | b'>' | b' '))
+                            .is_some_and(|j| buf[j] == b'<')
+                });
         }
         for i in merge.find_iter(buf).filter(|&i| tag_like(i, 9) && i > 0 && matches!(buf[i - 1], b'<' | b':')) {
             let end = memchr::memchr(b'>', &buf[i..]).map_or(buf.len(), |e| i + e);
@@ -269,7 +276,9 @@ fn cell(s: &str) -> Option<(u32, u32)> {
     let s = s.trim().trim_start_matches('$');
     let split = s.find(|c: char| !c.is_ascii_alphabetic())?;
     let (letters, digits) = s.split_at(split);
-    let col = letters.bytes().try_fold(0u32, |n, b| n.checked_mul(26)?.checked_add(u32::from(b.to_ascii_uppercase() - b'A') + 1))?;
+    let col = letters
+        .bytes()
+        .try_fold(0u32, |n, b| n.checked_mul(26)?.checked_add(u32::from(b.to_ascii_uppercase() - b'A') + 1))?;
     let row: u32 = digits.trim_start_matches('$').parse().ok()?;
     Some((row.checked_sub(1)?, col.checked_sub(1)?))
 }

@@ -78,7 +78,8 @@ pub fn number(shown: &str, expect: Expect) -> Result<Dec, NotANumber> {
 fn is_date(t: &str) -> bool {
     let day = t.split_once(' ').map_or(t, |(d, time)| if time.contains(':') { d } else { t });
     let parts: Vec<&str> = day.trim_end_matches(['日', '月']).split(['-', '/', '年', '月']).collect();
-    let digits = |s: &str, n: std::ops::RangeInclusive<usize>| n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+    let digits =
+        |s: &str, n: std::ops::RangeInclusive<usize>| n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
     (2..=3).contains(&parts.len()) && digits(parts[0], 4..=4) && parts[1..].iter().all(|p| digits(p, 1..=2))
 }
 

@@ -14,7 +14,7 @@ use std::io::Cursor;
 use std::path::Path;
 
 use super::package::{self, SheetParts};
-use super::{Grid, GridCell, Row};
+use super::{Grid, GridCell, Problem, Row};
 use crate::diag::{Diagnostic, Error, Result};
 use crate::number::Dec;
 
@@ -58,7 +58,11 @@ type Cells = Vec<((u32, u32), GridCell)>;
 
 /// An `.xlsx` sheet: one pass for the values and style ids; the formulas only when a cell
 /// without a value may be a formula (the sheet has formulas and the cell is not merged).
-fn xlsx_cells(x: &mut Xlsx<Cursor<Vec<u8>>>, name: &str, parts: Option<&SheetParts>) -> std::result::Result<Cells, calamine::Error> {
+fn xlsx_cells(
+    x: &mut Xlsx<Cursor<Vec<u8>>>,
+    name: &str,
+    parts: Option<&SheetParts>,
+) -> std::result::Result<Cells, calamine::Error> {
     let mut cells = Cells::new();
     let mut blanks = Vec::new();
     {
@@ -170,9 +174,10 @@ fn mark_merged(g: &mut Grid, merged: &[Dimensions]) {
         let area = format!("{}{top}:{}{bottom}", super::column_name(left), super::column_name(right));
         for row in g.rows.iter_mut().filter(|r| (top..=bottom).contains(&r.line)) {
             for c in row.cells.iter_mut().filter(|c| (left..=right).contains(&c.col)) {
-                c.problem = Some(format!(
-                    "merged cell ({area}): baipi reads one value per cell; unmerge the area and fill in each cell"
-                ));
+                c.problem = Problem::new(
+                    format!("merged cell ({area}): baipi reads one value per cell"),
+                    "unmerge the area and fill in each cell (a merged title row above the header is fine)",
+                );
             }
         }
     }
@@ -183,7 +188,10 @@ fn mark_merged(g: &mut Grid, merged: &[Dimensions]) {
 enum Format {
     General,
     /// `decimals` after the point; `percent`: scaled by 100 with a `%`.
-    Fixed { decimals: u32, percent: bool },
+    Fixed {
+        decimals: u32,
+        percent: bool,
+    },
     /// A date format that shows no day (`yyyy年m月`, `mmm-yy`).
     Month,
     /// A percentage with the decimals stored (an `.ods` cell, whose format the reader does
@@ -218,7 +226,8 @@ impl Format {
         if bare == "general" || !bare.contains(['0', '#']) {
             return Format::General;
         }
-        let decimals = bare.split_once('.').map_or(0, |(_, f)| f.chars().take_while(|c| *c == '0' || *c == '#').count());
+        let decimals =
+            bare.split_once('.').map_or(0, |(_, f)| f.chars().take_while(|c| *c == '0' || *c == '#').count());
         Format::Fixed { decimals: decimals as u32, percent: bare.contains('%') }
     }
 }
@@ -248,18 +257,23 @@ fn cell(v: &DataRef, format: &Format, col: u32) -> Option<GridCell> {
     match v {
         DataRef::Empty => return None,
         DataRef::String(s) if s.is_empty() => return None,
-        DataRef::SharedString(s) if s.is_empty() => return None,
+        DataRef::SharedString("") => return None,
         DataRef::String(s) => c.shown = s.clone(),
         DataRef::SharedString(s) => c.shown = s.to_string(),
         DataRef::Int(i) => c.shown = shown(Dec::from_int(*i), format),
         DataRef::Float(f) => match Dec::from_f64(*f) {
             Some(d) => c.shown = shown(d, format),
-            None => c.problem = Some(format!("the cell holds {f}, which is not a finite number")),
+            None => {
+                c.problem = Problem::new(format!("the cell holds {f}, which is not a finite number"), "type the figure")
+            }
         },
         DataRef::Bool(b) => c.shown = if *b { "TRUE".into() } else { "FALSE".into() },
         DataRef::Error(e) => {
             c.shown = e.to_string();
-            c.problem = Some(format!("the cell shows the error {e}"));
+            c.problem = Problem::new(
+                format!("the cell shows the error {e}"),
+                "correct the formula in the spreadsheet program, or type the figure",
+            );
         }
         DataRef::DateTime(d) => c.shown = date(d, format),
         DataRef::DateTimeIso(s) => c.shown = s.strip_suffix("T00:00:00").unwrap_or(s).to_string(),
@@ -271,8 +285,10 @@ fn cell(v: &DataRef, format: &Format, col: u32) -> Option<GridCell> {
 /// A formula saved without its value.
 fn without_value(formula: &str, col: u32) -> GridCell {
     let shown = format!("={formula}");
-    let problem =
-        Some(format!("the formula `{shown}` has no saved value: baipi reads the values a spreadsheet program saved"));
+    let problem = Problem::new(
+        format!("the formula `{shown}` has no saved value: baipi reads the values a spreadsheet program saved"),
+        "open the file in Excel, WPS or LibreOffice and save it again (they save each formula's value), or type the figure",
+    );
     GridCell { shown, col: col as usize + 1, problem }
 }
 

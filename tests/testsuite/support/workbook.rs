@@ -94,7 +94,11 @@ pub fn ods(sheets: &[Sheet]) -> Vec<u8> {
                     continue;
                 }
                 let span = span.map_or(String::new(), |m| {
-                    format!(r#" table:number-columns-spanned="{}" table:number-rows-spanned="{}""#, m.3 - m.1 + 1, m.2 - m.0 + 1)
+                    format!(
+                        r#" table:number-columns-spanned="{}" table:number-rows-spanned="{}""#,
+                        m.3 - m.1 + 1,
+                        m.2 - m.0 + 1
+                    )
                 });
                 let body = match *cell {
                     Cell::Empty => String::new(),
@@ -105,7 +109,9 @@ pub fn ods(sheets: &[Sheet]) -> Vec<u8> {
                     }
                     Cell::Formula(f) => format!(r#" table:formula="of:{f}""#),
                     Cell::Date(y, m, d, _) => {
-                        format!(r#" office:value-type="date" office:date-value="{y:04}-{m:02}-{d:02}"><text:p>{y}/{m}/{d}</text:p"#)
+                        format!(
+                            r#" office:value-type="date" office:date-value="{y:04}-{m:02}-{d:02}"><text:p>{y}/{m}/{d}</text:p"#
+                        )
                     }
                 };
                 let close = if body.ends_with("</text:p") { "></table:table-cell>" } else { "/>" };
