@@ -276,7 +276,7 @@ fn cell(v: &DataRef, format: &Format, col: u32) -> Option<GridCell> {
             );
         }
         DataRef::DateTime(d) => c.shown = date(d, format),
-        DataRef::DateTimeIso(s) => c.shown = s.strip_suffix("T00:00:00").unwrap_or(s).to_string(),
+        DataRef::DateTimeIso(s) => c.shown = iso_date(s),
         DataRef::DurationIso(s) => c.shown = s.clone(),
     }
     Some(c)
@@ -305,6 +305,16 @@ fn date(d: &ExcelDateTime, format: &Format) -> String {
         out.push_str(&format!(" {h:02}:{min:02}"));
     }
     out
+}
+
+/// An ISO date as [`date`] shows one: `2021-06-30T00:00:00` → `2021-06-30`,
+/// `2021-06-30T14:30:00` → `2021-06-30 14:30`.
+fn iso_date(s: &str) -> String {
+    match s.split_once('T') {
+        Some((day, "00:00:00" | "00:00")) => day.to_string(),
+        Some((day, time)) => format!("{day} {}", time.get(..5).unwrap_or(time)),
+        None => s.to_string(),
+    }
 }
 
 /// A number as its format shows it: the format's decimals (`General`: as stored, shortest),
@@ -339,5 +349,8 @@ mod tests {
         assert_eq!(shown(d("0.5"), &f("[Red]0.00;[Blue]-0.00")), "0.50");
         assert_eq!(f("yyyy\"年\"m\"月\""), Format::Month);
         assert_eq!(f("yyyy-mm-dd"), Format::General);
+        assert_eq!(iso_date("2021-06-30T00:00:00"), "2021-06-30");
+        assert_eq!(iso_date("2021-06-30T14:30:00"), "2021-06-30 14:30");
+        assert_eq!(iso_date("2021-06-30"), "2021-06-30");
     }
 }
