@@ -1,5 +1,6 @@
 //! What the workbook reader needs besides the cells, read straight from the package's XML:
-//! the merged areas of each sheet and whether a sheet has formulas (`.xlsx`), the merged areas
+//! the merged areas of each sheet and whether it has formulas without a saved value (`.xlsx`),
+//! the merged areas
 //! of each table (`.ods`, whose reader does not report them).
 //!
 //! The XML is not parsed: its tags are scanned in a stream (`<` to `>`, text skipped) for the
@@ -15,7 +16,8 @@ use std::io::{Cursor, Read};
 #[derive(Debug, Default, Clone)]
 pub struct SheetParts {
     pub merged: Vec<Dimensions>,
-    /// Whether the sheet has a formula anywhere (else no cell can be a formula without a value).
+    /// Whether the sheet may have a formula without a saved value (`.xlsx`: one was seen, or
+    /// the scan could not tell; `.ods`: the sheet has formulas).
     pub formulas: bool,
     /// ODS: the 0-based (row, column) of the cells holding a percentage (`0.8305` shown as
     /// `83.05%`), which the reader gives as plain numbers.
@@ -85,14 +87,12 @@ fn worksheet(zip: &mut Zip, path: &str) -> Option<SheetParts> {
         let tag_like =
             |i: usize, len: usize| matches!(buf.get(i + len), Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/'));
         if !parts.formulas {
-            parts.formulas = formula.find_iter(buf).any(|i| tag_like(i, 2))
-                || prefixed.find_iter(buf).any(|i| {
-                    tag_like(i, 2)
-                        && buf[..i]
-                            .iter()
-                            .rposition(|b| matches!(b, b'<' | b'>' | b' '))
-                            .is_some_and(|j| buf[j] == b'<')
-                });
+            let plain = formula.find_iter(buf).filter(|&i| tag_like(i, 2));
+            let prefixed = prefixed.find_iter(buf).filter(|&i| tag_like(i, 2)).filter_map(|i| {
+                let lt = buf[..i].iter().rposition(|b| matches!(b, b'<' | b'>' | b' '))?;
+                (buf[lt] == b'<').then_some(lt)
+            });
+            parts.formulas = plain.chain(prefixed).any(|lt| without_value(buf, lt));
         }
         for i in merge.find_iter(buf).filter(|&i| tag_like(i, 9) && i > 0 && matches!(buf[i - 1], b'<' | b':')) {
             let end = memchr::memchr(b'>', &buf[i..]).map_or(buf.len(), |e| i + e);
@@ -101,6 +101,32 @@ fn worksheet(zip: &mut Zip, path: &str) -> Option<SheetParts> {
         }
     })?;
     Some(parts)
+}
+
+/// Whether the formula whose `<f>` tag starts at `lt` has no saved value: the next tag after
+/// the formula ends its cell (`</c>`) or is an empty `<v>`. `true` when that cannot be told
+/// within `buf` (the reader then looks at the formulas itself).
+fn without_value(buf: &[u8], lt: usize) -> bool {
+    let next_tag = |from: usize| -> Option<(usize, usize)> {
+        let lt = from + memchr::memchr(b'<', buf.get(from..)?)?;
+        Some((lt, tag_end(buf, lt)?))
+    };
+    let verdict = || -> Option<bool> {
+        let gt = tag_end(buf, lt)?;
+        // The formula's text has no `<`: the tag after an `<f>` with text is its `</f>`.
+        let after = if buf[gt - 1] == b'/' { gt + 1 } else { next_tag(gt + 1)?.1 + 1 };
+        let (v, v_end) = next_tag(after)?;
+        let tag = &buf[v + 1..v_end];
+        let name = &tag[..tag.iter().position(|b| b.is_ascii_whitespace() || *b == b'/').unwrap_or(tag.len())];
+        if tag.first() == Some(&b'/') || local(name) != b"v" {
+            return Some(true);
+        }
+        if tag.ends_with(b"/") {
+            return Some(true);
+        }
+        Some(next_tag(v_end + 1)?.0 == v_end + 1)
+    };
+    verdict().unwrap_or(true)
 }
 
 /// ODS: `content.xml` holds every table; a cell spanning several columns or rows
@@ -298,5 +324,12 @@ mod tests {
         assert_eq!(a, [("name".into(), "a&b".into()), ("r:id".into(), "rId2".into())]);
         assert_eq!(unescape(b"&#20010;&#x4EBA;&bogus;"), "个人&bogus;");
         assert_eq!(local(b"x:mergeCell"), b"mergeCell");
+        let lacks = |xml: &str| without_value(xml.as_bytes(), xml.find("<f").or(xml.find("<x:f")).unwrap());
+        assert!(!lacks(r#"<c r="C5"><f>SUM(C2:C4)</f><v>10</v></c>"#));
+        assert!(!lacks(r#"<x:c r="C5"><x:f t="shared" si="0"/><x:v>10</x:v></x:c>"#));
+        assert!(lacks(r#"<c r="C5"><f>SUM(C2:C4)</f></c>"#));
+        assert!(lacks(r#"<c r="C5"><f>SUM(C2:C4)</f><v></v></c>"#));
+        assert!(lacks(r#"<c r="C5"><f t="shared" si="0"/><v/></c>"#));
+        assert!(lacks(r#"<c r="C5"><f>SUM(C2:C4)</f>"#), "cut off: cannot tell");
     }
 }

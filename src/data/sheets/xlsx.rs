@@ -5,9 +5,9 @@
 //! title row are marked as problems of their cell.
 //!
 //! An `.xlsx` sheet is read in one pass over its XML (values with their style ids); the merged
-//! areas and whether the sheet has formulas come from a scan of the package ([`package`]), and
-//! the formulas themselves are read (a second pass) only when the sheet has formulas and a cell
-//! without a value.
+//! areas and whether the sheet has a formula without a saved value come from a scan of the
+//! package ([`package`]); the formulas themselves are read (a second pass) only then, and only
+//! when a cell outside the merged areas has no value.
 
 use calamine::{Data, DataRef, Dimensions, ExcelDateTime, Reader, Sheets, Style, Xlsx};
 use std::io::Cursor;
@@ -57,7 +57,8 @@ fn unreadable(file: &str, e: &dyn std::fmt::Display) -> Error {
 type Cells = Vec<((u32, u32), GridCell)>;
 
 /// An `.xlsx` sheet: one pass for the values and style ids; the formulas only when a cell
-/// without a value may be a formula (the sheet has formulas and the cell is not merged).
+/// without a value may be a formula without its value (the scan saw one, and the cell is not
+/// merged).
 fn xlsx_cells(
     x: &mut Xlsx<Cursor<Vec<u8>>>,
     name: &str,
