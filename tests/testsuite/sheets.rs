@@ -341,3 +341,50 @@ fn workbook_rows_are_checked_at_their_cells() {
         ],
     );
 }
+
+/// A file that is not a workbook (garbage, a zip of something else, a cut-off `.ods`) is an
+/// error naming the file, with a hint; nothing panics.
+#[test]
+fn unreadable_workbooks_are_reported() {
+    use std::io::Write;
+    let zip_of = |files: &[(&str, &[u8])]| {
+        let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, bytes) in files {
+            z.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
+            z.write_all(bytes).unwrap();
+        }
+        z.finish().unwrap().into_inner()
+    };
+    let ods =
+        workbook::ods(&[Sheet { name: "by_type", rows: vec![texts(&["键", "名称", "数值"])], merged: vec![] }]);
+    let mut cut = zip::ZipArchive::new(std::io::Cursor::new(&ods[..])).unwrap();
+    let mut content = String::new();
+    std::io::Read::read_to_string(&mut cut.by_name("content.xml").unwrap(), &mut content).unwrap();
+    let manifest = {
+        let mut m = String::new();
+        std::io::Read::read_to_string(&mut cut.by_name("META-INF/manifest.xml").unwrap(), &mut m).unwrap();
+        m
+    };
+    let cut_ods = zip_of(&[
+        ("mimetype", b"application/vnd.oasis.opendocument.spreadsheet"),
+        ("META-INF/manifest.xml", manifest.as_bytes()),
+        ("content.xml", &content.as_bytes()[..content.len() / 2]),
+    ]);
+    for (file, bytes) in [
+        ("data/t.xlsx", b"PK\x03\x04 not really a zip".to_vec()),
+        ("data/t.xlsx", zip_of(&[("hello.txt", b"hello")])),
+        ("data/t.ods", cut_ods),
+    ] {
+        let site = Site::fixtures(&["invalid/_base"]);
+        site.write(file, bytes);
+        site.write("data/t.meta.yaml", "title: 测试\nbreakdowns:\n  by_type: { title: 按类型 }\n");
+        let o = site.run(&["check"]);
+        let err = o.stderr();
+        assert!(!o.success() && !err.contains("panicked"), "{err}");
+        assert!(err.contains(&format!("{file}: error: cannot read the workbook: ")), "{err}");
+        assert!(
+            err.contains("  = help: save it again from the spreadsheet program as .xlsx, or export the sheet as CSV\n"),
+            "{err}"
+        );
+    }
+}
