@@ -1,9 +1,10 @@
-//! Benchmark: load and check a 10,000-row spreadsheet dataset, as CSV and as XLSX (target:
-//! 50 ms each). Run: `cargo bench --bench sheets`. Prints the median and minimum of 7 rounds,
-//! then the same workbook read by calamine alone, step by step.
+//! Benchmark: load and check a 10,000-row spreadsheet dataset, as CSV, as a plain XLSX and as
+//! an XLSX the way a statistics office sends it (target: 50 ms each). Run:
+//! `cargo bench --bench sheets`. Prints the median and minimum of 7 rounds and the median time
+//! on a CPU, then the plain workbook read by calamine alone, step by step.
 //!
-//! `SHEETS_ROUNDS=1 SHEETS_ONLY=xlsx` runs one round of one format (for
-//! `valgrind --tool=callgrind target/release/deps/sheets-*`).
+//! `SHEETS_ROUNDS=1 SHEETS_ONLY=xlsx` (or `csv`, `office`) runs one round of one case (for
+//! `valgrind --tool=callgrind target/release/deps/sheets-…`).
 
 use std::path::Path;
 use std::time::{Duration, Instant};
