@@ -86,6 +86,10 @@ impl Dec {
         if !f.is_finite() || f.abs() >= 1e27 {
             return None;
         }
+        // A whole number (most cells of a sheet) needs no formatting.
+        if f.fract() == 0.0 && f.abs() < 9e15 {
+            return Some(Dec::from_int(f as i64));
+        }
         Dec::parse(&format!("{f}"))
     }
 

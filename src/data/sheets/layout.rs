@@ -320,7 +320,8 @@ fn assemble_series(
                 sink.push(located(
                     format!(
                         "series `{}` has its periods twice: under `periods:` here and in the rows of {}",
-                        key.value, p.at.at
+                        key.value,
+                        p.at.at()
                     ),
                     "keep one: delete `periods:` from the metadata, or the rows from the sheet",
                 ));
@@ -403,8 +404,8 @@ impl Rows<'_, '_> {
         let mut current: Option<String> = single.map(str::to_string);
         for row in t.rows.iter().filter(|r| r.cells.iter().any(|c| !c.is_blank())) {
             if let Some(bad) = t.cols.iter().filter_map(|(i, _)| row.cells.get(*i)).find(|c| c.problem.is_some()) {
-                let why = bad.problem.clone().unwrap_or_default();
-                self.sink.push(t.grid.cell(row, bad).error(why));
+                let p = bad.problem.clone().unwrap_or_default();
+                self.sink.push(t.grid.cell(row, bad).error(p.why).with_help(p.help));
                 continue;
             }
             if self.recomputed(row) {
@@ -681,7 +682,7 @@ fn column_at(grid: &Grid, row: &Row, i: usize) -> usize {
     match row.cells.get(i) {
         Some(c) => c.col,
         None if grid.sheet.is_some() => row.cells.first().map_or(1, |c| c.col) + i,
-        None => grid.cell(row, &GridCell::default()).line_text.chars().count() + 1,
+        None => grid.line_text(row.line).chars().count() + 1,
     }
 }
 
