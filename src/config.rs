@@ -128,7 +128,7 @@ pub fn load(root: &Path) -> Result<Config> {
             _ => Error::io(&path, e),
         });
     }
-    let src = crate::source::read_named_text(&path, FILE)?;
+    let src = crate::source::read_text(&path, FILE)?;
     parse(&src)
 }
 

@@ -26,7 +26,7 @@ pub fn register_font(theme_dir: &Path, style: &Style) -> Result<()> {
     if done.contains(&key) {
         return Ok(());
     }
-    let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+    let bytes = crate::source::read_binary(&path, &key)?;
     charts_rs::add_fonts(&[&bytes]).map_err(|e| {
         Error::one(Diagnostic::error(path.display().to_string(), 0, 0, format!("cannot load chart font: {e}")))
     })?;

@@ -297,7 +297,7 @@ fn next_weight(root: &Path, chapters: &[crate::content::Chapter]) -> Result<i64>
         return Ok(1);
     };
     last.front.weight.checked_add(1).ok_or_else(|| {
-        let text = std::fs::read_to_string(root.join(&last.file)).unwrap_or_default();
+        let text = crate::source::read_text(&root.join(&last.file), &last.file).unwrap_or_default();
         let (line, text) = text
             .lines()
             .enumerate()

@@ -267,7 +267,8 @@ pub fn default_slug(stem: &str) -> String {
 /// Loads all chapters under `root/content`, ordered by weight then path.
 pub fn load_dir(root: &Path, drafts: bool, sink: &mut Sink) -> Result<Vec<Chapter>> {
     let dir = root.join("content");
-    if !dir.is_dir() {
+    // Anything there that is not a folder is refused by the walk, with what it is.
+    if std::fs::symlink_metadata(&dir).is_err() {
         return Err(Error::one(Diagnostic::error(
             "content",
             0,

@@ -15,7 +15,7 @@ use crate::theme::Theme;
 pub fn assets(rendered: &[Option<RenderedChapter>], out: &mut Output) -> Result<()> {
     for asset in rendered.iter().flatten().flat_map(|r| &r.assets) {
         if !out.files.contains_key(&asset.path) {
-            let bytes = std::fs::read(&asset.from).map_err(|e| Error::io(&asset.from, e))?;
+            let bytes = crate::source::read_binary(&asset.from, &format!("content/{}", asset.path))?;
             out.files.insert(asset.path.clone(), bytes);
         }
     }
