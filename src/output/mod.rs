@@ -4,7 +4,8 @@
 //!   precompressed `.gz` copy) to a [`Stager`] that writes it while the rest renders.
 //! - [`stager`]: writing into the output folder, changing only what differs, nothing final
 //!   before the commit; [`manifest`]: which files of the folder baipi wrote (the only ones it
-//!   removes); [`outdir`]: which folders `build` may write to at all.
+//!   removes); [`outdir`]: which folders `build` may write to at all; [`interrupt`]: a build
+//!   stopped by Ctrl-C or `SIGTERM` removes what it wrote.
 //!
 //! `serve` takes the [`Output`] from memory instead and never touches the disk.
 
@@ -14,6 +15,7 @@ use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Result};
 
+pub mod interrupt;
 pub mod manifest;
 pub mod outdir;
 pub mod stager;
