@@ -116,6 +116,11 @@ pub fn resolve(spec: &ChartSpec, data: &[DatasetStats], err: &mut dyn FnMut(Pos,
         err(Pos::of(&spec.id), format!("chart id `{id}` must be letters, digits, `-` and `_`"));
         return None;
     }
+    // Its downloads are `figures/ID.svg` and `figures/ID.csv`.
+    if let Some(why) = crate::util::path::length_problem(&format!("{id}.svg")) {
+        err(Pos::of(&spec.id), format!("chart id is too long to name its files (figures/ID.svg): {why}"));
+        return None;
+    }
     let ds = dataset(spec, data, err)?;
     let rest = spec.data.value[ds.name.len()..].trim_start_matches('.');
     let mut series = if rest.is_empty() { values(spec, ds, err)? } else { parts(spec, ds, rest, err)? };

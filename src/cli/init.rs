@@ -256,6 +256,11 @@ pub fn new_chapter(root: &Path, title: &str, slug: Option<&str>) -> Result<i32> 
             "{slug:?} cannot be a chapter's URL: use letters, digits, `-` and `_` (pass --slug)"
         )));
     }
+    if let Some(why) = crate::util::path::length_problem(&format!("{slug}/index.html")) {
+        return Err(Error::Io(format!(
+            "the chapter's URL would be too long to publish: {why} (pass a shorter --slug)"
+        )));
+    }
     // Existing chapters, even ones with errors elsewhere: only their weights and slugs matter.
     let mut sink = Sink::default();
     let chapters = crate::content::load_dir(root, true, &mut sink).unwrap_or_default();

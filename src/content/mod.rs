@@ -183,6 +183,24 @@ pub fn parse(file: &str, rel: &str, text: String) -> Result<Chapter> {
             slug
         }
     };
+    if let Some(why) = crate::util::path::length_problem(&format!("{slug}/index.html")) {
+        let url = crate::util::text::head(&slug, 60);
+        let d = match slug_line.filter(|_| front.slug.is_some()) {
+            Some(line) => Diagnostic::error(file, line, 7, format!("`slug` makes a URL too long to publish: {why}"))
+                .with_source(src)
+                .with_help("choose a shorter `slug:`"),
+            None => Diagnostic::error(
+                file,
+                0,
+                0,
+                format!("this chapter's URL /{url} (from the file name) is too long to publish: {why}"),
+            )
+            .with_help(
+                "rename the file (or its folder) to something shorter, or set a shorter `slug:` in the front matter",
+            ),
+        };
+        return Err(Error::one(d));
+    }
     if !is_index && let Some(taken) = reserved_slug(&slug) {
         let d = match slug_line.filter(|_| front.slug.is_some()) {
             Some(line) => Diagnostic::error(file, line, 7, format!("slug `{slug}` is taken: /{slug}/ is {taken}"))

@@ -372,6 +372,65 @@ fn static_names_that_are_not_clean_are_refused() {
     }
 }
 
+/// Names a file system cannot hold once baipi adds to them (temporary files, `.gz` copies) are
+/// located errors before anything is written, from a chapter's file name, a folder of chapters,
+/// a static file and a dataset's file name (a long `slug:` and chart id are fixtures): a rebuild
+/// can never fail with an unlocated "File name too long".
+#[test]
+fn names_too_long_for_a_file_system_are_refused() {
+    let long = "a".repeat(240);
+    let too_long = "the name `aaaaaaaaaaaaaaaaaaaaaaaa…` in it is";
+    let deep = vec!["d".repeat(100); 11].join("/");
+    let cases: Vec<(String, String, String)> = vec![
+        (
+            format!("content/{long}.md"),
+            "---\ntitle: 长\nweight: 2\n---\n正文。\n".into(),
+            format!(
+                "content/{long}.md: error: this chapter's URL /{}… (from the file name) is too long to publish: {too_long} 240 bytes",
+                &long[..60]
+            ),
+        ),
+        (
+            format!("content/{deep}/x.md"),
+            "---\ntitle: 深\nweight: 2\n---\n正文。\n".into(),
+            format!("content/{deep}/x.md: error: this chapter's URL /"),
+        ),
+        (
+            format!("static/{long}.css"),
+            "body {}".into(),
+            format!(
+                "static/{long}.css: error: this static file would be /{}…, too long to publish: {too_long} 253 bytes",
+                &long[..60]
+            ),
+        ),
+        (
+            format!("data/{long}.yaml"),
+            "title: 长\nunit: 个\nvalues:\n  a: { label: 甲, value: 1 }\n".into(),
+            format!(
+                "data/{long}.yaml: error: this dataset's open data would be /data/{}…, too long to publish: {too_long} 244 bytes",
+                &long[..55]
+            ),
+        ),
+    ];
+    for (file, text, first) in &cases {
+        let p = Site::fixture("invalid/_base").with_previous_build();
+        p.write(file, text);
+        let err = p.fails(1, first);
+        assert!(!err.contains("os error"), "{err}");
+    }
+    // The deep folder's message says how long the whole path is.
+    let p = Site::fixture("invalid/_base");
+    p.write(&format!("content/{deep}/x.md"), "---\ntitle: 深\n---\n正文。\n");
+    let err = p.run(&["check"]).stderr();
+    assert!(err.contains("it is 1123 bytes long, and a path in the output may have at most 1024 bytes"), "{err}");
+    // `new chapter` with a title that makes too long a URL writes nothing.
+    let p = Site::fixture("invalid/_base");
+    let o = p.run(&["new", "chapter", &"长".repeat(90)]);
+    assert_eq!(o.code(), Some(2));
+    assert!(o.stderr().contains("the chapter's URL would be too long to publish"), "{}", o.stderr());
+    assert_eq!(entries_in(&p.file("content")), ["01-a.md"]);
+}
+
 /// A chart shown by two chapters (one places another's chart, which is also added at the end of
 /// its own) would repeat its ids on the whole-paper page: an error at the `figure(…)` of the
 /// later chapter, and the previous output stays.
