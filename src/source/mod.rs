@@ -173,6 +173,48 @@ pub fn text_of(bytes: Vec<u8>, display: &str) -> Result<String> {
     Ok(if text.contains('\r') { text.replace("\r\n", "\n") } else { text })
 }
 
+/// A TOML reader's error in `src` (the text of `file`: `site.toml`, `theme.toml`) as a located
+/// message in an editor's words: types as TOML writes them (a list `[…]`, a table), no Rust
+/// type names, the key that is set twice, and a "did you mean" for an unknown key.
+pub fn toml_error(file: &str, src: &str, e: &toml::de::Error) -> Diagnostic {
+    let (line, col) = e.span().map(|s| diag::line_col(src, s.start)).unwrap_or((0, 0));
+    let raw = e.message().trim();
+    let msg = if raw == "duplicate key" {
+        let key = src.lines().nth(line.saturating_sub(1)).and_then(|l| l.split('=').next()).map(str::trim);
+        match key.filter(|k| !k.is_empty()) {
+            Some(k) => format!("`{k}` is set twice; a key may appear only once in its table"),
+            None => "this key is set twice; a key may appear only once in its table".into(),
+        }
+    } else {
+        toml_words(raw)
+    };
+    let d = Diagnostic::error(file, line, col, msg).with_source(src);
+    match diag::suggest(raw) {
+        Some(h) => d.with_help(h),
+        None => d,
+    }
+}
+
+/// The TOML reader's (serde's) words in plain words; see [`yaml::syntax::plain_words`].
+fn toml_words(m: &str) -> String {
+    let m = m.replace(" as i128", "").replace(" as u128", "");
+    let unsigned = ["u8", "u16", "u32", "u64", "usize"].iter().any(|t| m.ends_with(&format!("expected {t}")));
+    let mut out = yaml::syntax::plain_words(&m)
+        .replace("a list (`- …` lines, or `[…]`)", "a list (`[…]`)")
+        .replace("`key: value` lines (a mapping)", "a table (a `[name]` line and `key = value` lines, or `{ … }`)");
+    if unsigned {
+        out = out.replacen("a whole number", "a whole number, 0 or more", 1);
+    }
+    // A number of hundreds of digits (`1e308` read as a float) is cut.
+    if let Some((head, value)) = out.split_once('`')
+        && let Some((value, tail)) = value.split_once('`')
+        && value.len() > 40
+    {
+        out = format!("{head}`{}…`{tail}", &value[..crate::util::text::floor_char_boundary(value, 24)]);
+    }
+    out
+}
+
 /// The site root with links resolved, against which link targets are checked.
 pub fn canonical_root(root: &Path) -> Result<PathBuf> {
     root.canonicalize().map_err(|e| Error::io(root, e))

@@ -132,11 +132,23 @@ fn chart_style(root: &Path, dir: &Path, name: &str) -> Result<crate::charts::Sty
         return Ok(crate::charts::Style::default());
     }
     let src = crate::source::read_text(&toml_path, &toml_file)?;
-    let t: ThemeToml = toml::from_str(&src).map_err(|e| {
-        let (line, col) = e.span().map(|s| crate::diag::line_col(&src, s.start)).unwrap_or((0, 0));
-        Error::one(Diagnostic::error(&toml_file, line, col, e.message().trim().to_string()).with_source(&src))
-    })?;
+    let t: ThemeToml = toml::from_str(&src).map_err(|e| Error::one(crate::source::toml_error(&toml_file, &src, &e)))?;
     let style = t.charts.unwrap_or_default();
+    let problems = style.problems();
+    if !problems.is_empty() {
+        let at = |key: &str| {
+            find_line(&src, |l| l.trim_start().starts_with(key) && l.contains('='), |l| l.find('=').map(|i| i + 2))
+        };
+        return Err(Error::Input(
+            problems
+                .into_iter()
+                .map(|(key, msg)| {
+                    let (line, col) = at(key);
+                    Diagnostic::error(&toml_file, line, col, msg).with_source(&src)
+                })
+                .collect(),
+        ));
+    }
     // The chart font must exist: say so at its line of theme.toml, not when the first chart is drawn.
     let root_canon = crate::source::canonical_root(root)?;
     if let Some(font) = &style.font

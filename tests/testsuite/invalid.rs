@@ -82,6 +82,11 @@ const JARGON: &[&str] = &[
     "in this context",
     "DuplicateKeyPolicy",
     "Options",
+    "u32",
+    "i128",
+    "&str",
+    "invalid type",
+    "charts-rs",
 ];
 
 fn jargon_in(stderr: &str) -> impl Iterator<Item = &'static str> + '_ {
