@@ -19,7 +19,7 @@ pub const MAX_CHARTS_PER_CHAPTER: usize = 100;
 /// Most points the charts of one chapter may plot in all.
 pub const MAX_POINTS_PER_CHAPTER: usize = 5_000;
 /// Most charts a site may declare (10,000 chapters of one chart each are allowed).
-pub const MAX_CHARTS_PER_SITE: usize = 20_000;
+pub const MAX_CHARTS_PER_SITE: usize = 10_000;
 /// Most points the charts of a whole site may plot in all.
 pub const MAX_POINTS_PER_SITE: usize = 100_000;
 
@@ -409,7 +409,7 @@ mod tests {
     #[test]
     fn budgets_count_per_chapter_and_per_site() {
         let mut b = Budget::default();
-        // 10,000 chapters of two small charts each stay within every budget.
+        // 5,000 chapters of two small charts each stay within every budget.
         for _ in 0..MAX_CHARTS_PER_SITE / 2 {
             b.next_chapter();
             for id in ["a", "b"] {
@@ -420,7 +420,7 @@ mod tests {
         let over = b.chart("z").err().map(|o| o.message).unwrap_or_default();
         assert_eq!(
             over,
-            "chart `z` is the site's chart number 20001; the chapters of a site may have at most 20000 charts in all"
+            "chart `z` is the site's chart number 10001; the chapters of a site may have at most 10000 charts in all"
         );
         // A new chapter starts its own count; the site's count goes on.
         let mut b = Budget::default();

@@ -25,6 +25,9 @@ pub const FULL_PAGE: &str = "full/index.html";
 
 /// The whole-paper page is made for sites up to this many chapters.
 pub const FULL_PAGE_MAX_CHAPTERS: usize = 300;
+/// … and up to this many figures (each figure would be held twice more in memory, in its
+/// chapter's HTML kept for the page and in the page itself).
+pub const FULL_PAGE_MAX_FIGURES: usize = 1_000;
 
 /// A chapter's page.
 pub fn chapter_page(slug: &str) -> String {
@@ -79,7 +82,8 @@ impl Plan {
     /// The plan for `site` with its figures and theme (`None` when the theme failed to load).
     pub fn new(site: &Site, figures: &[Figure], theme: Option<&Theme>) -> Plan {
         let has = |tpl: &str| theme.is_some_and(|t| t.templates.iter().any(|t| t.name == tpl));
-        let full_page = has("full.html") && site.chapters.len() <= FULL_PAGE_MAX_CHAPTERS;
+        let full_page =
+            has("full.html") && site.chapters.len() <= FULL_PAGE_MAX_CHAPTERS && figures.len() <= FULL_PAGE_MAX_FIGURES;
         let search = site.config.build.search && has("search.html");
         let not_found = has("404.html");
         let mut known: BTreeMap<String, Maker> = BTreeMap::new();
