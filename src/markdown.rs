@@ -209,8 +209,24 @@ pub fn render_with(md: &str, resolve: &dyn Fn(&str) -> Option<String>, asset: &d
     for r in html_ranges {
         raw_html(md, r, &mut out.raw_html);
     }
-    pulldown_cmark::html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));
+    pulldown_cmark::html::push_html(&mut out.html, events.into_iter().map(|(e, _)| xml_safe(e)));
     out
+}
+
+/// An event whose text holds a character no XML (and no well-formed HTML) may hold, with it
+/// replaced by U+FFFD; any other event as it is.
+fn xml_safe(e: Event<'_>) -> Event<'_> {
+    fn clean(t: CowStr<'_>) -> CowStr<'_> {
+        use crate::util::escape::{has_xml_forbidden, xml_text};
+        if has_xml_forbidden(&t) { CowStr::from(xml_text(&t).into_owned()) } else { t }
+    }
+    match e {
+        Event::Text(t) => Event::Text(clean(t)),
+        Event::Code(t) => Event::Code(clean(t)),
+        Event::Html(t) => Event::Html(clean(t)),
+        Event::InlineHtml(t) => Event::InlineHtml(clean(t)),
+        e => e,
+    }
 }
 
 /// Ids the page around a chapter's HTML uses: the default theme's templates (`main`, `toc-h` …;

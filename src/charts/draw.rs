@@ -147,7 +147,9 @@ pub fn render(chart: &Chart, style: &Style) -> Result<String> {
         ChartKind::Stacked => stacked(&input),
     };
     let svg = svg.map_err(|e| Error::Io(format!("chart `{}`: charts-rs failed: {e}", chart.id)))?;
-    Ok(finish_svg(&svg, chart, style))
+    // charts-rs writes the labels it is given as they are: a control character in one would
+    // make the SVG ill-formed XML.
+    Ok(finish_svg(&crate::util::escape::xml_chars(svg), chart, style))
 }
 
 /// Horizontal bars, first point on top. Round axis without headroom (capped at 100 for

@@ -82,8 +82,17 @@ pub fn statics(site: &Site, th: &Theme, out: &mut Output) -> Result<()> {
     let mut clashes = Vec::new();
     for (rel, bytes) in &th.statics {
         let name = th.fingerprints.get(rel).unwrap_or(rel);
-        // A staged file (a chapter page, the search index) is never the same as a static file.
-        if out.staged.contains_key(name) || out.files.get(name).is_some_and(|existing| existing != bytes) {
+        // A staged file (a chapter page, the search index) is never the same as a static file;
+        // nor is the `.gz` copy that precompressing makes of a generated file.
+        let generated_gz = site.config.build.precompress
+            && name.strip_suffix(".gz").is_some_and(|base| {
+                out.files.get(base).is_some_and(|b| crate::output::compressible(base, b))
+                    && !th.statics.contains_key(base)
+            });
+        if generated_gz
+            || out.staged.contains_key(name)
+            || out.files.get(name).is_some_and(|existing| existing != bytes)
+        {
             let file = if site.root.join("static").join(rel).exists() {
                 format!("static/{rel}")
             } else {
