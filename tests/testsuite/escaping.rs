@@ -87,7 +87,9 @@ fn raw_html_that_runs_script_is_reported() {
     s.write(
         "content/02-x.md",
         "---\ntitle: x\nweight: 2\n---\n<div\n  onMouseOver=\"x()\">a</div>\n\n<script src=\"https://x.org/a.js\"></script>\n\n\
-         <iframe src=\"https://x.org\"></iframe> <a href=\"javascript:y\">z</a>\n\n<b title=\"one\">粗</b>\n",
+         <iframe src=\"https://x.org\"></iframe> <a href=\"javascript:y\">z</a>\n\n<b title=\"one\">粗</b>\n\n\
+         <a href=\"java&#x73;cript&colon;y\">z</a> <meta http-equiv=\"refresh\" content=\"0;url=javascript:y\">\n\n\
+         <a href=\"https://x.org/?a=1&amp;b=2\">ok</a>\n",
     );
     let o = s.run(&["check"]);
     assert_eq!(o.code(), Some(0), "{}", o.stderr());
@@ -97,11 +99,14 @@ fn raw_html_that_runs_script_is_reported() {
         "content/02-x.md:8:1: warning: raw HTML `<script>` in a chapter: it runs in the reader's browser as written",
         "content/02-x.md:10:1: warning: raw HTML `<iframe>` in a chapter: it embeds another page as written",
         "content/02-x.md:10:48: warning: raw HTML with a `javascript:` URL in a chapter: it runs script in the reader's browser",
+        // Character references decoded as the browser does; a refresh to a script URL.
+        "content/02-x.md:14:10: warning: raw HTML with a `javascript:` URL in a chapter",
+        "content/02-x.md:14:77: warning: raw HTML with a `javascript:` URL in a chapter",
         "  = help: baipi publishes raw HTML as it is; write Markdown instead, or keep it on purpose (`check --strict` counts it as an error",
     ] {
         assert!(err.contains(w), "stderr lacks {w:?}:\n{err}");
     }
-    assert_eq!(err.matches(": warning: raw HTML").count(), 4, "{err}");
+    assert_eq!(err.matches(": warning: raw HTML").count(), 6, "{err}");
     let strict = s.run(&["check", "--strict"]);
     assert_eq!(strict.code(), Some(1));
     assert!(
