@@ -209,7 +209,13 @@ pub fn render_with(md: &str, resolve: &dyn Fn(&str) -> Option<String>, asset: &d
     for r in html_ranges {
         raw_html(md, r, &mut out.raw_html);
     }
-    pulldown_cmark::html::push_html(&mut out.html, events.into_iter().map(|(e, _)| xml_safe(e)));
+    // The text is looked at once, whole: only a chapter that holds a character no XML may hold
+    // has its events cleaned one by one.
+    if crate::util::escape::has_xml_forbidden(md) {
+        pulldown_cmark::html::push_html(&mut out.html, events.into_iter().map(|(e, _)| xml_safe(e)));
+    } else {
+        pulldown_cmark::html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));
+    }
     out
 }
 

@@ -29,19 +29,20 @@ fn not_in_xml(c: char) -> bool {
     (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{fffe}' || c == '\u{ffff}'
 }
 
-/// Whether `text` holds a character XML forbids (see [`html`]): one pass over the bytes, as
-/// fast as a search, since nearly every text holds none.
+/// Whether `text` holds a character XML forbids (see [`html`]). Nearly every text holds none,
+/// so the bytes are first looked at without a branch (the compiler vectorises it) for anything
+/// that could start one: a C0 control or DEL, a C1 control (`C2 80`–`C2 9F`), or `EF BF` (the
+/// start of U+FFC0–U+FFFF); only then are the characters checked.
+#[inline]
 pub fn has_xml_forbidden(text: &str) -> bool {
     let b = text.as_bytes();
-    b.iter().enumerate().any(|(i, &c)| match c {
-        b'\t' | b'\n' | b'\r' => false,
-        0..0x20 | 0x7f => true,
-        // U+0080–U+009F (C1 controls).
-        0xc2 => b.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)),
-        // U+FFFE, U+FFFF.
-        0xef => b.get(i + 1) == Some(&0xbf) && b.get(i + 2).is_some_and(|n| *n >= 0xbe),
-        _ => false,
-    })
+    let Some(&last) = b.last() else { return false };
+    let c0 = |c: u8| ((c < 0x20) & (c != b'\t') & (c != b'\n') & (c != b'\r')) | (c == 0x7f);
+    let suspect = b
+        .iter()
+        .zip(&b[1..])
+        .fold(c0(last), |acc, (&a, &n)| acc | c0(a) | ((a == 0xc2) & (n & 0xe0 == 0x80)) | ((a == 0xef) & (n == 0xbf)));
+    suspect && text.chars().any(not_in_xml)
 }
 
 /// `text` with every character XML forbids replaced by U+FFFD (borrowed when there is none).
