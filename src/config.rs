@@ -131,7 +131,7 @@ pub fn load(root: &Path) -> Result<Config> {
             _ => Error::io(&path, e),
         });
     }
-    let src = crate::source::read_named_text(&path, FILE)?;
+    let src = crate::source::read_text(&path, FILE)?;
     parse(&src)
 }
 
@@ -143,15 +143,7 @@ pub fn parse(src: &str) -> Result<Config> {
                 .with_help("write `title = \"…\"` and `base_url = \"/\"` (see README)"),
         ));
     }
-    let raw: RawConfig = toml::from_str(src).map_err(|e| {
-        let (line, col) = e.span().map(|s| line_col(src, s.start)).unwrap_or((0, 0));
-        let msg = e.message().trim().to_string();
-        let d = Diagnostic::error(FILE, line, col, &msg).with_source(src);
-        Error::one(match crate::diag::suggest(&msg) {
-            Some(h) => d.with_help(h),
-            None => d,
-        })
-    })?;
+    let raw: RawConfig = toml::from_str(src).map_err(|e| Error::one(crate::source::toml_error(FILE, src, &e)))?;
     let at = |key: &str| {
         let off = src.find(&format!("{key} =")).or_else(|| src.find(key)).unwrap_or(0);
         line_col(src, off)

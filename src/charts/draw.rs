@@ -26,7 +26,7 @@ pub fn register_font(theme_dir: &Path, style: &Style) -> Result<()> {
     if done.contains(&key) {
         return Ok(());
     }
-    let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+    let bytes = crate::source::read_binary(&path, &key)?;
     charts_rs::add_fonts(&[&bytes]).map_err(|e| {
         Error::one(Diagnostic::error(path.display().to_string(), 0, 0, format!("cannot load chart font: {e}")))
     })?;
@@ -150,7 +150,9 @@ pub fn render(chart: &Chart, style: &Style, fmt: &NumberFormat) -> Result<String
         ChartKind::Stacked => stacked(&input),
     };
     let svg = svg.map_err(|e| Error::Io(format!("chart `{}`: charts-rs failed: {e}", chart.id)))?;
-    Ok(finish_svg(&svg, chart, style, fmt))
+    // charts-rs writes the labels it is given as they are: a control character in one would
+    // make the SVG ill-formed XML.
+    Ok(finish_svg(&crate::util::escape::xml_chars(svg), chart, style, fmt))
 }
 
 /// Horizontal bars, first point on top. Round axis without headroom (capped at 100 for

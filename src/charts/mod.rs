@@ -23,7 +23,10 @@ mod style;
 
 pub use draw::{Axis, nice_axis, register_font, render, text_width};
 pub use figure::{csv_file, figure_html, summary, svg_file};
-pub use resolve::{MAX_POINTS, resolve};
+pub use resolve::{
+    Budget, MAX_CHARTS_PER_CHAPTER, MAX_CHARTS_PER_SITE, MAX_POINTS, MAX_POINTS_PER_CHAPTER, MAX_POINTS_PER_SITE,
+    OverBudget, resolve,
+};
 pub use style::Style;
 
 use crate::number::Dec;

@@ -14,6 +14,89 @@ use crate::util::text::nearest;
 
 /// Most points one chart may plot.
 pub const MAX_POINTS: usize = 200;
+/// Most charts one chapter may declare (the bundled paper's longest chapter has 3).
+pub const MAX_CHARTS_PER_CHAPTER: usize = 100;
+/// Most points the charts of one chapter may plot in all.
+pub const MAX_POINTS_PER_CHAPTER: usize = 5_000;
+/// Most charts a site may declare (10,000 chapters of one chart each are allowed).
+pub const MAX_CHARTS_PER_SITE: usize = 10_000;
+/// Most points the charts of a whole site may plot in all.
+pub const MAX_POINTS_PER_SITE: usize = 100_000;
+
+/// The chart budgets: how many charts and points the chapters so far have used. Drawing is
+/// what costs time and memory (a few KiB per point), so a spec over a budget is refused
+/// before anything is drawn.
+#[derive(Debug, Default)]
+pub struct Budget {
+    chapter_charts: usize,
+    chapter_points: usize,
+    site_charts: usize,
+    site_points: usize,
+}
+
+/// A spent budget: the message and hint for the spec that went over it.
+pub struct OverBudget {
+    pub message: String,
+    pub help: &'static str,
+}
+
+impl Budget {
+    /// Starts counting a new chapter.
+    pub fn next_chapter(&mut self) {
+        self.chapter_charts = 0;
+        self.chapter_points = 0;
+    }
+
+    /// Counts one more chart spec `id`, before it is resolved.
+    pub fn chart(&mut self, id: &str) -> Result<(), OverBudget> {
+        self.chapter_charts += 1;
+        self.site_charts += 1;
+        if self.chapter_charts > MAX_CHARTS_PER_CHAPTER {
+            return Err(OverBudget {
+                message: format!(
+                    "chart `{id}` is number {} in this chapter's `charts:`; a chapter may have at most {MAX_CHARTS_PER_CHAPTER} charts",
+                    self.chapter_charts
+                ),
+                help: "split the chapter into several, or drop the charts it does not need",
+            });
+        }
+        if self.site_charts > MAX_CHARTS_PER_SITE {
+            return Err(OverBudget {
+                message: format!(
+                    "chart `{id}` is the site's chart number {}; the chapters of a site may have at most {MAX_CHARTS_PER_SITE} charts in all",
+                    self.site_charts
+                ),
+                help: "drop the charts the paper does not need",
+            });
+        }
+        Ok(())
+    }
+
+    /// Counts the `points` of the resolved chart `id`.
+    pub fn points(&mut self, id: &str, points: usize) -> Result<(), OverBudget> {
+        self.chapter_points += points;
+        self.site_points += points;
+        if self.chapter_points > MAX_POINTS_PER_CHAPTER {
+            return Err(OverBudget {
+                message: format!(
+                    "chart `{id}` brings this chapter's charts to {} points; the charts of a chapter may plot at most {MAX_POINTS_PER_CHAPTER} points in all",
+                    self.chapter_points
+                ),
+                help: "split the chapter into several, or plot fewer items (`items:`, or a smaller breakdown)",
+            });
+        }
+        if self.site_points > MAX_POINTS_PER_SITE {
+            return Err(OverBudget {
+                message: format!(
+                    "chart `{id}` brings the site's charts to {} points; the charts of a site may plot at most {MAX_POINTS_PER_SITE} points in all",
+                    self.site_points
+                ),
+                help: "plot fewer items (`items:`, or a smaller breakdown), or drop the charts the paper does not need",
+            });
+        }
+        Ok(())
+    }
+}
 
 /// What a chart plots before `value:` and `sort:` apply.
 struct Series {
@@ -33,6 +116,11 @@ pub fn resolve(spec: &ChartSpec, data: &[DatasetStats], err: &mut dyn FnMut(Pos,
     let id = &spec.id.value;
     if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
         err(Pos::of(&spec.id), format!("chart id `{id}` must be letters, digits, `-` and `_`"));
+        return None;
+    }
+    // Its downloads are `figures/ID.svg` and `figures/ID.csv`.
+    if let Some(why) = crate::util::path::length_problem(&format!("{id}.svg")) {
+        err(Pos::of(&spec.id), format!("chart id is too long to name its files (figures/ID.svg): {why}"));
         return None;
     }
     let ds = dataset(spec, data, err)?;
@@ -436,6 +524,34 @@ fn check_highlight(spec: &ChartSpec, points: &[Point], err: &mut dyn FnMut(Pos, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn budgets_count_per_chapter_and_per_site() {
+        let mut b = Budget::default();
+        // 5,000 chapters of two small charts each stay within every budget.
+        for _ in 0..MAX_CHARTS_PER_SITE / 2 {
+            b.next_chapter();
+            for id in ["a", "b"] {
+                assert!(b.chart(id).is_ok() && b.points(id, 4).is_ok());
+            }
+        }
+        b.next_chapter();
+        let over = b.chart("z").err().map(|o| o.message).unwrap_or_default();
+        assert_eq!(
+            over,
+            "chart `z` is the site's chart number 10001; the chapters of a site may have at most 10000 charts in all"
+        );
+        // A new chapter starts its own count; the site's count goes on.
+        let mut b = Budget::default();
+        for i in 0..MAX_CHARTS_PER_CHAPTER {
+            assert!(b.chart(&i.to_string()).is_ok());
+        }
+        assert!(b.chart("x").is_err());
+        b.next_chapter();
+        assert!(b.chart("y").is_ok());
+        assert!(b.points("y", MAX_POINTS_PER_CHAPTER).is_ok());
+        assert!(b.points("y", 1).is_err());
+    }
 
     /// Positions as (line, column, message).
     type Found = Vec<(usize, usize, String)>;

@@ -279,6 +279,11 @@ pub fn new_chapter(root: &Path, title: &str, slug: Option<&str>) -> Result<i32> 
             "{slug:?} cannot be a chapter's URL: use letters, digits, `-` and `_` (pass --slug)"
         )));
     }
+    if let Some(why) = crate::util::path::length_problem(&format!("{slug}/index.html")) {
+        return Err(Error::Io(format!(
+            "the chapter's URL would be too long to publish: {why} (pass a shorter --slug)"
+        )));
+    }
     // Existing chapters, even ones with errors elsewhere: only their weights and slugs matter.
     let mut sink = Sink::default();
     let chapters = crate::content::load_dir(root, true, &mut sink).unwrap_or_default();
@@ -320,7 +325,7 @@ fn next_weight(root: &Path, chapters: &[crate::content::Chapter]) -> Result<i64>
         return Ok(1);
     };
     last.front.weight.checked_add(1).ok_or_else(|| {
-        let text = std::fs::read_to_string(root.join(&last.file)).unwrap_or_default();
+        let text = crate::source::read_text(&root.join(&last.file), &last.file).unwrap_or_default();
         let (line, text) = text
             .lines()
             .enumerate()

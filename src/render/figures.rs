@@ -29,6 +29,7 @@ pub fn build(site: &Site, th: &Theme, links: &[ChapterLink]) -> Result<Vec<Figur
     let mut figures: Vec<Figure> = Vec::new();
     let mut resolved = Vec::new();
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    let mut budget = charts::Budget::default();
     let pages = site
         .index
         .iter()
@@ -39,16 +40,25 @@ pub fn build(site: &Site, th: &Theme, links: &[ChapterLink]) -> Result<Vec<Figur
             continue;
         }
         let src = ch.source();
+        budget.next_chapter();
         for spec in &ch.front.charts {
-            let mut err = |pos: Pos, msg: String| {
-                sink.push(Diagnostic::error(&ch.file, pos.line + 1, pos.col, msg).with_source(src));
-            };
+            let at = |pos: Pos, msg: String| Diagnostic::error(&ch.file, pos.line + 1, pos.col, msg).with_source(src);
+            let mut err = |pos: Pos, msg: String| sink.push(at(pos, msg));
             if let Some(other) = seen.get(&spec.id.value) {
                 err(Pos::of(&spec.id), format!("chart id `{}` is already used in {other}", spec.id.value));
                 continue;
             }
             seen.insert(spec.id.value.clone(), ch.file.clone());
+            // Over a budget, the rest of the chapter's charts are not looked at (one message).
+            if let Err(over) = budget.chart(&spec.id.value) {
+                sink.push(at(Pos::of(&spec.id), over.message).with_help(over.help));
+                break;
+            }
             let Some(chart) = charts::resolve(spec, &site.computed, &mut err) else { continue };
+            if let Err(over) = budget.points(&chart.id, chart.points.len()) {
+                sink.push(at(Pos::of(&spec.data), over.message).with_help(over.help));
+                break;
+            }
             resolved.push((chart, url.clone()));
         }
     }

@@ -44,7 +44,7 @@ pub mod text;
 
 pub use chapter::MAX_REPORTS_PER_FILE;
 pub use context::site_view;
-pub use paths::FULL_PAGE_MAX_CHAPTERS;
+pub use paths::{FULL_PAGE_MAX_CHAPTERS, FULL_PAGE_MAX_FIGURES};
 
 /// Renders the whole site into memory.
 pub fn render(site: &Site) -> Result<Output> {

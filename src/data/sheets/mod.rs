@@ -372,7 +372,11 @@ pub fn is_lock_file(name: &str) -> bool {
 pub fn load(name: &str, file: &str, path: &Path, sink: &mut Sink) -> Result<Option<Dataset>> {
     let meta_path = meta_path(path);
     let meta_file = meta_file_name(file);
-    let meta_text = if meta_path.is_file() { crate::source::read_text(&meta_path, &meta_file)? } else { String::new() };
+    let meta_text = if std::fs::symlink_metadata(&meta_path).is_ok() {
+        crate::source::read_text(&meta_path, &meta_file)?
+    } else {
+        String::new()
+    };
     let meta = if meta_text.trim().is_empty() {
         Meta::default()
     } else {

@@ -324,6 +324,9 @@ fn list_column(
 /// Rust and library words in a message the reader wrote, in plain words.
 pub fn plain_words(m: &str) -> String {
     let m = m.split("; use ").next().unwrap_or(m);
+    if let Some(field) = m.strip_prefix("missing field `").and_then(|r| r.strip_suffix('`')) {
+        return format!("`{field}` is missing: it is required here");
+    }
     if let Some((found, expected)) = m
         .strip_prefix("invalid type: ")
         .or_else(|| m.strip_prefix("invalid value: "))
