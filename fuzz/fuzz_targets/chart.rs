@@ -17,9 +17,19 @@ fuzz_target!(|input: &[u8]| {
     let Ok(spec) = baipi::source::yaml::parse_yaml::<baipi::content::chart::ChartSpec>(src) else { return };
     let Some(chart) = baipi::charts::resolve(&spec, data(), &mut |_, _| {}) else { return };
     let style = baipi::charts::Style::default();
-    if let Ok(svg) = baipi::charts::render(&chart, &style) {
-        let f = baipi::charts::Figure { id: chart.id.clone(), number: 1, page_url: "/".into(), summary: baipi::charts::summary(&chart), chart, svg };
-        let _ = baipi::charts::figure_html(&f, "/");
+    // Both the default number format and one that rewrites every number (axis ticks included).
+    let fmt = match input.len() % 2 {
+        0 => baipi::format::NumberFormat::default(),
+        _ => baipi::format::NumberFormat {
+            grouping: baipi::format::Grouping::ThinSpace,
+            group_min_digits: 5,
+            ..Default::default()
+        },
+    };
+    if let Ok(svg) = baipi::charts::render(&chart, &style, &fmt) {
+        let summary = baipi::charts::summary(&chart, &fmt);
+        let f = baipi::charts::Figure { id: chart.id.clone(), number: 1, page_url: "/".into(), summary, chart, svg };
+        let _ = baipi::charts::figure_html(&f, "/", &fmt);
         let _ = baipi::charts::csv_file(&f);
     }
 });
