@@ -278,7 +278,7 @@ fn stages() {
     let figures: BTreeMap<String, (String, String)> =
         (1..=N).map(|i| (format!("c{i}"), ("<figure></figure>".to_string(), "图".to_string()))).collect();
     let prose = Prose::new(
-        site.config.stats.share_digits,
+        &site.config.numbers,
         &site.data,
         &serde_json::to_value(&site_view).expect("site as JSON"),
         Arc::new(figures),
@@ -335,7 +335,7 @@ fn stages() {
     );
 
     let th = theme::load(&root, &site.config.theme).expect("theme");
-    let mut tera = theme::compile(&th, site.config.stats.share_digits, bp).expect("templates compile");
+    let mut tera = theme::compile(&th, &site.config.numbers, bp).expect("templates compile");
     tera.global_context().insert("site", &site_view);
     tera.global_context().insert("data", &site.data);
     tera.global_context().insert("stats", &site.data);
@@ -375,7 +375,7 @@ fn stages() {
         time(5, || {
             for s in &specs {
                 let c = charts::resolve(s, &site.computed, &mut |_, m| panic!("{m}")).expect("resolves");
-                charts::render(&c, &th.chart_style).expect("renders");
+                charts::render(&c, &th.chart_style, &site.config.numbers).expect("renders");
             }
         }),
     );

@@ -14,7 +14,7 @@ fn main() {
     style.width = 480;
     let yaml = "title: 党员\nunit: 人\nas_of: 2021-06\nsource: 白皮书\ntotal: 12873\nbreakdowns:\n  by_age:\n    title: 年龄\n    parts:\n      - { key: le30, label: 30岁及以下, value: 3957 }\n      - { key: a31_40, label: 31—40岁, value: 6280 }\n      - { key: a41_50, label: 41—50岁, value: 1572 }\n      - { key: a51_60, label: 51—60岁, value: 654 }\n      - { key: ge61, label: 61岁及以上, value: 410 }\n";
     let ds = baipi::data::parse("members", "data/members.yaml", yaml.to_string()).expect("dataset");
-    let data = [baipi::stats::compute(&ds, 2, &mut Vec::new())];
+    let data = [baipi::stats::compute(&ds, &baipi::format::NumberFormat::default(), &mut Vec::new())];
     let kinds = ["bar", "hbar", "donut", "stacked"];
     let specs: Vec<ChartSpec> = (0..1000)
         .map(|i| {
@@ -29,7 +29,7 @@ fn main() {
         bytes = 0;
         for s in &specs {
             let c = charts::resolve(s, &data, &mut |_, m| panic!("{m}")).expect("resolves");
-            bytes += charts::render(&c, &style).expect("renders").len();
+            bytes += charts::render(&c, &style, &Default::default()).expect("renders").len();
         }
         times.push(t.elapsed());
     }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 use crate::diag::{Diagnostic, Error, Result, line_col};
+use crate::format::{Grouping, NumberFormat};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -26,6 +27,8 @@ struct RawConfig {
     publication: Publication,
     #[serde(default)]
     stats: StatsConfig,
+    #[serde(default)]
+    numbers: RawNumbers,
     #[serde(default)]
     build: BuildConfig,
     #[serde(default)]
@@ -63,6 +66,17 @@ fn is_pdf_name(name: &str) -> bool {
         && name.ends_with(".pdf")
         && !name.starts_with('.')
         && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+/// `[numbers]`: how numbers are printed everywhere on the site ([`NumberFormat`]).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNumbers {
+    grouping: Option<String>,
+    group_min_digits: Option<u32>,
+    share_digits: Option<u32>,
+    wan_from: Option<i64>,
+    yi_from: Option<i64>,
 }
 
 /// How the output is written.
@@ -111,23 +125,11 @@ pub struct Publication {
     pub source_url: String,
 }
 
-/// Statistics settings.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// `[stats]`, the older home of `share_digits` (now `[numbers]`); still read.
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct StatsConfig {
-    /// Decimal places of computed percentages.
-    #[serde(default = "default_digits")]
-    pub share_digits: u32,
-}
-
-impl Default for StatsConfig {
-    fn default() -> Self {
-        StatsConfig { share_digits: default_digits() }
-    }
-}
-
-fn default_digits() -> u32 {
-    2
+struct StatsConfig {
+    share_digits: Option<u32>,
 }
 
 /// The validated site configuration.
@@ -143,7 +145,8 @@ pub struct Config {
     pub description: String,
     pub output_dir: Option<String>,
     pub publication: Publication,
-    pub stats: StatsConfig,
+    /// How numbers are printed (`[numbers]`).
+    pub numbers: NumberFormat,
     pub build: BuildConfig,
     pub pdf: PdfConfig,
 }
@@ -164,7 +167,7 @@ pub fn load(root: &Path) -> Result<Config> {
             _ => Error::io(&path, e),
         });
     }
-    let src = crate::source::read_named_text(&path, FILE)?;
+    let src = crate::source::read_text(&path, FILE)?;
     parse(&src)
 }
 
@@ -176,15 +179,7 @@ pub fn parse(src: &str) -> Result<Config> {
                 .with_help("write `title = \"…\"` and `base_url = \"/\"` (see README)"),
         ));
     }
-    let raw: RawConfig = toml::from_str(src).map_err(|e| {
-        let (line, col) = e.span().map(|s| line_col(src, s.start)).unwrap_or((0, 0));
-        let msg = e.message().trim().to_string();
-        let d = Diagnostic::error(FILE, line, col, &msg).with_source(src);
-        Error::one(match crate::diag::suggest(&msg) {
-            Some(h) => d.with_help(h),
-            None => d,
-        })
-    })?;
+    let raw: RawConfig = toml::from_str(src).map_err(|e| Error::one(crate::source::toml_error(FILE, src, &e)))?;
     let at = |key: &str| {
         let off = src.find(&format!("{key} =")).or_else(|| src.find(key)).unwrap_or(0);
         line_col(src, off)
@@ -203,7 +198,7 @@ pub fn parse(src: &str) -> Result<Config> {
         "theme",
         format!("`theme` must be a folder name under themes/, found {:?}", raw.theme),
     );
-    check(raw.stats.share_digits <= 6, "share_digits", "`stats.share_digits` must be between 0 and 6".into());
+    let numbers = numbers(&raw, &mut check);
     let url = raw.publication.source_url.trim();
     check(
         url.is_empty()
@@ -241,10 +236,65 @@ pub fn parse(src: &str) -> Result<Config> {
         description: raw.description,
         output_dir: raw.output_dir,
         publication: raw.publication,
-        stats: raw.stats,
+        numbers,
         build: raw.build,
         pdf: raw.pdf,
     })
+}
+
+/// The `[numbers]` table (and `[stats] share_digits`) as a [`NumberFormat`]; each value out
+/// of range goes to `check` with what is allowed.
+fn numbers(raw: &RawConfig, check: &mut impl FnMut(bool, &str, String)) -> NumberFormat {
+    let n = &raw.numbers;
+    let mut f = NumberFormat::default();
+    if let Some(g) = &n.grouping {
+        let known = Grouping::from_name(g);
+        let hint = match crate::util::text::nearest(g, Grouping::NAMES.iter().copied()) {
+            Some(near) => format!(" (did you mean `{near}`?)"),
+            None => String::new(),
+        };
+        check(
+            known.is_some(),
+            "grouping",
+            format!("`numbers.grouping` must be one of {}, found {g:?}{hint}", quoted(Grouping::NAMES)),
+        );
+        f.grouping = known.unwrap_or(f.grouping);
+    }
+    if let Some(d) = n.group_min_digits {
+        check(
+            (4..=5).contains(&d),
+            "group_min_digits",
+            format!("`numbers.group_min_digits` must be 4 or 5, found {d}"),
+        );
+        f.group_min_digits = d;
+    }
+    check(
+        n.share_digits.is_none() || raw.stats.share_digits.is_none() || n.share_digits == raw.stats.share_digits,
+        "share_digits",
+        "`share_digits` is set twice, in [numbers] and in [stats], with different values: keep the one in [numbers]"
+            .into(),
+    );
+    if let Some(d) = n.share_digits.or(raw.stats.share_digits) {
+        check(d <= 6, "share_digits", format!("`share_digits` must be between 0 and 6, found {d}"));
+        f.share_digits = d;
+    }
+    if let Some(w) = n.wan_from {
+        check(w >= 10_000, "wan_from", format!("`numbers.wan_from` must be at least 10000 (1万), found {w}"));
+        f.wan_from = w;
+    }
+    if let Some(y) = n.yi_from {
+        check(
+            y >= 100_000_000 && y > f.wan_from,
+            "yi_from",
+            format!("`numbers.yi_from` must be at least 100000000 (1亿) and above `wan_from`, found {y}"),
+        );
+        f.yi_from = y;
+    }
+    f
+}
+
+fn quoted(names: &[&str]) -> String {
+    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
 }
 
 /// `https://host/a/b` → `/a/b/`; `/x` → `/x/`; anything else → None.

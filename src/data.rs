@@ -5,8 +5,8 @@
 //! YAML that does not fit the format.
 //!
 //! A dataset file holds metadata (title, unit, as-of date, source), an optional `total`,
-//! named `values` (single published figures) and named `breakdowns` (labelled parts of a
-//! total). Parsing keeps the source location of every number so that a failed consistency
+//! named `values` (single published figures), named `breakdowns` (labelled parts of a
+//! total) and named `series` (a quantity over years, quarters or months). Parsing keeps the source location of every number so that a failed consistency
 //! check can point at the exact line and column. Statistics are computed in
 //! [`crate::stats`].
 
@@ -21,7 +21,10 @@ use crate::number::Dec;
 use crate::source::yaml::{self, parse_yaml};
 pub use crate::source::yaml::{Ordered, Pos};
 
+pub mod period;
 pub mod sheets;
+
+pub use period::{Frequency, Period};
 
 /// A date such as `2021-06` or `2021`, accepted quoted or not; or [`AsOf::UNDATED`], for
 /// figures whose source gives no date (a breakdown or value then does not take the dataset's).
@@ -82,6 +85,9 @@ pub struct DatasetFile {
     pub values: Ordered<Fact>,
     #[serde(default)]
     pub breakdowns: Ordered<Breakdown>,
+    /// Quantities over time (`series:`), each under its key.
+    #[serde(default)]
+    pub series: Ordered<Series>,
 }
 
 /// A single published figure.
@@ -100,6 +106,44 @@ pub struct Fact {
     pub as_of: Option<AsOf>,
     #[serde(default)]
     pub respondents: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A quantity over time: its periods in order, each with a value, a published growth or both.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Series {
+    pub title: String,
+    pub unit: Option<String>,
+    /// Decimal places of computed growth rates and indices, else the dataset's.
+    pub digits: Option<u32>,
+    /// The period whose value is 100 in the index; else the first with a value.
+    pub base: Option<Spanned<Period>>,
+    #[serde(default)]
+    pub note: String,
+    pub periods: Spanned<Vec<SeriesPeriod>>,
+}
+
+/// One period of a series.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeriesPeriod {
+    pub period: Spanned<Period>,
+    /// The published value; a period may carry only its growth.
+    pub value: Option<Spanned<Dec>>,
+    /// Printed before and after the value: 超过, 约, 近; 多, 余.
+    #[serde(default)]
+    pub prefix: String,
+    #[serde(default)]
+    pub suffix: String,
+    /// The growth over the previous period the publication printed, in percent.
+    pub published_growth: Option<Spanned<Dec>>,
+    /// Printed before and after the growth: `超过` 20%, 20%`多`.
+    #[serde(default)]
+    pub growth_prefix: String,
+    #[serde(default)]
+    pub growth_suffix: String,
     #[serde(default)]
     pub note: String,
 }
@@ -205,7 +249,8 @@ pub fn parse(name: &str, file: &str, source: String) -> Result<Dataset> {
 pub fn load_dir(root: &Path, sink: &mut Sink) -> Result<Vec<Dataset>> {
     let dir = root.join("data");
     let mut out: Vec<Dataset> = Vec::new();
-    if !dir.is_dir() {
+    // A missing folder has no datasets; anything else that is not a folder is refused by the walk.
+    if std::fs::symlink_metadata(&dir).is_err() {
         return Ok(out);
     }
     let kind = |p: &Path| sheets::Kind::of(p);

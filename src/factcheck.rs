@@ -11,10 +11,15 @@
 //! value. An editor marks a number as intentional free text with a tera
 //! comment right after it — `3{# free #}` — or lists it in the front
 //! matter's `free_numbers`.
+//!
+//! A percentage right after a word of growth (`增长50%`, `增速超过20%`, `年均增长14.5%`,
+//! `下降10%`) is a growth figure: it must equal a growth of the data (a series' growth over
+//! a period or from its first value to its last, its average annual growth, or a published
+//! growth) rounded to the places the prose prints, with 下降/减少 reading the growth as a fall.
 
 use crate::diag::{Diagnostic, LineIndex};
 use crate::number::Dec;
-use crate::stats::{self, BreakdownStats, DatasetStats, GroupStats, PartStats, ValueStats};
+use crate::stats::{self, BreakdownStats, DatasetStats, GroupStats, PartStats, PeriodStats, SeriesStats, ValueStats};
 
 /// A number found in prose.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +31,10 @@ pub struct Token {
     /// The value, with 万/亿 applied.
     pub value: Dec,
     pub percent: bool,
+    /// Decimal places as written (`14.50%` → 2).
+    pub places: u32,
+    /// After a word of growth: `Some(false)` for 增长, `Some(true)` for 下降.
+    pub growth: Option<bool>,
 }
 
 /// A value in the data that prose may quote.
@@ -34,6 +43,45 @@ pub struct Candidate {
     pub path: String,
     pub value: Dec,
     pub percent: bool,
+    /// A growth rate in percent, which prose may round (`增长50%` for 50.00).
+    pub growth: bool,
+}
+
+/// Words after which a percentage is a growth (longest first), and whether they say a fall.
+const GROWTH_WORDS: [(&str, bool); 12] = [
+    ("年均增长", false),
+    ("增长率", false),
+    ("增长", false),
+    ("增速", false),
+    ("增幅", false),
+    ("上升", false),
+    ("提高", false),
+    ("增加", false),
+    ("下降", true),
+    ("减少", true),
+    ("降幅", true),
+    ("回落", true),
+];
+
+/// Words that may stand between the growth word and the number (`增长了约50%`).
+const BETWEEN: [&str; 12] = ["超过", "将近", "接近", "达到", "不到", "了", "约", "近", "超", "逾", "达", "为"];
+
+/// Whether the number at `offset` of `text` follows a word of growth: `Some(fall)`.
+fn growth_before(text: &str, offset: usize) -> Option<bool> {
+    let mut head = text[..offset].trim_end_matches([' ', '\u{3000}']);
+    for _ in 0..3 {
+        match BETWEEN.iter().find(|w| head.ends_with(*w)) {
+            Some(w) => head = &head[..head.len() - w.len()],
+            None => break,
+        }
+    }
+    GROWTH_WORDS.iter().find(|(w, _)| head.ends_with(w)).map(|(_, fall)| *fall)
+}
+
+/// Whether a growth token equals the growth `c`, rounded to the places the prose prints.
+fn growth_matches(t: &Token, c: Dec) -> bool {
+    let c = if t.growth == Some(true) { Dec::ZERO.checked_sub(c).unwrap_or(c) } else { c };
+    c.round(t.places) == t.value
 }
 
 /// Every quotable number of the statistics, with its path (`data.orgs.by_type.nonpublic.share`),
@@ -61,6 +109,7 @@ fn dataset_candidates(ds: &DatasetStats, out: &mut Vec<Candidate>) {
         total,
         values,
         breakdowns,
+        series,
     } = ds;
     let base = format!("data.{name}");
     // Everything of a dataset in `%` is a percentage.
@@ -75,6 +124,63 @@ fn dataset_candidates(ds: &DatasetStats, out: &mut Vec<Candidate>) {
     }
     for b in breakdowns {
         breakdown_candidates(b, &base, in_percent, out);
+    }
+    for s in series {
+        series_candidates(s, &base, in_percent, out);
+    }
+}
+
+fn series_candidates(s: &SeriesStats, base: &str, in_percent: bool, out: &mut Vec<Candidate>) {
+    let SeriesStats {
+        key,
+        title: _,
+        unit,
+        note: _,
+        frequency: _,
+        base: _,
+        first: _,
+        last: _,
+        change,
+        growth,
+        cagr,
+        years: _,
+        complete: _,
+        periods,
+    } = s;
+    let base = format!("{base}.series.{key}");
+    let pct = in_percent || unit == "%";
+    let put = |out: &mut Vec<Candidate>, path: String, v: &Option<Dec>, percent: bool, growth: bool| {
+        if let Some(value) = v.and_then(stats::as_seen) {
+            out.push(Candidate { path, value, percent, growth });
+        }
+    };
+    put(out, format!("{base}.change"), change, pct, false);
+    put(out, format!("{base}.growth"), growth, true, true);
+    put(out, format!("{base}.cagr"), cagr, true, true);
+    for p in periods {
+        let PeriodStats {
+            period,
+            label: _,
+            value,
+            prefix: _,
+            suffix: _,
+            text: _,
+            change,
+            growth,
+            published_growth,
+            growth_prefix: _,
+            growth_suffix: _,
+            growth_text: _,
+            index,
+            note: _,
+            unit: _,
+        } = p;
+        let at = format!("{base}.at[\"{period}\"]");
+        put(out, format!("{at}.value"), value, pct, false);
+        put(out, format!("{at}.change"), change, pct, false);
+        put(out, format!("{at}.growth"), growth, true, true);
+        put(out, format!("{at}.published_growth"), published_growth, true, true);
+        put(out, format!("{at}.index"), index, false, false);
     }
 }
 
@@ -136,7 +242,7 @@ fn breakdown_candidates(b: &BreakdownStats, base: &str, in_percent: bool, out: &
 
 fn push(out: &mut Vec<Candidate>, path: String, v: Dec, percent: bool) {
     if let Some(value) = stats::as_seen(v) {
-        out.push(Candidate { path, value, percent });
+        out.push(Candidate { path, value, percent, growth: false });
     }
 }
 
@@ -288,14 +394,17 @@ pub fn scan(text: &str) -> Vec<Token> {
             }
             _ => {}
         }
-        out.push(Token { offset: start, text: text[start..text_end].to_string(), value: value.normalized(), percent });
+        let places = plain.split_once('.').map_or(0, |(_, f)| f.len() as u32);
+        let growth = if percent { growth_before(text, start) } else { None };
+        let text = text[start..text_end].to_string();
+        out.push(Token { offset: start, text, value: value.normalized(), percent, places, growth });
     }
     out
 }
 
 /// Whether a number typed in `body` needs no warning: marked free (`3{# free #}` or in
 /// `free_numbers`), or a value of the data (`24万` also as 24).
-fn accepted(body: &str, t: &Token, free: &[String], has: &dyn Fn(Dec) -> bool) -> bool {
+fn accepted(body: &str, t: &Token, free: &[String], has: &dyn Fn(Dec) -> bool, growths: &[Dec]) -> bool {
     let end = t.offset + t.text.len();
     let after = body[end..].trim_start_matches(' ');
     if after.starts_with("{#") {
@@ -310,6 +419,9 @@ fn accepted(body: &str, t: &Token, free: &[String], has: &dyn Fn(Dec) -> bool) -
     if free.iter().any(|f| f == &t.text) {
         return true;
     }
+    if t.growth.is_some() {
+        return growths.iter().any(|g| growth_matches(t, *g));
+    }
     let bare = (t.text.ends_with('万') || t.text.ends_with('亿'))
         .then(|| Dec::parse(t.text.trim_end_matches(['万', '亿'])))
         .flatten();
@@ -320,14 +432,17 @@ fn accepted(body: &str, t: &Token, free: &[String], has: &dyn Fn(Dec) -> bool) -
 /// without building a message for each (all of them, not only the first of each file).
 pub fn count_site(site: &crate::site::Site) -> usize {
     use rayon::prelude::*;
-    let mut values: Vec<Dec> = candidates(&site.computed).into_iter().map(|c| c.value).collect();
+    let cands = candidates(&site.computed);
+    let growths: Vec<Dec> = cands.iter().filter(|c| c.growth).map(|c| c.value).collect();
+    let mut values: Vec<Dec> = cands.into_iter().map(|c| c.value).collect();
     values.sort_unstable();
     let has = |v: Dec| values.binary_search(&v).is_ok();
     let chapters: Vec<&crate::content::Chapter> = site.index.iter().chain(&site.chapters).collect();
     chapters
         .par_iter()
         .map(|ch| {
-            scan(&mask(ch.body())).iter().filter(|t| !accepted(ch.body(), t, &ch.front.free_numbers, &has)).count()
+            let body = ch.body();
+            scan(&mask(body)).iter().filter(|t| !accepted(body, t, &ch.front.free_numbers, &has, &growths)).count()
         })
         .sum()
 }
@@ -349,10 +464,12 @@ pub fn check(file: &str, body: &str, body_line: usize, free: &[String], cands: &
     let mut percents: Vec<&Candidate> = cands.iter().filter(|c| c.percent).collect();
     percents.sort_by(order);
     let has = |v: Dec| all.binary_search_by(|c| c.value.cmp(&v)).is_ok();
+    let growth_cands: Vec<&Candidate> = cands.iter().filter(|c| c.growth).collect();
+    let growths: Vec<Dec> = growth_cands.iter().map(|c| c.value).collect();
     let mut out = Vec::new();
     let mut unlisted = 0usize;
     for t in scan(&masked) {
-        if accepted(body, &t, free, &has) {
+        if accepted(body, &t, free, &has, &growths) {
             continue;
         }
         if out.len() >= MAX_WARNINGS_PER_FILE {
@@ -360,11 +477,22 @@ pub fn check(file: &str, body: &str, body_line: usize, free: &[String], cands: &
             continue;
         }
         let (l, c, line_text, byte) = index.locate(t.offset);
-        let pool = if t.percent { &percents } else { &all };
-        let mut msg = format!("\"{}\" matches no data", t.text);
-        if let Some(n) = nearest_value(pool, t.value) {
-            msg.push_str(&format!("; did you mean {} = {}{}?", n.path, n.value, if n.percent { "%" } else { "" }));
-        }
+        let msg = match t.growth {
+            Some(fall) => growth_message(&t, fall, &growth_cands),
+            None => {
+                let pool = if t.percent { &percents } else { &all };
+                let mut msg = format!("\"{}\" matches no data", t.text);
+                if let Some(n) = nearest_value(pool, t.value) {
+                    msg.push_str(&format!(
+                        "; did you mean {} = {}{}?",
+                        n.path,
+                        n.value,
+                        if n.percent { "%" } else { "" }
+                    ));
+                }
+                msg
+            }
+        };
         out.push(Diagnostic::warning(file, body_line + l - 1, c, msg).with_snippet(line_text, byte).with_help(
             format!(
                 "take the number from the data with an expression, or mark intentional free text as {}{{# free #}}",
@@ -388,6 +516,20 @@ pub fn check(file: &str, body: &str, body_line: usize, free: &[String], cands: &
         ));
     }
     out
+}
+
+/// The warning for a growth that matches no growth of the data, naming the nearest one.
+fn growth_message(t: &Token, fall: bool, cands: &[&Candidate]) -> String {
+    let signed = |c: &Candidate| if fall { Dec::ZERO.checked_sub(c.value).unwrap_or(c.value) } else { c.value };
+    let dist = |c: &&&Candidate| signed(c).checked_sub(t.value).map(|d| d.to_f64().abs()).unwrap_or(f64::MAX);
+    let mut msg = format!("growth \"{}\" matches no growth in the data", t.text);
+    if let Some(n) = cands
+        .iter()
+        .min_by(|a, b| dist(a).total_cmp(&dist(b)).then_with(|| (a.path.len(), &a.path).cmp(&(b.path.len(), &b.path))))
+    {
+        msg.push_str(&format!("; did you mean {} = {}%?", n.path, n.value));
+    }
+    msg
 }
 
 /// Most fact-check warnings listed for one file; the rest are counted in one more warning.
@@ -465,7 +607,7 @@ mod tests {
     fn reports_with_nearest_value() {
         let yaml = "title: o\nunit: 个\ntotal: 938\nbreakdowns:\n  by_type:\n    title: t\n    parts:\n      - { key: nonpublic, label: a, value: 779 }\n      - { key: social, label: b, value: 159 }\n";
         let ds = crate::data::parse("orgs", "data/orgs.yaml", yaml.to_string()).expect("parses");
-        let c = candidates(&[stats::compute(&ds, 2, &mut Vec::new())]);
+        let c = candidates(&[stats::compute(&ds, &crate::format::NumberFormat::default(), &mut Vec::new())]);
         let body = "甲\n占83.50%，共938个，另有5{# free #}个，7个。\n";
         let w = check("content/a.md", body, 1, &[], &c);
         assert_eq!(w.len(), 2, "{w:?}");
@@ -483,7 +625,8 @@ mod tests {
     fn many_unmatched_numbers_on_one_line_stay_cheap() {
         // A warning keeps a window of its line, not the line: one copy of a long line per
         // number would be quadratic in the line's length.
-        let c = vec![Candidate { path: "data.a.total".into(), value: Dec::from_int(938), percent: false }];
+        let c =
+            vec![Candidate { path: "data.a.total".into(), value: Dec::from_int(938), percent: false, growth: false }];
         let body: String = (0..200_000).map(|i| format!("数字{i}个 ")).collect();
         let t = std::time::Instant::now();
         let w = check("content/a.md", &body, 5, &[], &c);
@@ -496,5 +639,26 @@ mod tests {
                 .starts_with(&format!("{} more numbers", 200_000 - 1 - MAX_WARNINGS_PER_FILE))
         );
         assert!(w[0].message.contains("did you mean data.a.total = 938?"), "{}", w[0].message);
+    }
+
+    #[test]
+    fn growth_figures_are_checked_as_growth() {
+        let yaml = "title: m\nunit: 人\nseries:\n  members:\n    title: t\n    periods:\n      - { period: 2018, value: 800 }\n      - { period: 2021, value: 1200 }\n";
+        let ds = crate::data::parse("m", "data/m.yaml", yaml.to_string()).expect("parses");
+        let c = candidates(&[stats::compute(&ds, &Default::default(), &mut Vec::new())]);
+        // 800 → 1,200 is a growth of 50.00%, 14.47% a year: prose may round either.
+        let body = "2018—2021年增长50%，年均增长14.5%，年均增长约14%。\n";
+        assert!(check("content/a.md", body, 1, &[], &c).is_empty());
+        let w = check("content/a.md", "人数增长40%。\n", 1, &[], &c);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert_eq!(
+            w[0].message,
+            "growth \"40%\" matches no growth in the data; did you mean data.m.series.members.growth = 50%?"
+        );
+        // A fall reads the growth with its sign; a plain percentage is not a growth.
+        assert_eq!(check("content/a.md", "下降50%。\n", 1, &[], &c).len(), 1);
+        assert_eq!(texts("增速超过20%，占20%"), ["20%", "20%"]);
+        let t = scan("增速超过20%，占20%");
+        assert_eq!((t[0].growth, t[1].growth), (Some(false), None));
     }
 }

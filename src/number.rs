@@ -86,6 +86,10 @@ impl Dec {
         if !f.is_finite() || f.abs() >= 1e27 {
             return None;
         }
+        // A whole number (most cells of a sheet) needs no formatting.
+        if f.fract() == 0.0 && f.abs() < 9e15 {
+            return Some(Dec::from_int(f as i64));
+        }
         Dec::parse(&format!("{f}"))
     }
 
@@ -197,6 +201,147 @@ impl Dec {
             out.push_str(&digits);
         }
         out
+    }
+}
+
+/// Average growth per year, in percent: the rate `r` with `first × (1 + r)^years = last`, where
+/// `years = periods / per_year` (2018 → 2021 is 3 periods of 1 a year; 2021Q1 → 2022Q1 is 4 of 4).
+/// Rounded half away from zero to `digits` places on the exact value, which is irrational in
+/// general: the result is the one whole number of `10^-digits` percent whose interval
+/// `[x − ½, x + ½)` holds the rate, decided with exact integer powers, never with a float.
+/// `None` when `first` is not positive, `last` is negative or `periods` is zero, and beyond
+/// [`MAX_GROWTH_PERIODS`] (after reducing `periods / per_year`), where the exact powers grow too large.
+pub fn average_growth(first: Dec, last: Dec, periods: u32, per_year: u32, digits: u32) -> Option<Dec> {
+    if first.units <= 0 || last.units < 0 || periods == 0 || per_year == 0 || digits > 6 {
+        return None;
+    }
+    // 24 months are 2 years: (1 + r)^2 = ratio, not (1 + r)^24 = ratio^12.
+    let g = gcd(periods, per_year);
+    let (periods, per_year) = (periods / g, per_year / g);
+    if periods > MAX_GROWTH_PERIODS {
+        return None;
+    }
+    let scale = first.scale.max(last.scale);
+    let (f, l) = (big::Big::scaled(first.units, scale - first.scale), big::Big::scaled(last.units, scale - last.scale));
+    // x / s is the rate as a fraction, s = 100 × 10^digits.
+    let s = 100 * pow10(digits);
+    if last.units == 0 {
+        return Some(Dec { units: -s, scale: digits });
+    }
+    // (1 + r)^periods = (last / first)^per_year, so with x = r·s:
+    // x − ½ ≤ r·s  ⟺  (2s + 2x − 1)^periods · first^per_year ≤ last^per_year · (2s)^periods.
+    let rhs = l.pow(per_year).mul(&big::Big::scaled(2 * s, 0).pow(periods));
+    let lhs_f = f.pow(per_year);
+    let side = |x: i128| -> Option<std::cmp::Ordering> {
+        let base = 2 * s + 2 * x - 1;
+        if base < 0 {
+            return Some(std::cmp::Ordering::Less);
+        }
+        Some(big::Big::scaled(base, 0).pow(periods).mul(&lhs_f).cmp(&rhs))
+    };
+    let at_least = |x: i128| side(x).is_some_and(|o| o != std::cmp::Ordering::Greater);
+    let ratio = last.to_f64() / first.to_f64();
+    let estimate = (ratio.powf(f64::from(per_year) / f64::from(periods)) - 1.0) * s as f64;
+    if !estimate.is_finite() || estimate.abs() > 1e30 {
+        return None;
+    }
+    let mut x = estimate.round() as i128;
+    while !at_least(x) {
+        x -= 1;
+    }
+    while at_least(x + 1) {
+        x += 1;
+    }
+    // An exact tie below zero rounds away from zero, as `round` does.
+    if last < first && side(x) == Some(std::cmp::Ordering::Equal) {
+        x -= 1;
+    }
+    Some(Dec { units: x, scale: digits })
+}
+
+/// Longest span, in periods of its frequency (after reduction), whose average growth is computed:
+/// a century of months. The exact powers have about `periods × 28` bits.
+pub const MAX_GROWTH_PERIODS: u32 = 1200;
+
+fn gcd(a: u32, b: u32) -> u32 {
+    if b == 0 { a } else { gcd(b, a % b) }
+}
+
+/// Just enough of unsigned big integers for [`average_growth`]: products, powers, comparison.
+mod big {
+    use std::cmp::Ordering;
+
+    /// Little-endian base-2³² digits, no trailing zeros.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Big(Vec<u32>);
+
+    impl Big {
+        /// `n × 10^zeros` for `n ≥ 0`.
+        pub fn scaled(n: i128, zeros: u32) -> Big {
+            let mut v = Vec::new();
+            let mut u = n.unsigned_abs();
+            while u > 0 {
+                v.push(u as u32);
+                u >>= 32;
+            }
+            let mut b = Big(v);
+            for _ in 0..zeros {
+                b = b.mul(&Big(vec![10]));
+            }
+            b
+        }
+
+        pub fn mul(&self, o: &Big) -> Big {
+            if self.0.is_empty() || o.0.is_empty() {
+                return Big(Vec::new());
+            }
+            let mut out = vec![0u64; self.0.len() + o.0.len()];
+            for (i, &a) in self.0.iter().enumerate() {
+                let mut carry = 0u64;
+                for (j, &b) in o.0.iter().enumerate() {
+                    let t = out[i + j] + u64::from(a) * u64::from(b) + carry;
+                    out[i + j] = t & 0xffff_ffff;
+                    carry = t >> 32;
+                }
+                let mut k = i + o.0.len();
+                while carry > 0 {
+                    let t = out[k] + carry;
+                    out[k] = t & 0xffff_ffff;
+                    carry = t >> 32;
+                    k += 1;
+                }
+            }
+            while out.last() == Some(&0) {
+                out.pop();
+            }
+            Big(out.into_iter().map(|d| d as u32).collect())
+        }
+
+        pub fn pow(&self, mut e: u32) -> Big {
+            let (mut acc, mut base) = (Big(vec![1]), self.clone());
+            while e > 0 {
+                if e & 1 == 1 {
+                    acc = acc.mul(&base);
+                }
+                e >>= 1;
+                if e > 0 {
+                    base = base.mul(&base);
+                }
+            }
+            acc
+        }
+    }
+
+    impl Ord for Big {
+        fn cmp(&self, o: &Big) -> Ordering {
+            self.0.len().cmp(&o.0.len()).then_with(|| self.0.iter().rev().cmp(o.0.iter().rev()))
+        }
+    }
+
+    impl PartialOrd for Big {
+        fn partial_cmp(&self, o: &Big) -> Option<Ordering> {
+            Some(self.cmp(o))
+        }
     }
 }
 
@@ -357,5 +502,38 @@ mod tests {
         assert_eq!(d("0.05").fixed(0), "0");
         assert_eq!(d("0.5").fixed(0), "1");
         assert_eq!(d("-0.05").to_string(), "-0.05");
+    }
+    #[test]
+    fn average_annual_growth_is_exact() {
+        // 800 → 1200 over 3 years: (1.5)^(1/3) − 1 = 14.4714…%
+        assert_eq!(average_growth(d("800"), d("1200"), 3, 1, 2).unwrap().to_string(), "14.47");
+        // Doubling in one year, and in four quarters of one year.
+        assert_eq!(average_growth(d("100"), d("200"), 1, 1, 2).unwrap().to_string(), "100.00");
+        assert_eq!(average_growth(d("100"), d("200"), 4, 4, 1).unwrap().to_string(), "100.0");
+        // 12 months from 100 to 112: 12% a year; over 6 months: 25.44% a year (1.12² − 1).
+        assert_eq!(average_growth(d("100"), d("112"), 12, 12, 2).unwrap().to_string(), "12.00");
+        assert_eq!(average_growth(d("100"), d("112"), 6, 12, 2).unwrap().to_string(), "25.44");
+        // 100 → 121 over 2 years is exactly 10%; decimals as written are kept exact.
+        assert_eq!(average_growth(d("1.00"), d("1.21"), 2, 1, 3).unwrap().to_string(), "10.000");
+        // A fall, no change, to zero.
+        assert_eq!(average_growth(d("1000"), d("810"), 2, 1, 2).unwrap().to_string(), "-10.00");
+        assert_eq!(average_growth(d("5"), d("5"), 7, 1, 2).unwrap().to_string(), "0.00");
+        assert_eq!(average_growth(d("5"), d("0"), 3, 1, 2).unwrap().to_string(), "-100.00");
+        assert!(average_growth(d("0"), d("5"), 3, 1, 2).is_none());
+        assert!(average_growth(d("5"), d("6"), 0, 1, 2).is_none());
+        // Half-way cases round away from zero: 1 → 1.0025 in one year is 0.25% → 0.3 to 1 place.
+        assert_eq!(average_growth(d("1"), d("1.0025"), 1, 1, 1).unwrap().to_string(), "0.3");
+        assert_eq!(average_growth(d("1"), d("0.9975"), 1, 1, 1).unwrap().to_string(), "-0.3");
+        // Where a float would sit on the wrong side of the half: 1 → 1.44 over 2 years = 20% exactly.
+        assert_eq!(average_growth(d("1"), d("1.44"), 2, 1, 0).unwrap().to_string(), "20");
+        // Large values and long spans stay exact and quick.
+        let long = average_growth(d("123456789012345678.5"), d("987654321098765432.25"), 600, 12, 6).unwrap();
+        assert_eq!(long.to_string(), "4.246576");
+        // The longest span is computed, at the most digits; a longer one is not.
+        let one = d("1");
+        assert_eq!(average_growth(one, d("2"), MAX_GROWTH_PERIODS, 1, 6).unwrap().to_string(), "0.057779");
+        assert!(average_growth(one, d("2"), MAX_GROWTH_PERIODS + 1, 1, 2).is_none());
+        // Reduced first: 2,400 months are 200 years.
+        assert_eq!(average_growth(one, d("1"), 2400, 12, 2).unwrap().to_string(), "0.00");
     }
 }

@@ -32,33 +32,37 @@ pub struct Place<'a> {
 /// site-wide values in its global context, shared by all chapters.
 pub struct Prose {
     tera: Tera,
+    /// `data` and `site` as the tera context holds them (shared, not copied), to name a field
+    /// that is missing.
+    globals: [(&'static str, Value); 2],
 }
 
 impl Prose {
     pub fn new(
-        share_digits: u32,
+        fmt: &crate::format::NumberFormat,
         data: &serde_json::Value,
         site: &serde_json::Value,
         figures: Arc<BTreeMap<String, (String, String)>>,
     ) -> Self {
-        Self::with_values(share_digits, Value::from_serializable(data), Value::from_serializable(site), figures)
+        Self::with_values(fmt, Value::from_serializable(data), Value::from_serializable(site), figures)
     }
 
     /// As [`Prose::new`], with values already converted (they are shared, not copied).
     pub fn with_values(
-        share_digits: u32,
+        fmt: &crate::format::NumberFormat,
         data: Value,
         site: Value,
         figures: Arc<BTreeMap<String, (String, String)>>,
     ) -> Self {
         let mut tera = Tera::new();
-        crate::format::register(&mut tera, share_digits);
+        crate::format::register(&mut tera, fmt);
         register_figures(&mut tera, figures);
         tera.register_function("range", budget::range);
+        let data_for_names = data.clone();
         tera.global_context().insert_value("data", data.clone());
         tera.global_context().insert_value("stats", data);
-        tera.global_context().insert_value("site", site);
-        Prose { tera }
+        tera.global_context().insert_value("site", site.clone());
+        Prose { tera, globals: [("data", data_for_names), ("site", site)] }
     }
 
     /// How many figures (`figure()` calls) the last [`Prose::eval`] on this thread placed, so
@@ -106,9 +110,85 @@ impl Prose {
                 Diagnostic::error(file, line, col, message).with_source(source).with_help(budget::HELP),
             ));
         }
-        result.map_err(|e| Error::one(locate(&e, at)))?;
+        result.map_err(|e| Error::one(self.name_the_undefined(locate(&e, at), ctx, source)))?;
         String::from_utf8(out.bytes).map_err(|e| Error::one(Diagnostic::error(file, line, col, e.to_string())))
     }
+}
+
+impl Prose {
+    /// A filter given an undefined value (`{{ data.orgs.totl | num }}`) cannot tell which name
+    /// is missing; the name is read back from the chapter at the filter's place and walked
+    /// through the values, so the message names the field that is not there, with the nearest.
+    fn name_the_undefined(&self, mut d: Diagnostic, ctx: &Context, source: &str) -> Diagnostic {
+        if !d.message.ends_with(crate::format::UNDEFINED_INPUT) {
+            return d;
+        }
+        let Some((path, name_col)) = name_before_filter(source, d.line, d.col) else { return d };
+        let root = path.split('.').next().unwrap_or_default();
+        let root = if root == "stats" { "data" } else { root };
+        let global = self.globals.iter().find(|(name, _)| *name == root).map(|(_, v)| v);
+        let Some(value) = ctx.get(root).or(global) else {
+            d.message = format!("`{root}` is not defined (in `{path}`)");
+            d.help = Some("the names are `data`, `page` and `site`".into());
+            return d;
+        };
+        let Some((field, fields)) = missing_field(value, &path) else { return d };
+        // The caret goes under the missing field.
+        let (before, _) = path.split_at(path.find(&format!(".{field}")).map_or(0, |i| i + 1));
+        let col = name_col + before.chars().count();
+        let mut located = Diagnostic::error(&d.file, d.line, col, String::new()).with_source(source);
+        if fields.is_empty() {
+            let parent = before.trim_end_matches('.');
+            located.message = format!("field `{field}` is not defined (in `{path}`): `{parent}` has no fields");
+            located.help = (parent == "page.data")
+                .then(|| "a chapter's own figures go under `data:` in its front matter".to_string());
+        } else {
+            let near = crate::util::text::nearest(&field, fields.iter().map(String::as_str));
+            located.message =
+                format!("field `{field}` is not defined (in `{path}`). Available fields: {}", fields.join(", "));
+            located.help = near.map(|n| format!("did you mean `{n}`?"));
+        }
+        located
+    }
+}
+
+/// The dotted name a filter at `line`:`col` of `source` is applied to: the text between the
+/// `{{` (or `(`, `,`, `=`) and the `|` before the filter, when it is a plain name.
+fn name_before_filter(source: &str, line: usize, col: usize) -> Option<(String, usize)> {
+    let text = source.split('\n').nth(line.checked_sub(1)?)?;
+    let at = text.char_indices().nth(col.checked_sub(1)?).map_or(text.len(), |(i, _)| i);
+    let before = &text[..at];
+    let bar = before.rfind('|')?;
+    let start = before[..bar].rfind(['{', '(', ',', '=', '|']).map_or(0, |i| i + 1);
+    let raw = &before[start..bar];
+    let name = raw.trim();
+    let plain = !name.is_empty()
+        && name.split('.').all(|seg| !seg.is_empty() && seg.chars().all(|c| c.is_alphanumeric() || c == '_'));
+    let name_col = before[..start + raw.len() - raw.trim_start().len()].chars().count() + 1;
+    plain.then(|| (name.to_string(), name_col))
+}
+
+/// The first field of `path` (after its root) that `value` does not have, with the fields
+/// that are there.
+fn missing_field(value: &Value, path: &str) -> Option<(String, Vec<String>)> {
+    let mut here = value;
+    for seg in path.split('.').skip(1) {
+        if here.is_none() {
+            return Some((seg.to_string(), Vec::new()));
+        }
+        match here.as_map() {
+            Some(map) => match map.iter().find(|(k, _)| k.to_string() == seg) {
+                Some((_, v)) => here = v,
+                None => {
+                    let mut fields: Vec<String> = map.keys().map(|k| k.to_string()).collect();
+                    fields.sort();
+                    return Some((seg.to_string(), fields));
+                }
+            },
+            None => return None,
+        }
+    }
+    None
 }
 
 /// `figure(id="…")` places a figure (its HTML); `figref(id="…")` links to it (`图3`).
@@ -354,7 +434,18 @@ mod budget {
 
 #[cfg(test)]
 mod tests {
-    use super::Prose;
+    use super::{Prose, Value, missing_field, name_before_filter};
+
+    #[test]
+    fn the_name_before_a_filter_is_read_back() {
+        let src = "a\n共{{ data.orgs.totl | num }}个，{{ 3 | share(of=x.y | num) }}";
+        assert_eq!(name_before_filter(src, 2, 22), Some(("data.orgs.totl".into(), 5)));
+        assert_eq!(name_before_filter(src, 1, 1), None);
+        let values = Value::from_serializable(&serde_json::json!({"orgs": {"total": 938, "title": "t"}}));
+        let (field, fields) = missing_field(&values, "data.orgs.totl").unwrap();
+        assert_eq!((field.as_str(), fields), ("totl", vec!["title".to_string(), "total".to_string()]));
+        assert!(missing_field(&values, "data.orgs.total").is_none());
+    }
 
     #[test]
     fn budget_precheck_lets_ordinary_prose_through() {

@@ -56,8 +56,7 @@ pub fn load(root: &Path, opts: &Options, sink: &mut Sink) -> Result<Option<Site>
     let index = index.into_iter().next();
 
     let mut diags = Vec::new();
-    let computed: Vec<DatasetStats> =
-        datasets.iter().map(|d| stats::compute(d, config.stats.share_digits, &mut diags)).collect();
+    let computed: Vec<DatasetStats> = datasets.iter().map(|d| stats::compute(d, &config.numbers, &mut diags)).collect();
     for d in diags {
         sink.push(d);
     }

@@ -6,7 +6,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(src) = std::str::from_utf8(data) else { return };
     let Ok(ds) = baipi::data::parse("fuzz", "data/fuzz.yaml", src.to_string()) else { return };
     let mut diags = Vec::new();
-    let c = baipi::stats::compute(&ds, 2, &mut diags);
+    let c = baipi::stats::compute(&ds, &baipi::format::NumberFormat::default(), &mut diags);
     let _ = baipi::render::opendata::csv(&c);
     let _ = baipi::factcheck::candidates(std::slice::from_ref(&c));
     let _ = serde_json::to_string_pretty(&c);

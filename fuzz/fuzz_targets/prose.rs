@@ -8,9 +8,9 @@ fn engine() -> &'static baipi::prose::Prose {
     P.get_or_init(|| {
         let yaml = "title: t\nunit: 个\ntotal: 938\nbreakdowns:\n  by_type:\n    title: b\n    complete: true\n    parts:\n      - { key: a, label: 甲, value: 779 }\n      - { key: b, label: 乙, value: 159 }\n";
         let ds = baipi::data::parse("orgs", "data/orgs.yaml", yaml.to_string()).expect("fixture");
-        let c = baipi::stats::compute(&ds, 2, &mut Vec::new());
+        let c = baipi::stats::compute(&ds, &baipi::format::NumberFormat::default(), &mut Vec::new());
         let data = serde_json::json!({ "orgs": c });
-        baipi::prose::Prose::new(2, &data, &serde_json::json!({"title": "t"}), Default::default())
+        baipi::prose::Prose::new(&baipi::format::NumberFormat::default(), &data, &serde_json::json!({"title": "t"}), Default::default())
     })
 }
 

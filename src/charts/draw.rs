@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 
 use super::{Chart, ChartKind, Style};
 use crate::diag::{Diagnostic, Error, Result};
-use crate::format::thousands;
+use crate::format::NumberFormat;
 use crate::util::escape::html as xml;
 
 /// Registers the theme's chart font once per process (charts-rs keeps a global registry).
@@ -26,7 +26,7 @@ pub fn register_font(theme_dir: &Path, style: &Style) -> Result<()> {
     if done.contains(&key) {
         return Ok(());
     }
-    let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+    let bytes = crate::source::read_binary(&path, &key)?;
     charts_rs::add_fonts(&[&bytes]).map_err(|e| {
         Error::one(Diagnostic::error(path.display().to_string(), 0, 0, format!("cannot load chart font: {e}")))
     })?;
@@ -65,6 +65,8 @@ pub fn text_width(s: &str, size: f64) -> f64 {
 struct Input<'a> {
     chart: &'a Chart,
     style: &'a Style,
+    /// The site's number format, for every number the chart prints.
+    fmt: &'a NumberFormat,
     /// Font size.
     fs: f64,
     values: Vec<f64>,
@@ -78,7 +80,7 @@ struct Input<'a> {
 }
 
 impl<'a> Input<'a> {
-    fn new(chart: &'a Chart, style: &'a Style) -> Input<'a> {
+    fn new(chart: &'a Chart, style: &'a Style, fmt: &'a NumberFormat) -> Input<'a> {
         let suffix = if chart.percent { "%" } else { "" };
         let colors = chart
             .points
@@ -93,11 +95,12 @@ impl<'a> Input<'a> {
         Input {
             chart,
             style,
+            fmt,
             fs: style.font_size as f64,
             values: chart.points.iter().map(|p| p.value.to_f64()).collect(),
             labels: chart.points.iter().map(|p| p.label.clone()).collect(),
             suffix,
-            value_labels: chart.points.iter().map(|p| format!("{}{suffix}", thousands(p.value))).collect(),
+            value_labels: chart.points.iter().map(|p| format!("{}{suffix}", fmt.num(p.value))).collect(),
             colors,
         }
     }
@@ -136,8 +139,8 @@ impl<'a> Input<'a> {
 }
 
 /// Draws a chart as SVG.
-pub fn render(chart: &Chart, style: &Style) -> Result<String> {
-    let input = Input::new(chart, style);
+pub fn render(chart: &Chart, style: &Style, fmt: &NumberFormat) -> Result<String> {
+    let input = Input::new(chart, style, fmt);
     let svg = match chart.kind {
         ChartKind::Hbar => hbar(&input),
         ChartKind::Bar => columns(&input, Columns::Bar),
@@ -147,7 +150,9 @@ pub fn render(chart: &Chart, style: &Style) -> Result<String> {
         ChartKind::Stacked => stacked(&input),
     };
     let svg = svg.map_err(|e| Error::Io(format!("chart `{}`: charts-rs failed: {e}", chart.id)))?;
-    Ok(finish_svg(&svg, chart, style))
+    // charts-rs writes the labels it is given as they are: a control character in one would
+    // make the SVG ill-formed XML.
+    Ok(finish_svg(&crate::util::escape::xml_chars(svg), chart, style, fmt))
 }
 
 /// Horizontal bars, first point on top. Round axis without headroom (capped at 100 for
@@ -175,6 +180,7 @@ fn hbar(i: &Input) -> charts_rs::Result<String> {
     charts_rs::HorizontalBarChart::from_json(&spec)
         .and_then(|c| c.svg())
         .map(|svg| exact_value_labels(&svg, &rev(&i.value_labels)))
+        .map(|svg| axis_labels(&svg, axis, i.suffix, i.fmt))
 }
 
 /// The chart types drawn over a category axis.
@@ -220,9 +226,11 @@ fn columns(i: &Input, shape: Columns) -> charts_rs::Result<String> {
             }
             charts_rs::BarChart::from_json(&i.spec(over))
                 .and_then(|c| c.svg())
-                .map(|svg| exact_value_labels(&svg, &i.value_labels))
+                .map(|svg| axis_labels(&exact_value_labels(&svg, &i.value_labels), axis, i.suffix, i.fmt))
         }
-        Columns::Line => charts_rs::LineChart::from_json(&i.spec(over)).and_then(|c| c.svg()),
+        Columns::Line => charts_rs::LineChart::from_json(&i.spec(over))
+            .and_then(|c| c.svg())
+            .map(|svg| axis_labels(&svg, axis, i.suffix, i.fmt)),
     }
 }
 
@@ -238,7 +246,7 @@ fn round(i: &Input, ring: Round) -> charts_rs::Result<String> {
         .points
         .iter()
         .enumerate()
-        .map(|(n, p)| json!({"name": legend_name(chart, p), "data": [p.value.to_f64()], "index": n}))
+        .map(|(n, p)| json!({"name": legend_name(chart, p, i.fmt), "data": [p.value.to_f64()], "index": n}))
         .collect();
     let spec = i.spec(json!({
         "height": 2.0 * radius + 24.0,
@@ -265,7 +273,7 @@ fn stacked(i: &Input) -> charts_rs::Result<String> {
         .enumerate()
         .map(|(n, p)| {
             let share = if chart.percent || sum == 0.0 { p.value.to_f64() } else { p.value.to_f64() / sum * 100.0 };
-            json!({"name": legend_name(chart, p), "data": [share], "stack": "all", "index": n,
+            json!({"name": legend_name(chart, p, i.fmt), "data": [share], "stack": "all", "index": n,
                 "label_show": false})
         })
         .collect();
@@ -306,10 +314,10 @@ fn fitted_labels(i: &Input) -> Vec<String> {
 }
 
 /// A legend entry: the part's label, its number as published, and its share.
-fn legend_name(chart: &Chart, p: &super::Point) -> String {
+fn legend_name(chart: &Chart, p: &super::Point, fmt: &NumberFormat) -> String {
     let unit = if chart.percent { "%" } else { chart.unit.as_str() };
     let share = p.share.filter(|_| !chart.percent).map(|s| format!(" {s}%")).unwrap_or_default();
-    format!("{} {}{unit}{share}", p.label, thousands(p.value))
+    format!("{} {}{unit}{share}", p.label, fmt.num(p.value))
 }
 
 /// Appends the legend under the chart, one entry a row, each wrapped to the chart's width so
@@ -328,7 +336,7 @@ fn with_legend(svg: &str, i: &Input) -> String {
     let palette = &i.style.palette;
     for (n, p) in i.chart.points.iter().enumerate() {
         let color = palette.get(n % palette.len().max(1)).cloned().unwrap_or_else(|| i.style.highlight.clone());
-        let lines = wrap(&legend_name(i.chart, p), fs, room);
+        let lines = wrap(&legend_name(i.chart, p, i.fmt), fs, room);
         g.push_str(&format!(
             "<rect x=\"{left}\" y=\"{}\" width=\"{swatch}\" height=\"10\" fill=\"{}\"/>",
             y + (line_h - 10.0) / 2.0,
@@ -417,8 +425,81 @@ fn exact_value_labels(svg: &str, labels: &[String]) -> String {
     out
 }
 
+/// The tick labels of a value axis as charts-rs writes them (`{t}`: one decimal at most,
+/// `2,000` from a thousand on).
+fn charts_rs_ticks(axis: Axis, suffix: &str) -> Vec<String> {
+    (0..=axis.splits())
+        .map(|k| {
+            let v = (k as f64 * axis.step) as f32;
+            let mut s = if v.abs() < 1000.0 { format!("{v:.1}") } else { format!("{v:.0}") };
+            if let Some(int) = s.strip_suffix(".0") {
+                s = int.to_string();
+            }
+            if v.abs() >= 1000.0 {
+                s = NumberFormat::default().group(&s);
+            }
+            format!("{s}{suffix}")
+        })
+        .collect()
+}
+
+/// charts-rs writes the ticks of the value axis itself; they are rewritten in the site's number
+/// format (a bar labelled `6280` never stands beside an axis reading `8,000`). The ticks are
+/// found as the run of text elements holding exactly the labels charts-rs writes, in order.
+fn axis_labels(svg: &str, axis: Axis, suffix: &str, fmt: &NumberFormat) -> String {
+    let theirs = charts_rs_ticks(axis, suffix);
+    let ours: Vec<String> = (0..=axis.splits())
+        .map(|k| {
+            let v = crate::number::Dec::from_f64(k as f64 * axis.step).map(|d| d.normalized());
+            format!("{}{suffix}", v.map(|d| fmt.num(d)).unwrap_or_default())
+        })
+        .collect();
+    if theirs == ours {
+        return svg.to_string();
+    }
+    // (start, end) of every text element's content.
+    let mut texts = Vec::new();
+    let mut at = 0;
+    while let Some(t) = svg[at..].find("<text").map(|t| at + t) {
+        let Some(open) = svg[t..].find('>').map(|e| t + e + 1) else { break };
+        let Some(close) = svg[open..].find("</text>").map(|e| open + e) else { break };
+        texts.push((open, close));
+        at = close;
+    }
+    let content = |k: usize| svg[texts[k].0..texts[k].1].trim();
+    // charts-rs leaves out ticks that would overlap on a narrow axis: the run starts at the
+    // first tick and goes on while each text is a later tick, in order.
+    let run = |start: usize| {
+        let mut found = vec![(start, 0)];
+        let mut tick = 1;
+        for k in start + 1..texts.len() {
+            match (tick..theirs.len()).find(|&t| theirs[t] == content(k)) {
+                Some(t) => {
+                    found.push((k, t));
+                    tick = t + 1;
+                }
+                None => break,
+            }
+        }
+        found
+    };
+    let Some(found) = (0..texts.len()).filter(|&k| content(k) == theirs[0]).map(run).find(|f| f.len() >= 2) else {
+        return svg.to_string();
+    };
+    let mut out = String::with_capacity(svg.len() + 16);
+    let mut last = 0;
+    for (k, t) in found {
+        let (open, close) = texts[k];
+        out.push_str(&svg[last..open]);
+        out.push_str(&xml(&ours[t]));
+        last = close;
+    }
+    out.push_str(&svg[last..]);
+    out
+}
+
 /// Makes charts-rs output accessible and responsive: role, title, desc; the reader's font stack; one line.
-fn finish_svg(svg: &str, chart: &Chart, style: &Style) -> String {
+fn finish_svg(svg: &str, chart: &Chart, style: &Style, fmt: &NumberFormat) -> String {
     let stack = xml(&style.font_stack);
     let mut s = svg.replace(&format!("font-family=\"{}\"", style.font_family), &format!("font-family=\"{stack}\""));
     s = s.replace('\n', "");
@@ -435,7 +516,7 @@ fn finish_svg(svg: &str, chart: &Chart, style: &Style) -> String {
         s = format!(
             "{head}><title id=\"{title_id}\">{}</title><desc id=\"{desc_id}\">{}</desc>{}",
             xml(&chart.title),
-            xml(&super::summary(chart)),
+            xml(&super::summary(chart, fmt)),
             &s[end + 1..]
         );
     }
@@ -453,6 +534,28 @@ mod tests {
             exact_value_labels(svg, &["94.75%".into()]),
             "<rect data-value=\"94.75\"/><text x=\"1\">94.75%</text><text>x</text>"
         );
+    }
+
+    #[test]
+    fn axis_ticks_follow_the_site_format() {
+        let svg = "<text>甲</text><text>\n0\n</text><text>5,000</text><text>10,000</text><text>5,000</text>";
+        let gb = NumberFormat {
+            grouping: crate::format::Grouping::ThinSpace,
+            group_min_digits: 5,
+            ..NumberFormat::default()
+        };
+        let axis = Axis { top: 10_000.0, step: 5_000.0 };
+        // The run of ticks is rewritten; the later `5,000` (a value label) is not a tick.
+        assert_eq!(
+            axis_labels(svg, axis, "", &gb),
+            "<text>甲</text><text>0</text><text>5000</text><text>10\u{202F}000</text><text>5,000</text>"
+        );
+        assert_eq!(axis_labels(svg, axis, "", &NumberFormat::default()), svg, "the default is charts-rs's own");
+        // A narrow axis where charts-rs left out the middle tick.
+        let narrow = "<text>0</text><text>10,000</text><text>9</text>";
+        assert_eq!(axis_labels(narrow, axis, "", &gb), "<text>0</text><text>10\u{202F}000</text><text>9</text>");
+        let pct = "<text>0%</text><text>50%</text><text>100%</text>";
+        assert_eq!(axis_labels(pct, Axis { top: 100.0, step: 50.0 }, "%", &gb), pct);
     }
 
     #[test]

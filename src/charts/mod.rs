@@ -6,8 +6,8 @@
 //! [`Chart`]s (validated, with located errors), their SVG, and for each numbered
 //! [`Figure`] its HTML, its one-sentence summary and its SVG and CSV files.
 //!
-//! A spec names a breakdown (`members.by_age`) or a dataset's values (`survey` with
-//! `items:`). Figures are numbered across the paper (图1, 图2 …) in chapter order by the
+//! A spec names a breakdown (`members.by_age`), a dataset's values (`survey` with
+//! `items:`) or a series over time (`members.series.yearly`, drawn as `line` or `bar`). Figures are numbered across the paper (图1, 图2 …) in chapter order by the
 //! renderer and placed in prose with `{{ figure(id="…") }}`. Every figure carries a
 //! `<title>`/`<desc>`, the summary, its numbers as an HTML table, and download links.
 //!
@@ -23,7 +23,10 @@ mod style;
 
 pub use draw::{Axis, nice_axis, register_font, render, text_width};
 pub use figure::{csv_file, figure_html, summary, svg_file};
-pub use resolve::{MAX_POINTS, resolve};
+pub use resolve::{
+    Budget, MAX_CHARTS_PER_CHAPTER, MAX_CHARTS_PER_SITE, MAX_POINTS, MAX_POINTS_PER_CHAPTER, MAX_POINTS_PER_SITE,
+    OverBudget, resolve,
+};
 pub use style::Style;
 
 use crate::number::Dec;
@@ -124,6 +127,17 @@ pub struct Point {
     pub share: Option<Dec>,
     /// A remainder computed by baipi, not a published figure.
     pub derived: bool,
+    /// Over time: growth over the previous period, in percent.
+    pub growth: Option<Dec>,
+}
+
+/// What a chart over time says of its series as a whole, as the statistics computed it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Trend {
+    /// From the first value to the last, in percent.
+    pub growth: Option<Dec>,
+    /// Average annual growth, in percent.
+    pub cagr: Option<Dec>,
 }
 
 /// A resolved chart, ready to draw.
@@ -146,6 +160,9 @@ pub struct Chart {
     pub as_of: String,
     /// Dataset the chart draws from (for its CSV name and links).
     pub dataset: String,
+    /// A series over time (`data: members.series.yearly`): its points are periods, and the
+    /// summary and data table speak of change and growth, never of shares.
+    pub trend: Option<Trend>,
 }
 
 /// A drawn figure.

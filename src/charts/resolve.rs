@@ -6,14 +6,97 @@
 
 use serde_saphyr::Spanned;
 
-use super::{Chart, ChartKind, Measure, Point, Sort};
+use super::{Chart, ChartKind, Measure, Point, Sort, Trend};
 use crate::content::chart::ChartSpec;
 use crate::source::yaml::Pos;
-use crate::stats::{BreakdownStats, DatasetStats, PartStats, ValueStats, as_seen};
+use crate::stats::{BreakdownStats, DatasetStats, PartStats, PeriodStats, SeriesStats, ValueStats, as_seen};
 use crate::util::text::nearest;
 
 /// Most points one chart may plot.
 pub const MAX_POINTS: usize = 200;
+/// Most charts one chapter may declare (the bundled paper's longest chapter has 3).
+pub const MAX_CHARTS_PER_CHAPTER: usize = 100;
+/// Most points the charts of one chapter may plot in all.
+pub const MAX_POINTS_PER_CHAPTER: usize = 5_000;
+/// Most charts a site may declare (10,000 chapters of one chart each are allowed).
+pub const MAX_CHARTS_PER_SITE: usize = 10_000;
+/// Most points the charts of a whole site may plot in all.
+pub const MAX_POINTS_PER_SITE: usize = 100_000;
+
+/// The chart budgets: how many charts and points the chapters so far have used. Drawing is
+/// what costs time and memory (a few KiB per point), so a spec over a budget is refused
+/// before anything is drawn.
+#[derive(Debug, Default)]
+pub struct Budget {
+    chapter_charts: usize,
+    chapter_points: usize,
+    site_charts: usize,
+    site_points: usize,
+}
+
+/// A spent budget: the message and hint for the spec that went over it.
+pub struct OverBudget {
+    pub message: String,
+    pub help: &'static str,
+}
+
+impl Budget {
+    /// Starts counting a new chapter.
+    pub fn next_chapter(&mut self) {
+        self.chapter_charts = 0;
+        self.chapter_points = 0;
+    }
+
+    /// Counts one more chart spec `id`, before it is resolved.
+    pub fn chart(&mut self, id: &str) -> Result<(), OverBudget> {
+        self.chapter_charts += 1;
+        self.site_charts += 1;
+        if self.chapter_charts > MAX_CHARTS_PER_CHAPTER {
+            return Err(OverBudget {
+                message: format!(
+                    "chart `{id}` is number {} in this chapter's `charts:`; a chapter may have at most {MAX_CHARTS_PER_CHAPTER} charts",
+                    self.chapter_charts
+                ),
+                help: "split the chapter into several, or drop the charts it does not need",
+            });
+        }
+        if self.site_charts > MAX_CHARTS_PER_SITE {
+            return Err(OverBudget {
+                message: format!(
+                    "chart `{id}` is the site's chart number {}; the chapters of a site may have at most {MAX_CHARTS_PER_SITE} charts in all",
+                    self.site_charts
+                ),
+                help: "drop the charts the paper does not need",
+            });
+        }
+        Ok(())
+    }
+
+    /// Counts the `points` of the resolved chart `id`.
+    pub fn points(&mut self, id: &str, points: usize) -> Result<(), OverBudget> {
+        self.chapter_points += points;
+        self.site_points += points;
+        if self.chapter_points > MAX_POINTS_PER_CHAPTER {
+            return Err(OverBudget {
+                message: format!(
+                    "chart `{id}` brings this chapter's charts to {} points; the charts of a chapter may plot at most {MAX_POINTS_PER_CHAPTER} points in all",
+                    self.chapter_points
+                ),
+                help: "split the chapter into several, or plot fewer items (`items:`, or a smaller breakdown)",
+            });
+        }
+        if self.site_points > MAX_POINTS_PER_SITE {
+            return Err(OverBudget {
+                message: format!(
+                    "chart `{id}` brings the site's charts to {} points; the charts of a site may plot at most {MAX_POINTS_PER_SITE} points in all",
+                    self.site_points
+                ),
+                help: "plot fewer items (`items:`, or a smaller breakdown), or drop the charts the paper does not need",
+            });
+        }
+        Ok(())
+    }
+}
 
 /// What a chart plots before `value:` and `sort:` apply.
 struct Series {
@@ -23,6 +106,8 @@ struct Series {
     /// The points cover the whole (see [`Chart::whole`]).
     whole: bool,
     points: Vec<Point>,
+    /// A series over time.
+    trend: Option<Trend>,
 }
 
 /// Validates a spec against the statistics; `err` gets each problem at its YAML position.
@@ -33,9 +118,18 @@ pub fn resolve(spec: &ChartSpec, data: &[DatasetStats], err: &mut dyn FnMut(Pos,
         err(Pos::of(&spec.id), format!("chart id `{id}` must be letters, digits, `-` and `_`"));
         return None;
     }
+    // Its downloads are `figures/ID.svg` and `figures/ID.csv`.
+    if let Some(why) = crate::util::path::length_problem(&format!("{id}.svg")) {
+        err(Pos::of(&spec.id), format!("chart id is too long to name its files (figures/ID.svg): {why}"));
+        return None;
+    }
     let ds = dataset(spec, data, err)?;
     let rest = spec.data.value[ds.name.len()..].trim_start_matches('.');
-    let mut series = if rest.is_empty() { values(spec, ds, err)? } else { parts(spec, ds, rest, err)? };
+    let mut series = match rest.strip_prefix("series.") {
+        _ if rest.is_empty() => values(spec, ds, err)?,
+        Some(key) => over_time(spec, ds, key, kind, err)?,
+        None => parts(spec, ds, rest, err)?,
+    };
     for (k, _) in &spec.labels.0 {
         if !series.points.iter().any(|p| p.key == k.value) {
             let hint = nearest(&k.value, series.points.iter().map(|p| p.key.as_str()))
@@ -74,6 +168,7 @@ pub fn resolve(spec: &ChartSpec, data: &[DatasetStats], err: &mut dyn FnMut(Pos,
         source: ds.source.clone(),
         as_of: series.as_of,
         dataset: ds.name.clone(),
+        trend: series.trend,
     })
 }
 
@@ -164,7 +259,8 @@ fn values(spec: &ChartSpec, ds: &DatasetStats, err: &mut dyn FnMut(Pos, String))
         );
         return None;
     }
-    let mut series = Series { unit: ds.unit.clone(), as_of: ds.as_of.clone(), whole: false, points: Vec::new() };
+    let mut series =
+        Series { unit: ds.unit.clone(), as_of: ds.as_of.clone(), whole: false, points: Vec::new(), trend: None };
     let mut dates: Vec<&str> = Vec::new();
     for it in &spec.items {
         let Some(v) = ds.values.iter().find(|v| v.key == it.value) else {
@@ -198,6 +294,7 @@ fn values(spec: &ChartSpec, ds: &DatasetStats, err: &mut dyn FnMut(Pos, String))
             value: as_seen(*value).unwrap_or(*value),
             share: None,
             derived: false,
+            growth: None,
         });
     }
     if let Some(first) = dates.first()
@@ -265,11 +362,121 @@ fn parts(spec: &ChartSpec, ds: &DatasetStats, rest: &str, err: &mut dyn FnMut(Po
                 value: as_seen(*value).unwrap_or(*value),
                 share: share.and_then(as_seen),
                 derived: *derived,
+                growth: None,
             }
         })
         .collect();
     let whole = *complete || (with_remainder && parts.iter().any(|p| p.derived));
-    Some(Series { unit: unit.clone(), as_of: as_of.clone(), whole, points })
+    Some(Series { unit: unit.clone(), as_of: as_of.clone(), whole, points, trend: None })
+}
+
+/// The periods of the series `key`: drawn as a line or bars, in time order, every period with
+/// a value (a chart never draws a value the data does not give).
+fn over_time(
+    spec: &ChartSpec,
+    ds: &DatasetStats,
+    key: &str,
+    kind: ChartKind,
+    err: &mut dyn FnMut(Pos, String),
+) -> Option<Series> {
+    let id = &spec.id.value;
+    let Some(s) = ds.series.iter().find(|s| s.key == key) else {
+        let hint = nearest(key, ds.series.iter().map(|s| s.key.as_str())).map(|n| format!(" (did you mean `{n}`?)"));
+        err(
+            Pos::of(&spec.data),
+            format!("chart `{id}`: dataset `{}` has no series `{key}`{}", ds.name, hint.unwrap_or_default()),
+        );
+        return None;
+    };
+    let SeriesStats {
+        key: _,
+        title: _,
+        unit,
+        note: _,
+        frequency: _,
+        base: _,
+        first: _,
+        last: _,
+        change: _,
+        growth,
+        cagr,
+        years: _,
+        complete: _,
+        periods,
+    } = s;
+    drawable_over_time(spec, kind, err)?;
+    let missing: Vec<&str> = periods.iter().filter(|p| p.value.is_none()).map(|p| p.period.as_str()).collect();
+    if !missing.is_empty() || periods.len() < 2 {
+        let why = if missing.is_empty() {
+            format!("it has {} period; a chart over time needs at least two", periods.len())
+        } else {
+            format!("it gives no value for {}; a chart draws only values the data gives", missing.join(", "))
+        };
+        err(Pos::of(&spec.data), format!("chart `{id}`: series `{key}` cannot be drawn: {why}"));
+        return None;
+    }
+    let points = period_points(spec, periods);
+    let trend = Some(Trend { growth: growth.and_then(as_seen), cagr: cagr.and_then(as_seen) });
+    Some(Series { unit: unit.clone(), as_of: String::new(), whole: false, points, trend })
+}
+
+/// A series over time is drawn as a line or bars, in time order, as counts.
+fn drawable_over_time(spec: &ChartSpec, kind: ChartKind, err: &mut dyn FnMut(Pos, String)) -> Option<()> {
+    let id = &spec.id.value;
+    if !matches!(kind, ChartKind::Line | ChartKind::Bar) {
+        err(
+            Pos::of(&spec.kind),
+            format!(
+                "chart `{id}`: a series over time is drawn as `line` or `bar`, not `{}` (its periods are not parts of a whole)",
+                kind.name()
+            ),
+        );
+        return None;
+    }
+    if let Some(v) = spec.value.as_ref().filter(|v| v.value != Measure::Count.name()) {
+        err(Pos::of(v), format!("chart `{id}`: a series over time has no shares to plot; remove `value: {}`", v.value));
+        return None;
+    }
+    if let Some(o) = spec.sort.as_ref().filter(|o| o.value != Sort::None.name()) {
+        err(Pos::of(o), format!("chart `{id}`: a series over time is drawn in time order; remove `sort: {}`", o.value));
+        return None;
+    }
+    Some(())
+}
+
+/// One point per period, labelled as the period is named (or by `labels:`).
+fn period_points(spec: &ChartSpec, periods: &[PeriodStats]) -> Vec<Point> {
+    periods
+        .iter()
+        .map(|p| {
+            let PeriodStats {
+                period,
+                label,
+                value,
+                prefix: _,
+                suffix: _,
+                text: _,
+                change: _,
+                growth,
+                published_growth: _,
+                growth_prefix: _,
+                growth_suffix: _,
+                growth_text: _,
+                index: _,
+                note: _,
+                unit: _,
+            } = p;
+            let value = value.unwrap_or(crate::number::Dec::ZERO);
+            Point {
+                key: period.clone(),
+                label: spec.labels.get(period).cloned().unwrap_or_else(|| label.clone()),
+                value: as_seen(value).unwrap_or(value),
+                share: None,
+                derived: false,
+                growth: growth.and_then(as_seen),
+            }
+        })
+        .collect()
 }
 
 /// Applies `value:`; whether the chart now plots percentages.
@@ -318,6 +525,34 @@ fn check_highlight(spec: &ChartSpec, points: &[Point], err: &mut dyn FnMut(Pos, 
 mod tests {
     use super::*;
 
+    #[test]
+    fn budgets_count_per_chapter_and_per_site() {
+        let mut b = Budget::default();
+        // 5,000 chapters of two small charts each stay within every budget.
+        for _ in 0..MAX_CHARTS_PER_SITE / 2 {
+            b.next_chapter();
+            for id in ["a", "b"] {
+                assert!(b.chart(id).is_ok() && b.points(id, 4).is_ok());
+            }
+        }
+        b.next_chapter();
+        let over = b.chart("z").err().map(|o| o.message).unwrap_or_default();
+        assert_eq!(
+            over,
+            "chart `z` is the site's chart number 10001; the chapters of a site may have at most 10000 charts in all"
+        );
+        // A new chapter starts its own count; the site's count goes on.
+        let mut b = Budget::default();
+        for i in 0..MAX_CHARTS_PER_CHAPTER {
+            assert!(b.chart(&i.to_string()).is_ok());
+        }
+        assert!(b.chart("x").is_err());
+        b.next_chapter();
+        assert!(b.chart("y").is_ok());
+        assert!(b.points("y", MAX_POINTS_PER_CHAPTER).is_ok());
+        assert!(b.points("y", 1).is_err());
+    }
+
     /// Positions as (line, column, message).
     type Found = Vec<(usize, usize, String)>;
 
@@ -325,7 +560,7 @@ mod tests {
         let yaml = "title: m\nunit: 人\nas_of: 2021-06\nsource: s\ntotal: 12873\nvalues:\n  n: { label: 党员, value: 12873 }\nbreakdowns:\n  by_age:\n    title: a\n    parts:\n      - { key: le30, label: 30岁及以下, value: 3957 }\n      - { key: a31_40, label: 31—40岁, value: 6280 }\n";
         let ds = crate::data::parse("members", "data/members.yaml", yaml.to_string()).expect("parses");
         let mut diags = Vec::new();
-        let stats = crate::stats::compute(&ds, 2, &mut diags);
+        let stats = crate::stats::compute(&ds, &crate::format::NumberFormat::default(), &mut diags);
         assert!(diags.is_empty(), "{diags:?}");
         vec![stats]
     }
@@ -349,7 +584,7 @@ mod tests {
         assert_eq!(c.kind, ChartKind::Bar);
         assert_eq!(c.unit, "人");
         assert_eq!(c.as_of, "2021-06");
-        let s = crate::charts::summary(&c);
+        let s = crate::charts::summary(&c, &Default::default());
         assert!(s.contains("31—40岁最多，为6,280人，占48.78%"), "{s}");
         let c = resolve(
             &spec("id: a\ntype: hbar\ndata: members.by_age\ntitle: t\nvalue: share\nsort: asc\n"),
@@ -404,6 +639,51 @@ mod tests {
         );
         let e = errors("id: a\ntype: bar\ndata: members\nitems: [n]\ntitle: t\nvalue: share\n");
         assert!(e[0].2.contains("`value: share` needs a breakdown with a total"), "{e:?}");
+    }
+
+    fn with_series() -> Vec<DatasetStats> {
+        let yaml = "title: m\nunit: 人\nseries:\n  yearly:\n    title: y\n    periods:\n      - { period: 2018, value: 800 }\n      - { period: 2019, value: 1000 }\n      - { period: 2021, value: 1200 }\n  gappy:\n    title: g\n    periods:\n      - { period: 2018, published_growth: 20, growth_prefix: 超过 }\n";
+        let ds = crate::data::parse("members", "data/members.yaml", yaml.to_string()).expect("parses");
+        let mut diags = Vec::new();
+        let stats = crate::stats::compute(&ds, &Default::default(), &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        vec![stats]
+    }
+
+    #[test]
+    fn a_series_is_drawn_over_time() {
+        let data = with_series();
+        let c = resolve(
+            &spec("id: a\ntype: line\ndata: members.series.yearly\ntitle: 党员人数\nlabels: { \"2021\": 2021年6月 }\n"),
+            &data,
+            &mut |_, m| panic!("{m}"),
+        )
+        .unwrap();
+        assert_eq!(c.points.iter().map(|p| p.label.as_str()).collect::<Vec<_>>(), ["2018年", "2019年", "2021年6月"]);
+        assert_eq!(c.points[1].growth.map(|g| g.to_string()), Some("25".into()));
+        assert_eq!(c.trend.and_then(|t| t.cagr).map(|g| g.to_string()), Some("14.47".into()));
+        let s = crate::charts::summary(&c, &Default::default());
+        assert_eq!(s, "党员人数：共3个时点，2018年为800人，2021年6月为1,200人，增长50%，年均增长14.47%。");
+        assert!(!s.contains('占'), "{s}");
+        let c = resolve(&spec("id: a\ntype: bar\ndata: members.series.yearly\ntitle: t\n"), &data, &mut |_, m| {
+            panic!("{m}")
+        })
+        .unwrap();
+        assert!(crate::charts::summary(&c, &Default::default()).contains("增长50%"));
+        let mut out = Vec::new();
+        let mut errs = |y: &str| {
+            out.clear();
+            let _ = resolve(&spec(y), &data, &mut |p, m| out.push((p.line, p.col, m)));
+            out.clone()
+        };
+        let e = errs("id: a\ntype: line\ndata: members.series.gappy\ntitle: t\n");
+        assert_eq!(e, [(3, 7, "chart `a`: series `gappy` cannot be drawn: it gives no value for 2018; a chart draws only values the data gives".to_string())]);
+        let e = errs("id: a\ntype: pie\ndata: members.series.yearly\ntitle: t\n");
+        assert!(e[0].2.contains("is drawn as `line` or `bar`, not `pie`"), "{e:?}");
+        let e = errs("id: a\ntype: bar\ndata: members.series.yearly\ntitle: t\nsort: desc\n");
+        assert!(e[0].2.contains("drawn in time order; remove `sort: desc`"), "{e:?}");
+        let e = errs("id: a\ntype: bar\ndata: members.series.yearli\ntitle: t\n");
+        assert!(e[0].2.contains("has no series `yearli` (did you mean `yearly`?)"), "{e:?}");
     }
 
     #[test]

@@ -75,6 +75,49 @@ fn default_font_size() -> u32 {
     15
 }
 
+/// Narrowest and widest chart, in SVG units (the default theme draws 340).
+pub const WIDTH_RANGE: std::ops::RangeInclusive<u32> = 200..=2000;
+/// Smallest and largest chart text, in SVG units.
+pub const FONT_SIZE_RANGE: std::ops::RangeInclusive<u32> = 6..=72;
+
+impl Style {
+    /// What is wrong with the style, as (key, message): sizes out of range, colours that are
+    /// not `#rgb` or `#rrggbb` (anything else would reach the SVG as it is written).
+    pub fn problems(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        let (w, f) = (&WIDTH_RANGE, &FONT_SIZE_RANGE);
+        if !w.contains(&self.width) {
+            out.push(("width", format!("`width` must be between {} and {}, found {}", w.start(), w.end(), self.width)));
+        }
+        if !f.contains(&self.font_size) {
+            let msg = format!("`font_size` must be between {} and {}, found {}", f.start(), f.end(), self.font_size);
+            out.push(("font_size", msg));
+        }
+        let colours = [
+            ("highlight", &self.highlight),
+            ("muted", &self.muted),
+            ("text", &self.text),
+            ("axis", &self.axis),
+            ("grid", &self.grid),
+            ("background", &self.background),
+        ];
+        let palette = self.palette.iter().map(|c| ("palette", c));
+        for (key, c) in colours.into_iter().chain(palette) {
+            if !is_hex_colour(c) {
+                out.push((key, format!("`{key}`: {c:?} is not a colour; write it as `#rgb` or `#rrggbb`")));
+            }
+        }
+        if self.font_stack.contains(['<', '>', '"', '&']) || self.font_family.contains(['<', '>', '"', '&']) {
+            out.push(("font_stack", "a font name may not contain `<`, `>`, `\"` or `&`".into()));
+        }
+        out
+    }
+}
+
+fn is_hex_colour(c: &str) -> bool {
+    c.strip_prefix('#').is_some_and(|h| (h.len() == 3 || h.len() == 6) && h.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
 impl Default for Style {
     fn default() -> Self {
         serde_json::from_value(json!({})).unwrap_or_else(|_| unreachable!("all fields have defaults"))

@@ -15,6 +15,8 @@ use crate::site::Options;
 /// Runs `build`; the exit code is 0 (every failure is an error).
 pub fn run(root: &Path, args: &BuildArgs, v: Verbosity) -> Result<i32> {
     let t0 = Instant::now();
+    // Before any thread starts: Ctrl-C and SIGTERM then remove what this build wrote.
+    crate::output::interrupt::install();
     // The folder is validated before anything is rendered: a refusal is a usage error.
     let dir = output_folder(root, args)?;
     // Pages are written as they are rendered; nothing is final until the commit, and a failed

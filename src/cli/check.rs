@@ -36,7 +36,7 @@ pub fn gather(root: &Path, drafts: bool) -> Result<Findings> {
         if let Ok(config) = crate::config::load(root) {
             let mut s = Sink::default();
             if let Some(th) = s.take(crate::theme::load(root, &config.theme))? {
-                s.take(crate::theme::compile(&th, config.stats.share_digits, &config.base_path))?;
+                s.take(crate::theme::compile(&th, &config.numbers, &config.base_path))?;
             }
             found.extend(s.items);
         }

@@ -64,6 +64,10 @@ charts:
     type: donut               # bar、hbar、donut、pie、stacked、line
     data: example.by_type     # 数据集.分项
     title: 示例单位构成（按类型）
+  - id: example-by-year
+    type: line                # 时间序列画成 line（折线）或 bar（柱）
+    data: example.series.by_year   # 数据集.series.序列
+    title: 示例单位数量变化
 ---
 
 ## 总体规模
@@ -71,6 +75,14 @@ charts:
 截至{{ data.example.as_of | date_zh }}，示例单位共{{ data.example.total | num }}个。其中，甲类单位{{ data.example.by_type.a.value | num }}个，占{{ data.example.by_type.a.share | pct }}；乙类单位{{ data.example.by_type.b.value | num }}个，占{{ data.example.by_type.b.share | pct }}。
 
 {{ figure(id="example-by-type") }}
+
+## 变化趋势
+
+{{ data.example.series.by_year.first.label }}以来，示例单位从{{ data.example.series.by_year.first.value | num }}个增至{{ data.example.series.by_year.last.value | num }}个，增长{{ data.example.series.by_year.growth | pct }}，年均增长{{ data.example.series.by_year.cagr | pct }}。增长率由本站按逐年数据计算。
+
+{{ figure(id="example-by-year") }}
+
+{{ table(data="example.series.by_year") }}
 
 改动 `data/example.yaml` 中的数字，这一段和封面上的数字、百分比会一起更新。
 
@@ -107,6 +119,16 @@ breakdowns:
     parts:
       - { key: a, label: 甲类单位, value: 60 }
       - { key: b, label: 乙类单位, value: 40 }
+# 时间序列：各时期按时间先后排列，每期一次（年份 2021、季度 2021Q2、月份 2021-06）。
+# 增长、年均增长（CAGR）和指数由 baipi 计算；报道给出的增速写作 published_growth，会被核对。
+series:
+  by_year:
+    title: 示例单位数量（逐年）
+    periods:
+      - { period: 2021, value: 80 }
+      - { period: 2022, value: 88 }
+      - { period: 2023, value: 95 }
+      - { period: 2024, value: 100 }
 "#;
 
 /// A spreadsheet dataset: a title row, the header, the parts and a 合计 row (checked against
@@ -149,6 +171,7 @@ content/01-overview.md:15:51: error: Field `exmaple` is not defined. Available f
 | `{{ data.example.total \| num }}` | 100（千分位：12,873） |
 | `{{ data.example.by_type.a.share \| pct }}` | 60% |
 | `{{ data.example.as_of \| date_zh }}` | 2024年6月 |
+| `{{ data.example.series.by_year.cagr \| pct }}` | 7.72%（年均增长） |
 
 - 图片放在章节旁边或 `static/` 中，写 `![说明](图片.png)`；文件不存在会报错。
 - 加粗写 `**文字**`；标点放在星号外面：`**重点**：说明`，不要写 `**重点：**说明`（后者会原样显示星号）。
@@ -258,6 +281,11 @@ pub fn new_chapter(root: &Path, title: &str, slug: Option<&str>) -> Result<i32> 
             "{slug:?} cannot be a chapter's URL: use letters, digits, `-` and `_` (pass --slug)"
         )));
     }
+    if let Some(why) = crate::util::path::length_problem(&format!("{slug}/index.html")) {
+        return Err(Error::Io(format!(
+            "the chapter's URL would be too long to publish: {why} (pass a shorter --slug)"
+        )));
+    }
     // Existing chapters, even ones with errors elsewhere: only their weights and slugs matter.
     let mut sink = Sink::default();
     let chapters = crate::content::load_dir(root, true, &mut sink).unwrap_or_default();
@@ -299,7 +327,7 @@ fn next_weight(root: &Path, chapters: &[crate::content::Chapter]) -> Result<i64>
         return Ok(1);
     };
     last.front.weight.checked_add(1).ok_or_else(|| {
-        let text = std::fs::read_to_string(root.join(&last.file)).unwrap_or_default();
+        let text = crate::source::read_text(&root.join(&last.file), &last.file).unwrap_or_default();
         let (line, text) = text
             .lines()
             .enumerate()

@@ -154,8 +154,15 @@ pub fn parse(file: &str, rel: &str, text: String) -> Result<Chapter> {
     // (tests compare them on every fixture and on generated front matter).
     let front: FrontMatter = match crate::content::frontmatter::parse(yaml) {
         Some(front) => front,
-        None => crate::source::yaml::parse_yaml(yaml)
-            .map_err(|e| Error::one(crate::source::yaml::located(file, src, 1, &e)))?,
+        None => {
+            let mut front: FrontMatter = crate::source::yaml::parse_yaml(yaml)
+                .map_err(|e| Error::one(crate::source::yaml::located(file, src, 1, &e)))?;
+            if let Some(data) = &mut front.data {
+                crate::content::frontmatter::exact_data(yaml, data)
+                    .map_err(|(line, col, m)| Error::one(Diagnostic::error(file, line + 1, col, m).with_source(src)))?;
+            }
+            front
+        }
     };
     let is_index = rel == "_index.md";
     let stem = crate::util::path::slashed(&Path::new(rel).with_extension(""));
@@ -183,6 +190,24 @@ pub fn parse(file: &str, rel: &str, text: String) -> Result<Chapter> {
             slug
         }
     };
+    if let Some(why) = crate::util::path::length_problem(&format!("{slug}/index.html")) {
+        let url = crate::util::text::head(&slug, 60);
+        let d = match slug_line.filter(|_| front.slug.is_some()) {
+            Some(line) => Diagnostic::error(file, line, 7, format!("`slug` makes a URL too long to publish: {why}"))
+                .with_source(src)
+                .with_help("choose a shorter `slug:`"),
+            None => Diagnostic::error(
+                file,
+                0,
+                0,
+                format!("this chapter's URL /{url} (from the file name) is too long to publish: {why}"),
+            )
+            .with_help(
+                "rename the file (or its folder) to something shorter, or set a shorter `slug:` in the front matter",
+            ),
+        };
+        return Err(Error::one(d));
+    }
     if !is_index && let Some(taken) = reserved_slug(&slug) {
         let d = match slug_line.filter(|_| front.slug.is_some()) {
             Some(line) => Diagnostic::error(file, line, 7, format!("slug `{slug}` is taken: /{slug}/ is {taken}"))
@@ -267,7 +292,8 @@ pub fn default_slug(stem: &str) -> String {
 /// Loads all chapters under `root/content`, ordered by weight then path.
 pub fn load_dir(root: &Path, drafts: bool, sink: &mut Sink) -> Result<Vec<Chapter>> {
     let dir = root.join("content");
-    if !dir.is_dir() {
+    // Anything there that is not a folder is refused by the walk, with what it is.
+    if std::fs::symlink_metadata(&dir).is_err() {
         return Err(Error::one(Diagnostic::error(
             "content",
             0,

@@ -85,11 +85,32 @@ pub fn locate<'a>(
 }
 
 fn diagnostic(o: Origin, line: usize, col: usize, message: String, help: Option<String>) -> Diagnostic {
-    let d = Diagnostic::error(o.file, line, col, message).with_source(o.source);
+    let d = Diagnostic::error(o.file, line, col, plain_types(&message)).with_source(o.source);
     match help {
         Some(h) => d.with_help(h),
         None => d,
     }
+}
+
+/// Rust's type names in tera's messages (``expected `&str` but got `u64` ``) in plain words.
+fn plain_types(m: &str) -> String {
+    const NAMES: &[(&str, &str)] = &[
+        ("`&str`", "text"),
+        ("`String`", "text"),
+        ("`string`", "text"),
+        ("`u64`", "a number"),
+        ("`i64`", "a number"),
+        ("`f64`", "a number"),
+        ("`u32`", "a number"),
+        ("`i32`", "a number"),
+        ("`usize`", "a number"),
+        ("`bool`", "true or false"),
+    ];
+    let mut out = m.replace("Invalid type for the value, expected", "expected").replace(" but got ", ", found ");
+    for (rust, plain) in NAMES {
+        out = out.replace(rust, plain);
+    }
+    out
 }
 
 /// Parses the first report in a tera error's text (`error: msg` … ` --> name:line:col`).
@@ -108,6 +129,14 @@ fn tera_report(text: &str) -> Option<(String, String, usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rust_type_names_are_plain_words() {
+        assert_eq!(
+            plain_types("Invalid type for the value, expected `&str` but got `u64`"),
+            "expected text, found a number"
+        );
+    }
 
     #[test]
     fn snippet_positions_are_offset_on_their_first_line_only() {

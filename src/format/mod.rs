@@ -19,47 +19,133 @@
 //! and one function, `table(data="dataset.breakdown")`: a breakdown as an accessible HTML table
 //! ([`table`] module).
 
-mod table;
+pub mod table;
 
 use tera::{Kwargs, State, Tera, TeraResult, Value};
 
 use crate::number::Dec;
 
-/// `12873` → `12,873`; decimals keep their digits (`12873.5` → `12,873.5`).
-pub fn thousands(d: Dec) -> String {
-    let s = d.to_string();
-    let (sign, s) = s.strip_prefix('-').map(|r| ("-", r)).unwrap_or(("", s.as_str()));
-    let (int, frac) = s.split_once('.').map(|(i, f)| (i, Some(f))).unwrap_or((s, None));
-    let mut out = String::from(sign);
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
+/// How the site prints numbers: one setting (`[numbers]` in site.toml) for prose filters,
+/// chart value labels and axes, figure summaries and data tables, tables from data and the
+/// sources page. Machine-readable open data (CSV, JSON) is never grouped.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct NumberFormat {
+    /// The mark between groups of three digits of the integer part.
+    pub grouping: Grouping,
+    /// Integers with fewer digits are not grouped: 4 groups `1,000`; 5 leaves four-digit
+    /// numbers as they are (`6800`, `12,873`), which GB/T 15835 allows.
+    pub group_min_digits: u32,
+    /// Decimal places of computed percentages.
+    pub share_digits: u32,
+    /// The `wan` filter writes numbers from this size on in 万 …
+    pub wan_from: i64,
+    /// … and from this size on in 亿.
+    pub yi_from: i64,
+}
+
+/// The grouping mark of [`NumberFormat`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Grouping {
+    /// `12,873` (千分撇, the default).
+    Comma,
+    /// `12 873` with a narrow no-break space (千分空, GB/T 15835), never broken across lines.
+    ThinSpace,
+    /// `12873`.
+    None,
+}
+
+impl Grouping {
+    /// The names site.toml accepts, in the order the README lists them.
+    pub const NAMES: &'static [&'static str] = &["comma", "thin-space", "none"];
+
+    pub fn from_name(s: &str) -> Option<Grouping> {
+        match s {
+            "comma" => Some(Grouping::Comma),
+            "thin-space" => Some(Grouping::ThinSpace),
+            "none" => Some(Grouping::None),
+            _ => None,
         }
-        out.push(c);
     }
-    if let Some(f) = frac {
-        out.push('.');
-        out.push_str(f);
+
+    fn mark(self) -> &'static str {
+        match self {
+            Grouping::Comma => ",",
+            Grouping::ThinSpace => "\u{202F}",
+            Grouping::None => "",
+        }
     }
-    out
 }
 
-/// The text of a published figure: prefix, number, suffix, unit (`超过24万平方米`).
-pub fn fact_text(prefix: &str, value: Dec, suffix: &str, unit: &str) -> String {
-    format!("{prefix}{}{suffix}{unit}", thousands(value))
+impl Default for NumberFormat {
+    fn default() -> Self {
+        NumberFormat {
+            grouping: Grouping::Comma,
+            group_min_digits: 4,
+            share_digits: 2,
+            wan_from: 10_000,
+            yi_from: 100_000_000,
+        }
+    }
 }
 
-/// `240000` → `24万`, `123456789` → `1.23亿` (two decimals at most, trailing zeros dropped).
-pub fn wan(d: Dec) -> String {
-    let (div, unit) = if d.to_f64().abs() >= 1e8 {
-        (Dec::from_int(100_000_000), "亿")
-    } else if d.to_f64().abs() >= 1e4 {
-        (Dec::from_int(10_000), "万")
-    } else {
-        return d.to_string();
-    };
-    let q = d.ratio_scaled(div, 1, 2).map(Dec::normalized).unwrap_or(d);
-    format!("{q}{unit}")
+impl NumberFormat {
+    /// `12873` → `12,873` (as set); decimals keep their digits (`12873.5` → `12,873.5`) and
+    /// are never grouped.
+    pub fn num(&self, d: Dec) -> String {
+        let s = d.to_string();
+        self.group(&s)
+    }
+
+    /// Groups the integer part of a number's text (`-1234.5` → `-1,234.5`).
+    pub fn group(&self, s: &str) -> String {
+        let (sign, s) = s.strip_prefix('-').map(|r| ("-", r)).unwrap_or(("", s));
+        let (int, frac) = s.split_once('.').map(|(i, f)| (i, Some(f))).unwrap_or((s, None));
+        let mark = self.grouping.mark();
+        let mut out = String::from(sign);
+        let grouped = !mark.is_empty() && int.len() >= self.group_min_digits as usize;
+        for (i, c) in int.chars().enumerate() {
+            if grouped && i > 0 && (int.len() - i) % 3 == 0 {
+                out.push_str(mark);
+            }
+            out.push(c);
+        }
+        if let Some(f) = frac {
+            out.push('.');
+            out.push_str(f);
+        }
+        out
+    }
+
+    /// The text of a published figure: prefix, number, suffix, unit (`超过24万平方米`).
+    pub fn fact_text(&self, prefix: &str, value: Dec, suffix: &str, unit: &str) -> String {
+        format!("{prefix}{}{suffix}{unit}", self.num(value))
+    }
+
+    /// `240000` → `24万`, `123456789` → `1.23亿` (two decimals at most, trailing zeros
+    /// dropped); below `wan_from` the number as [`NumberFormat::num`] prints it.
+    pub fn wan(&self, d: Dec) -> String {
+        let abs = if d.is_negative() { Dec::from_int(0).checked_sub(d).unwrap_or(d) } else { d };
+        let (div, unit) = if abs >= Dec::from_int(self.yi_from) {
+            (Dec::from_int(100_000_000), "亿")
+        } else if abs >= Dec::from_int(self.wan_from) {
+            (Dec::from_int(10_000), "万")
+        } else {
+            return self.num(d);
+        };
+        let q = d.ratio_scaled(div, 1, 2).map(Dec::normalized).unwrap_or(d);
+        format!("{}{unit}", self.num(q))
+    }
+
+    /// A share as printed: `83.05%`.
+    pub fn pct(&self, d: Dec) -> String {
+        format!("{d}%")
+    }
+
+    /// 100% at the site's share precision (`100.00%`), for totals rows.
+    pub fn whole(&self) -> String {
+        format!("{}%", Dec::from_int(100).fixed(self.share_digits))
+    }
 }
 
 /// Parses `2021`, `2021-06`, `2021-06-30` into (year, month, day).
@@ -195,9 +281,16 @@ pub fn dec_of(v: &Value) -> Option<Dec> {
     v.as_f64().and_then(Dec::from_f64)
 }
 
+/// How a filter's message ends when the name before it is not defined (prose then names the
+/// missing field: `prose::Prose::eval`).
+pub const UNDEFINED_INPUT: &str = "but the name before it is not defined";
+
 fn need_num(v: &Value, filter: &str) -> TeraResult<Dec> {
     dec_of(v).ok_or_else(|| {
-        tera::Error::message(format!("filter `{filter}` expects a number, found {} `{}`", v.name(), short(v)))
+        tera::Error::message(match v.is_undefined() {
+            true => format!("filter `{filter}` expects a number, {UNDEFINED_INPUT}"),
+            false => format!("filter `{filter}` expects a number, found {} `{}`", v.name(), short(v)),
+        })
     })
 }
 
@@ -217,13 +310,16 @@ fn digits_kw(kwargs: &Kwargs, default: u32) -> TeraResult<u32> {
 }
 
 /// Registers baipi's filters on a tera instance.
-pub fn register(tera: &mut Tera, share_digits: u32) {
-    tera.register_function("table", table::table);
-    tera.register_filter("num", |v: &Value, kw: Kwargs, _: &State| -> TeraResult<String> {
+pub fn register(tera: &mut Tera, fmt: &NumberFormat) {
+    let share_digits = fmt.share_digits;
+    let f = fmt.clone();
+    tera.register_function("table", move |kw: Kwargs, st: &State| table::table(kw, st, &f));
+    let f = fmt.clone();
+    tera.register_filter("num", move |v: &Value, kw: Kwargs, _: &State| -> TeraResult<String> {
         let d = need_num(v, "num")?;
         Ok(match kw.get::<i64>("digits")? {
-            Some(n) => thousands(Dec::parse(&d.fixed(n.clamp(0, 6) as u32)).unwrap_or(d)),
-            None => thousands(d),
+            Some(n) => f.group(&d.fixed(n.clamp(0, 6) as u32)),
+            None => f.num(d),
         })
     });
     tera.register_filter("pct", |v: &Value, kw: Kwargs, _: &State| -> TeraResult<String> {
@@ -260,14 +356,16 @@ pub fn register(tera: &mut Tera, share_digits: u32) {
             .ok_or_else(|| tera::Error::message(format!("filter `growth`: cannot grow from {from}")))?;
         Ok(dec_value(s))
     });
-    tera.register_filter("wan", |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
-        Ok(wan(need_num(v, "wan")?))
+    let f = fmt.clone();
+    tera.register_filter("wan", move |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
+        Ok(f.wan(need_num(v, "wan")?))
     });
-    tera.register_filter("fact", |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
+    let f = fmt.clone();
+    tera.register_filter("fact", move |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
         if let Some(t) = v.get_from_path("text").and_then(|t| t.as_str()) {
             return Ok(t.to_string());
         }
-        Ok(thousands(need_num(v, "fact")?))
+        Ok(f.num(need_num(v, "fact")?))
     });
     tera.register_filter("date_zh", |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
         let s = match v.as_str() {
@@ -309,11 +407,15 @@ mod tests {
 
     #[test]
     fn formats() {
-        assert_eq!(thousands(Dec::from_int(12873)), "12,873");
-        assert_eq!(thousands(Dec::from_int(-1234567)), "-1,234,567");
-        assert_eq!(thousands(Dec::parse("938").unwrap()), "938");
-        assert_eq!(wan(Dec::from_int(240000)), "24万");
-        assert_eq!(wan(Dec::from_int(123456789)), "1.23亿");
+        let f = NumberFormat::default();
+        assert_eq!(f.num(Dec::from_int(12873)), "12,873");
+        assert_eq!(f.num(Dec::from_int(-1234567)), "-1,234,567");
+        assert_eq!(f.num(Dec::parse("938").unwrap()), "938");
+        assert_eq!(f.num(Dec::parse("12873.125").unwrap()), "12,873.125");
+        assert_eq!(f.wan(Dec::from_int(240000)), "24万");
+        assert_eq!(f.wan(Dec::from_int(123456789)), "1.23亿");
+        assert_eq!(f.wan(Dec::from_int(-240000)), "-24万");
+        assert_eq!(f.wan(Dec::from_int(6800)), "6,800");
         assert_eq!(date_zh("2021-06").unwrap(), "2021年6月");
         assert_eq!(date_zh("2021-08-15").unwrap(), "2021年8月15日");
         assert!(date_zh("2021-13").is_none());
@@ -324,13 +426,32 @@ mod tests {
         assert_eq!(cn_num(12).unwrap(), "十二");
         assert_eq!(cn_num(105).unwrap(), "一百零五");
         assert_eq!(cn_num(2021).unwrap(), "二千零二十一");
-        assert_eq!(fact_text("超过", Dec::from_int(24), "", "万平方米"), "超过24万平方米");
-        assert_eq!(fact_text("", Dec::from_int(6800), "多", "场"), "6,800多场");
+        assert_eq!(f.fact_text("超过", Dec::from_int(24), "", "万平方米"), "超过24万平方米");
+        assert_eq!(f.fact_text("", Dec::from_int(6800), "多", "场"), "6,800多场");
+    }
+
+    #[test]
+    fn the_site_setting_is_followed() {
+        let gb = NumberFormat { grouping: Grouping::ThinSpace, group_min_digits: 5, ..NumberFormat::default() };
+        assert_eq!(gb.num(Dec::from_int(6800)), "6800");
+        assert_eq!(gb.num(Dec::from_int(12873)), "12\u{202F}873");
+        assert_eq!(gb.num(Dec::parse("-1234567.125").unwrap()), "-1\u{202F}234\u{202F}567.125");
+        let none = NumberFormat { grouping: Grouping::None, ..NumberFormat::default() };
+        assert_eq!(none.num(Dec::from_int(1234567)), "1234567");
+        let late = NumberFormat { wan_from: 100_000, yi_from: 1_000_000_000, ..NumberFormat::default() };
+        assert_eq!(late.wan(Dec::from_int(24_000)), "24,000");
+        assert_eq!(late.wan(Dec::from_int(240_000)), "24万");
+        assert_eq!(late.wan(Dec::from_int(123_456_789)), "12,345.68万");
+        assert_eq!(NumberFormat { share_digits: 1, ..gb }.whole(), "100.0%");
+        let mut t = Tera::new();
+        register(&mut t, &none);
+        let out = t.render_str("{{ 12873 | num }} {{ 12873.5 | num(digits=2) }}", &tera::Context::new(), false);
+        assert_eq!(out.unwrap(), "12873 12873.50");
     }
 
     fn render(src: &str) -> String {
         let mut t = Tera::new();
-        register(&mut t, 2);
+        register(&mut t, &NumberFormat::default());
         t.render_str(src, &tera::Context::new(), false).unwrap()
     }
 

@@ -9,16 +9,31 @@
 //! the publication prints (`published_share`), 本站计算 when none is, and per row otherwise.
 //! Options: `caption=`, `label=` (the first column's header, default 类别), `share=false`,
 //! `total=false`, `groups=true`.
+//!
+//! `{{ table(data="members.series.yearly") }}` renders a series over time: one row per period
+//! (时期, the value with its qualifiers, the growth over the previous period computed by the
+//! site, the growth the publication printed with its qualifiers, and with `index=true` the index
+//! on the base period). A period without a value shows — and says 报道未列出. Options:
+//! `caption=`, `label=` (default 时期), `growth=false`, `index=true`.
 
 use tera::{Kwargs, State, TeraResult, Value};
 
-use super::{dec_of, thousands};
+use super::{NumberFormat, dec_of};
 use crate::util::escape::html;
 
+/// How a generated table starts: what the PDF edition's document tree finds it by
+/// (`markdown::datatable`).
+pub const MARK: &str = "<table class=\"data-table\">";
+
 /// The `table()` function's work; `state` gives the `data` tree.
-pub fn table(kwargs: Kwargs, state: &State) -> TeraResult<Value> {
+pub fn table(kwargs: Kwargs, state: &State, fmt: &NumberFormat) -> TeraResult<Value> {
     let path: String = kwargs.must_get::<String>("data")?;
     let data: Value = state.get::<Value>("data")?.unwrap_or(Value::undefined());
+    if let Some(series) =
+        data.get_from_path(&path).filter(|v| v.get_from_path("periods").is_some_and(|p| p.as_array().is_some()))
+    {
+        return series_table(&kwargs, &data, &path, series, fmt);
+    }
     let bd = data.get_from_path(&path).filter(|v| v.is_map()).ok_or_else(|| {
         tera::Error::message(format!("table: `data.{path}` is not a breakdown (write `data=\"dataset.breakdown\"`)"))
     })?;
@@ -30,8 +45,8 @@ pub fn table(kwargs: Kwargs, state: &State) -> TeraResult<Value> {
         true => bd.get_from_path("groups").and_then(Value::as_array).map(|g| g.iter().collect()).unwrap_or_default(),
         false => Vec::new(),
     };
-    let opts = options(&kwargs, &data, &path, bd, parts, !groups.is_empty())?;
-    let mut s = String::from("\n\n<div class=\"table-scroll\"><table class=\"data-table\">");
+    let opts = options(&kwargs, &data, &path, bd, parts, !groups.is_empty(), fmt)?;
+    let mut s = format!("\n\n<div class=\"table-scroll\">{MARK}");
     s.push_str(&head(&opts));
     s.push_str("<tbody>");
     for p in parts {
@@ -45,6 +60,76 @@ pub fn table(kwargs: Kwargs, state: &State) -> TeraResult<Value> {
     }
     s.push_str("</table></div>\n\n");
     Ok(Value::safe_string(&s))
+}
+
+/// A series as a table: one row per period.
+fn series_table(kwargs: &Kwargs, data: &Value, path: &str, series: &Value, fmt: &NumberFormat) -> TeraResult<Value> {
+    let periods: &[Value] = series.get_from_path("periods").and_then(Value::as_array).unwrap_or(&[]);
+    let dataset = path.rsplit_once(".series.").map_or("", |(d, _)| d);
+    let caption = caption(kwargs, data, dataset, series)?;
+    let label = kwargs.get::<String>("label")?.unwrap_or_else(|| "时期".into());
+    let num = |p: &Value, k: &str| p.get_from_path(k).and_then(dec_of);
+    let growth = kwargs.get::<bool>("growth")?.unwrap_or(true) && periods.iter().any(|p| num(p, "growth").is_some());
+    let published = periods.iter().any(|p| num(p, "published_growth").is_some());
+    let index = kwargs.get::<bool>("index")?.unwrap_or(false);
+    let missing = periods.iter().any(|p| num(p, "value").is_none());
+    let notes = missing || periods.iter().any(|p| !text(p, "note").is_empty());
+    let unit = text(series, "unit");
+    let mut s =
+        format!("\n\n<div class=\"table-scroll\">{MARK}<caption>{}（单位：{}）</caption>", html(&caption), html(&unit));
+    s.push_str(&format!(
+        "<thead><tr><th scope=\"col\">{}</th><th scope=\"col\" class=\"num\">数值（{}）</th>",
+        html(&label),
+        html(&unit)
+    ));
+    let mut head = |on: bool, h: String| {
+        if on {
+            s.push_str(&format!("<th scope=\"col\"{}>{h}</th>", if h == "说明" { "" } else { " class=\"num\"" }));
+        }
+    };
+    head(growth, "较上期增长（本站计算）".into());
+    head(published, "增速（报道所列）".into());
+    let base = text(series, "base");
+    head(index, format!("指数（{}=100）", html(&base)));
+    head(notes, "说明".into());
+    s.push_str("</tr></thead><tbody>");
+    for p in periods {
+        let cell = |v: String| format!("<td class=\"num\">{}</td>", html(&v));
+        let value = match num(p, "value") {
+            Some(v) => format!("{}{}{}", text(p, "prefix"), fmt.num(v), text(p, "suffix")),
+            None => "—".into(),
+        };
+        s.push_str(&format!("<tr><th scope=\"row\">{}</th>{}", html(&text(p, "label")), cell(value)));
+        let pct = |k: &str| num(p, k).map_or("—".to_string(), |d| fmt.pct(d));
+        if growth {
+            s.push_str(&cell(pct("growth")));
+        }
+        if published {
+            let g = num(p, "published_growth").map_or("—".to_string(), |_| text(p, "growth_text"));
+            s.push_str(&cell(g));
+        }
+        if index {
+            s.push_str(&cell(num(p, "index").map_or("—".into(), |d| fmt.num(d))));
+        }
+        if notes {
+            let absent = if num(p, "value").is_none() { "数值报道未列出" } else { "" };
+            let note = text(p, "note");
+            let said = [absent, note.as_str()].iter().filter(|t| !t.is_empty()).copied().collect::<Vec<_>>().join("。");
+            s.push_str(&format!("<td>{}</td>", html(&said)));
+        }
+        s.push_str("</tr>");
+    }
+    s.push_str("</tbody></table></div>\n\n");
+    Ok(Value::safe_string(&s))
+}
+
+/// `caption=`, or `两新组织党员数量与结构·按年龄划分`: the dataset's title, then the table's own.
+fn caption(kwargs: &Kwargs, data: &Value, dataset: &str, own: &Value) -> TeraResult<String> {
+    if let Some(c) = kwargs.get::<String>("caption")? {
+        return Ok(c);
+    }
+    let ds_title = data.get_from_path(dataset).map(|d| text(d, "title")).unwrap_or_default();
+    Ok([ds_title, text(own, "title")].into_iter().filter(|t| !t.is_empty()).collect::<Vec<_>>().join("·"))
 }
 
 fn text(v: &Value, k: &str) -> String {
@@ -64,17 +149,10 @@ fn options(
     bd: &Value,
     parts: &[Value],
     groups: bool,
+    fmt: &NumberFormat,
 ) -> TeraResult<Options> {
     let percent = flag(bd, "percent");
-    let caption = match kwargs.get::<String>("caption")? {
-        Some(c) => c,
-        // `两新组织党员数量与结构·按年龄划分`: the dataset's title, then the breakdown's.
-        None => {
-            let dataset = path.rsplit_once('.').map_or("", |(d, _)| d);
-            let ds_title = data.get_from_path(dataset).map(|d| text(d, "title")).unwrap_or_default();
-            [ds_title, text(bd, "title")].into_iter().filter(|t| !t.is_empty()).collect::<Vec<_>>().join("·")
-        }
-    };
+    let caption = caption(kwargs, data, path.rsplit_once('.').map_or("", |(d, _)| d), bd)?;
     let listed: Vec<&Value> = parts.iter().filter(|p| !is_derived(p)).collect();
     let published = |p: &&Value| flag(p, "published_share");
     let source = match (listed.iter().all(published), listed.iter().any(published)) {
@@ -90,6 +168,7 @@ fn options(
         total: kwargs.get::<bool>("total")?.unwrap_or(true) && !percent,
         source,
         notes: groups || source == Source::PerRow || parts.iter().any(|p| is_derived(p) || !text(p, "note").is_empty()),
+        fmt: fmt.clone(),
     })
 }
 
@@ -115,9 +194,9 @@ fn head(opts: &Options) -> String {
 
 /// The totals row, then the groups (`其中：…`).
 fn foot(total: crate::number::Dec, groups: &[&Value], opts: &Options) -> String {
-    let mut s = format!("<tfoot><tr><th scope=\"row\">合计</th><td class=\"num\">{}</td>", thousands(total));
+    let mut s = format!("<tfoot><tr><th scope=\"row\">合计</th><td class=\"num\">{}</td>", opts.fmt.num(total));
     if opts.share {
-        s.push_str("<td class=\"num\">100.00%</td>");
+        s.push_str(&format!("<td class=\"num\">{}</td>", opts.fmt.whole()));
     }
     if opts.notes {
         s.push_str("<td></td>");
@@ -140,6 +219,7 @@ struct Options {
     source: Source,
     /// A 说明 column is shown.
     notes: bool,
+    fmt: NumberFormat,
 }
 
 /// Where the shares shown come from.
@@ -156,10 +236,10 @@ enum Source {
 /// A group's row under the total: `其中：40岁及以下`.
 fn group_row(g: &Value, opts: &Options) -> String {
     let label = g.get_from_path("label").and_then(Value::as_str).unwrap_or("");
-    let value = g.get_from_path("value").and_then(dec_of).map(thousands).unwrap_or_default();
+    let value = g.get_from_path("value").and_then(dec_of).map(|d| opts.fmt.num(d)).unwrap_or_default();
     let mut s = format!("<tr><th scope=\"row\">其中：{}</th><td class=\"num\">{value}</td>", html(label));
     if opts.share {
-        let share = g.get_from_path("share").and_then(dec_of).map(|d| format!("{d}%")).unwrap_or("—".into());
+        let share = g.get_from_path("share").and_then(dec_of).map(|d| opts.fmt.pct(d)).unwrap_or("—".into());
         s.push_str(&format!("<td class=\"num\">{share}</td>"));
     }
     if opts.notes {
@@ -185,10 +265,10 @@ fn is_derived(p: &Value) -> bool {
 fn row(p: &Value, opts: &Options) -> String {
     let notes = opts.notes;
     let label = p.get_from_path("label").and_then(Value::as_str).unwrap_or("");
-    let value = p.get_from_path("value").and_then(dec_of).map(thousands).unwrap_or_default();
+    let value = p.get_from_path("value").and_then(dec_of).map(|d| opts.fmt.num(d)).unwrap_or_default();
     let mut s = format!("<tr><th scope=\"row\">{}</th><td class=\"num\">{value}</td>", html(label));
     if opts.share {
-        let share = p.get_from_path("share").and_then(dec_of).map(|d| format!("{d}%")).unwrap_or("—".into());
+        let share = p.get_from_path("share").and_then(dec_of).map(|d| opts.fmt.pct(d)).unwrap_or("—".into());
         s.push_str(&format!("<td class=\"num\">{share}</td>"));
     }
     if notes {
@@ -213,7 +293,7 @@ fn row(p: &Value, opts: &Options) -> String {
 mod tests {
     fn render(src: &str) -> Result<String, String> {
         let mut t = tera::Tera::new();
-        super::super::register(&mut t, 2);
+        super::super::register(&mut t, &Default::default());
         let data = serde_json::json!({"m": {"title": "党员", "b": {
             "title": "按年龄", "unit": "人", "total": 100, "percent": false,
             "parts": [
@@ -247,5 +327,43 @@ mod tests {
         assert!(!plain.contains("占比") && !plain.contains("tfoot"), "{plain}");
         let e = render(r#"{{ table(data="m.nope") }}"#).unwrap_err();
         assert!(e.contains("table: `data.m.nope` is not a breakdown"), "{e}");
+    }
+
+    #[test]
+    fn a_series_as_a_table() {
+        // The tree `data.m` as the statistics serialize it (see stats::series).
+        let period = |p: &str,
+                      label: &str,
+                      value: serde_json::Value,
+                      growth: serde_json::Value,
+                      pg: serde_json::Value,
+                      gt: &str,
+                      index: serde_json::Value,
+                      note: &str| {
+            serde_json::json!({"period": p, "label": label, "value": value, "prefix": "", "suffix": "", "growth": growth,
+                "published_growth": pg, "growth_text": gt, "index": index, "note": note})
+        };
+        let n = serde_json::Value::Null;
+        let stats = serde_json::json!({"title": "党员", "series": {"y": {"title": "逐年", "unit": "人", "base": "2018", "periods": [
+            period("2018", "2018年", 800.into(), n.clone(), n.clone(), "", 100.into(), ""),
+            period("2019", "2019年", 1000.into(), 25.into(), 25.into(), "25%", 125.into(), ""),
+            period("2020", "2020年", n.clone(), n.clone(), 20.into(), "超过20%", n.clone(), "<注>"),
+        ]}}});
+        let mut t = tera::Tera::new();
+        super::super::register(&mut t, &super::super::NumberFormat::default());
+        let mut ctx = tera::Context::new();
+        ctx.insert("data", &serde_json::json!({ "m": stats }));
+        let html = t.render_str(r#"{{ table(data="m.series.y", index=true) }}"#, &ctx, true).unwrap();
+        for want in [
+            "<caption>党员·逐年（单位：人）</caption>",
+            "<th scope=\"col\">时期</th>",
+            "<th scope=\"col\" class=\"num\">较上期增长（本站计算）</th><th scope=\"col\" class=\"num\">增速（报道所列）</th><th scope=\"col\" class=\"num\">指数（2018=100）</th><th scope=\"col\">说明</th>",
+            "<tr><th scope=\"row\">2018年</th><td class=\"num\">800</td><td class=\"num\">—</td><td class=\"num\">—</td><td class=\"num\">100</td><td></td></tr>",
+            "<tr><th scope=\"row\">2019年</th><td class=\"num\">1,000</td><td class=\"num\">25%</td><td class=\"num\">25%</td><td class=\"num\">125</td>",
+            "<tr><th scope=\"row\">2020年</th><td class=\"num\">—</td><td class=\"num\">—</td><td class=\"num\">超过20%</td><td class=\"num\">—</td><td>数值报道未列出。&lt;注&gt;</td></tr>",
+        ] {
+            assert!(html.contains(want), "{want}\n{html}");
+        }
+        assert!(!html.contains("合计"), "a sum of years means nothing: {html}");
     }
 }

@@ -19,6 +19,7 @@
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
+mod datatable;
 pub mod tree;
 
 /// One entry of a page's table of contents.
@@ -224,11 +225,34 @@ pub fn render_full(
     for r in html_ranges {
         raw_html(md, r, &mut out.raw_html);
     }
+    // The text is looked at once, whole: only a chapter that holds a character no XML may hold
+    // has its events cleaned one by one (for the HTML and for the PDF edition's tree alike).
+    let events: Vec<Event<'_>> = if crate::util::escape::has_xml_forbidden(md) {
+        events.into_iter().map(|(e, _)| xml_safe(e)).collect()
+    } else {
+        events.into_iter().map(|(e, _)| e).collect()
+    };
     if want_tree {
-        out.tree = Some(tree::build(events.iter().map(|(e, _)| e)));
+        out.tree = Some(tree::build(events.iter()));
     }
-    pulldown_cmark::html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));
+    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     out
+}
+
+/// An event whose text holds a character no XML (and no well-formed HTML) may hold, with it
+/// replaced by U+FFFD; any other event as it is.
+fn xml_safe(e: Event<'_>) -> Event<'_> {
+    fn clean(t: CowStr<'_>) -> CowStr<'_> {
+        use crate::util::escape::{has_xml_forbidden, xml_text};
+        if has_xml_forbidden(&t) { CowStr::from(xml_text(&t).into_owned()) } else { t }
+    }
+    match e {
+        Event::Text(t) => Event::Text(clean(t)),
+        Event::Code(t) => Event::Code(clean(t)),
+        Event::Html(t) => Event::Html(clean(t)),
+        Event::InlineHtml(t) => Event::InlineHtml(clean(t)),
+        e => e,
+    }
 }
 
 /// Ids the page around a chapter's HTML uses: the default theme's templates (`main`, `toc-h` …;
@@ -487,7 +511,8 @@ fn attributes(src: &str, mut at: usize, base: usize, out: &mut Vec<RawHtml>) -> 
         }
         let len = b[at..].iter().take_while(|c| !c.is_ascii_whitespace() && !b"=>/<".contains(c)).count().max(1);
         let name = &src[at..at + len];
-        if name.len() > 2 && name[..2].eq_ignore_ascii_case("on") {
+        // Bytes, not a `&str` slice: the name may begin with a character of several bytes.
+        if name.len() > 2 && name.as_bytes()[..2].eq_ignore_ascii_case(b"on") {
             out.push(RawHtml { offset: base + at, needle: name.into(), kind: RawKind::Handler(name.into()) });
         }
         at += len;
@@ -504,12 +529,54 @@ fn attributes(src: &str, mut at: usize, base: usize, out: &mut Vec<RawHtml>) -> 
             }
             _ => (at, at + b[at..].iter().take_while(|c| !c.is_ascii_whitespace() && **c != b'>').count()),
         };
-        if let Some(scheme) = src.get(start..end).and_then(unsafe_scheme) {
+        // As the browser reads it: character references decoded (`java&#x73;cript:`), and a
+        // refresh's `0;url=…` as the URL it goes to.
+        let value = src.get(start..end).map(decode_references).unwrap_or_default();
+        let refresh = value.to_ascii_lowercase().find("url=").map(|i| value[i + 4..].trim_start_matches(['\'', '"']));
+        if let Some(scheme) = unsafe_scheme(&value).or_else(|| refresh.and_then(unsafe_scheme)) {
             let needle = src[start..end].to_string();
             out.push(RawHtml { offset: base + start, needle, kind: RawKind::Url(scheme) });
         }
         at = (end + 1).min(b.len());
     }
+}
+
+/// An attribute value with its character references decoded, as far as they matter for a URL's
+/// scheme: numeric ones (`&#106;`, `&#x6A`, with or without `;`) and `&colon;`, `&Tab;`,
+/// `&NewLine;`. Anything else stays as written.
+fn decode_references(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    let mut rest = v;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let named = [("&colon;", ':'), ("&tab;", '\t'), ("&newline;", '\n')];
+        let lower = rest.get(..9).unwrap_or(rest).to_ascii_lowercase();
+        if let Some((name, c)) = named.iter().find(|(n, _)| lower.starts_with(n)) {
+            out.push(*c);
+            rest = &rest[name.len()..];
+            continue;
+        }
+        let (digits, radix) = match rest.as_bytes().get(1..3) {
+            Some([b'#', b'x' | b'X']) => (&rest[3..], 16),
+            Some([b'#', _]) => (&rest[2..], 10),
+            _ => ("", 0),
+        };
+        let n = digits.bytes().take_while(|b| (*b as char).is_digit(radix.max(2))).count();
+        match (radix, u32::from_str_radix(&digits[..n], radix.max(2)).ok().and_then(char::from_u32)) {
+            (16 | 10, Some(c)) if n > 0 => {
+                out.push(c);
+                let after = &digits[n..];
+                rest = after.strip_prefix(';').unwrap_or(after);
+            }
+            _ => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A link or image pointing at a file of this site (not a chapter, not another site, not an anchor).
@@ -534,6 +601,14 @@ pub fn is_internal(dest: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the `prose` fuzz target: an attribute name starting with `?` and a two-byte
+    /// character was cut inside the character when looking for `on…` handlers (a panic).
+    #[test]
+    fn attribute_names_with_wide_characters_do_not_panic() {
+        let md = "<?<o \u{2}\n #{\u{1}x `\n----\n~?*-\n-\u{17}-\n*-\n---\n---\n----\n~?*-\n\\-\u{17}-\n---\n\n----\n?\u{781}";
+        let _ = render(md, &|_| None);
+    }
 
     #[test]
     fn chinese_ids_and_toc() {
@@ -563,6 +638,13 @@ mod tests {
         let runs: Vec<usize> = r.stray_asterisks.iter().map(|s| s.run).collect();
         assert_eq!(runs, [2, 2], "{:?}", r.stray_asterisks);
         assert_eq!(&md[r.stray_asterisks[0].offset..][..2], "**");
+    }
+
+    #[test]
+    fn character_references_in_attributes_are_decoded() {
+        assert_eq!(decode_references("java&#x73;cript&colon;x"), "javascript:x");
+        assert_eq!(decode_references("&#106avascript:&#X41;&Tab;"), "javascript:A\t");
+        assert_eq!(decode_references("a&amp;b&#;&#xzz;&"), "a&amp;b&#;&#xzz;&");
     }
 
     #[test]

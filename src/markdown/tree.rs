@@ -6,7 +6,8 @@
 //! HTML, after heading ids are assigned and links resolved, so both editions agree.
 //!
 //! Raw HTML is left out, except what baipi itself placed: a figure (`figure()`) becomes a
-//! [`Block::Figure`] and a figure reference (`figref()`) a link to the figure. Footnotes are
+//! [`Block::Figure`], a figure reference (`figref()`) a link to the figure and a data table
+//! (`table()`) a [`Block::Table`] with its own caption. Footnotes are
 //! put where they are referenced.
 
 use std::collections::HashMap;
@@ -328,7 +329,9 @@ impl Builder {
 
     /// Raw HTML: only what baipi placed (figures, figure references) is kept.
     fn html(&mut self, h: &str) {
-        if h.contains(FIGURE_MARK) {
+        if let Some(table) = super::datatable::parse(h) {
+            self.block(table);
+        } else if h.contains(FIGURE_MARK) {
             for id in figure_ids(h) {
                 self.block(Block::Figure { id: id.to_string() });
             }

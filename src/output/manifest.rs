@@ -20,11 +20,17 @@ const HEADER: &str = "# baipi: the files the last build wrote into this folder; 
 /// The paths listed in `dir`'s manifest; `None` when there is none.
 pub fn read(dir: &Path) -> Result<Option<BTreeSet<String>>> {
     let path = dir.join(FILE);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(Error::io(&path, e)),
-    };
+    if std::fs::symlink_metadata(&path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
+        return Ok(None);
+    }
+    // Opened without waiting, and only if it is a regular file (a pipe would block the build).
+    let bytes = crate::source::read_binary(&path, FILE).map_err(|e| match e {
+        Error::Input(ds) => {
+            Error::Io(format!("{}: {}", path.display(), ds.into_iter().next().map(|d| d.message).unwrap_or_default()))
+        }
+        e => e,
+    })?;
+    let text = String::from_utf8_lossy(&bytes);
     Ok(Some(text.lines().filter(|l| !l.is_empty() && !l.starts_with('#')).filter_map(listed).collect()))
 }
 

@@ -4,7 +4,8 @@
 //!   precompressed `.gz` copy) to a [`Stager`] that writes it while the rest renders.
 //! - [`stager`]: writing into the output folder, changing only what differs, nothing final
 //!   before the commit; [`manifest`]: which files of the folder baipi wrote (the only ones it
-//!   removes); [`outdir`]: which folders `build` may write to at all.
+//!   removes); [`outdir`]: which folders `build` may write to at all; [`interrupt`]: a build
+//!   stopped by Ctrl-C or `SIGTERM` removes what it wrote.
 //!
 //! `serve` takes the [`Output`] from memory instead and never touches the disk.
 
@@ -14,6 +15,7 @@ use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Result};
 
+pub mod interrupt;
 pub mod manifest;
 pub mod outdir;
 pub mod stager;
@@ -101,18 +103,28 @@ impl<'a> Emitter<'a> {
 
 /// Adds a `.gz` copy of every text file over 512 bytes, for nginx `gzip_static` or a CDN.
 /// Deterministic: no file name or time in the gzip header.
+/// A `.gz` file that is already there (a static file the editor compressed themselves) stays as
+/// it is.
 pub fn precompress(out: &mut Output) {
     let files: Vec<(&String, &Vec<u8>)> = out.files.iter().collect();
-    let gz: Vec<(String, Vec<u8>)> =
-        files.par_iter().filter_map(|(p, b)| Some((format!("{p}.gz"), gzip(p, b)?))).collect();
+    let gz: Vec<(String, Vec<u8>)> = files
+        .par_iter()
+        .filter(|(p, _)| !out.files.contains_key(&format!("{p}.gz")))
+        .filter_map(|(p, b)| Some((format!("{p}.gz"), gzip(p, b)?)))
+        .collect();
     out.files.extend(gz);
+}
+
+/// Whether a file gets a `.gz` copy when precompressing: a text file over 512 bytes.
+pub fn compressible(path: &str, bytes: &[u8]) -> bool {
+    let text = [".html", ".css", ".js", ".svg", ".json", ".csv", ".xml", ".txt"];
+    bytes.len() > 512 && text.iter().any(|e| path.ends_with(e))
 }
 
 /// The `.gz` copy of a text file over 512 bytes (None for other files).
 pub fn gzip(path: &str, bytes: &[u8]) -> Option<Vec<u8>> {
     use std::io::Write;
-    let text = [".html", ".css", ".js", ".svg", ".json", ".csv", ".xml", ".txt"];
-    if bytes.len() <= 512 || !text.iter().any(|e| path.ends_with(e)) {
+    if !compressible(path, bytes) {
         return None;
     }
     let mut e = flate2::GzBuilder::new().mtime(0).write(Vec::new(), flate2::Compression::default());

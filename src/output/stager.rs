@@ -17,12 +17,14 @@
 
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
 use crate::diag::{Error, Result};
 use crate::output::Output;
+use crate::output::interrupt;
 
 /// What a write did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -47,8 +49,15 @@ pub struct Stager {
     old: OldTree,
     /// The files the previous build wrote (its manifest): the only ones that may be removed.
     ours: BTreeSet<String>,
+    /// What an interrupt must undo, shared with [`super::interrupt`].
+    shared: Arc<Shared>,
+}
+
+/// The part of a [`Stager`] that a rollback needs: also reached from the interrupt's thread.
+struct Shared {
+    dir: PathBuf,
     state: Mutex<State>,
-    committed: bool,
+    committed: AtomicBool,
 }
 
 #[derive(Default)]
@@ -84,7 +93,14 @@ impl Stager {
         }
         let old = OldTree::read(dir)?;
         let ours = super::manifest::read(dir)?.unwrap_or_default();
-        let mut state = State::default();
+        let shared = Arc::new(Shared {
+            dir: dir.to_path_buf(),
+            state: Mutex::new(State::default()),
+            committed: AtomicBool::new(false),
+        });
+        interrupt::register(shared.clone());
+        let stager = Stager { dir: dir.to_path_buf(), old, ours, shared };
+        let _writing = interrupt::writing();
         if !dir.exists() {
             let mut missing = Vec::new();
             let mut p = dir;
@@ -99,20 +115,20 @@ impl Stager {
                 }
                 Error::io(dir, e)
             })?;
-            state.made_root = missing;
+            stager.lock().made_root = missing;
         }
-        Ok(Stager { dir: dir.to_path_buf(), old, ours, state: Mutex::new(state), committed: false })
+        Ok(stager)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
-        // A panic while holding the lock cannot leave the state half-changed in a way that
-        // matters for cleanup, so a poisoned lock is used as it is.
-        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.shared.lock()
     }
 
     /// Stages one file (`rel` is `/`-separated, relative to the output folder). Safe to call
     /// from many threads; each path once.
     pub fn stage(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        // An interrupt waits until this file is recorded and written (or removes it first).
+        let _writing = interrupt::writing();
         // Every path is built from checked parts; this is the last guard before the disk.
         if !crate::util::path::is_clean_relative(rel) {
             return Err(Error::Io(format!(
@@ -129,28 +145,22 @@ impl Stager {
             return Ok(());
         }
         let target = self.dir.join(rel);
-        let fate = if old.files.contains(rel) {
-            if same_bytes(&target, bytes) {
-                Fate::Unchanged
-            } else {
-                let tmp = temp_path(&target);
-                if let Err(e) = std::fs::write(&tmp, bytes) {
-                    let _ = std::fs::remove_file(&tmp);
-                    return Err(Error::io(&tmp, e));
-                }
-                Fate::Replaced
-            }
+        if old.files.contains(rel) && same_bytes(&target, bytes) {
+            self.lock().files.push((rel.to_string(), Fate::Unchanged));
+            return Ok(());
+        }
+        let (fate, path) = if old.files.contains(rel) {
+            (Fate::Replaced, temp_path(&target))
         } else {
             if let Some((parent, _)) = rel.rsplit_once('/') {
                 self.make_dirs(parent)?;
             }
-            // Recorded before writing, so that a half-written file is removed on failure.
-            self.lock().files.push((rel.to_string(), Fate::New));
-            std::fs::write(&target, bytes).map_err(|e| Error::io(&target, e))?;
-            return Ok(());
+            (Fate::New, target)
         };
+        // Recorded before writing, so that a rollback (after a failure or an interrupt) removes
+        // a half-written file.
         self.lock().files.push((rel.to_string(), fate));
-        Ok(())
+        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))
     }
 
     /// A path blocked by an old file or folder can be written only if baipi wrote what is in
@@ -217,12 +227,15 @@ impl Stager {
 
     /// Stages the files of `out` (in parallel), puts every staged file in place and removes
     /// what the site no longer produces.
-    pub fn commit(mut self, out: &Output) -> Result<WriteStats> {
+    pub fn commit(self, out: &Output) -> Result<WriteStats> {
         let results: Vec<Result<()>> = out.files.par_iter().map(|(rel, bytes)| self.stage(rel, bytes)).collect();
         results.into_iter().collect::<Result<()>>()?;
+        // An interrupt from here on waits for the commit to end: the folder then holds the whole
+        // new site.
+        let _writing = interrupt::writing();
         let mut st = std::mem::take(&mut *self.lock());
         // Past this point the new site is being put in place: no rollback.
-        self.committed = true;
+        self.shared.committed.store(true, Ordering::SeqCst);
         st.files.sort_unstable();
         let paths: HashSet<&str> = st.files.iter().map(|(r, _)| r.as_str()).collect();
         // Listed before anything is put in place, so that an interrupted commit leaves every
@@ -292,10 +305,20 @@ impl Stager {
         }
         Ok(removed)
     }
+}
 
-    /// Removes everything this write made: temporary files, new files, new folders.
-    fn rollback(&mut self) {
-        let st = std::mem::take(&mut *self.lock());
+impl Shared {
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        // A panic while holding the lock cannot leave the state half-changed in a way that
+        // matters for cleanup, so a poisoned lock is used as it is.
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Removes everything this write made: temporary files, new files, new folders. The state
+    /// stays locked until it is done, so an interrupt meanwhile waits for it.
+    fn rollback(&self) {
+        let mut guard = self.lock();
+        let st = std::mem::take(&mut *guard);
         for (rel, fate) in &st.files {
             let target = self.dir.join(rel);
             match fate {
@@ -317,11 +340,19 @@ impl Stager {
     }
 }
 
-impl Drop for Stager {
-    fn drop(&mut self) {
-        if !self.committed {
+impl interrupt::Undo for Shared {
+    fn undo(&self) {
+        if !self.committed.load(Ordering::SeqCst) {
             self.rollback();
         }
+    }
+}
+
+impl Drop for Stager {
+    fn drop(&mut self) {
+        interrupt::Undo::undo(&*self.shared);
+        let shared: Arc<dyn interrupt::Undo> = self.shared.clone();
+        interrupt::unregister(&shared);
     }
 }
 

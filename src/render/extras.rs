@@ -15,7 +15,7 @@ use crate::theme::Theme;
 pub fn assets(rendered: &[Option<RenderedChapter>], out: &mut Output) -> Result<()> {
     for asset in rendered.iter().flatten().flat_map(|r| &r.assets) {
         if !out.files.contains_key(&asset.path) {
-            let bytes = std::fs::read(&asset.from).map_err(|e| Error::io(&asset.from, e))?;
+            let bytes = crate::source::read_binary(&asset.from, &format!("content/{}", asset.path))?;
             out.files.insert(asset.path.clone(), bytes);
         }
     }
@@ -85,8 +85,17 @@ pub fn statics(site: &Site, th: &Theme, out: &mut Output) -> Result<()> {
     let mut clashes = Vec::new();
     for (rel, bytes) in &th.statics {
         let name = th.fingerprints.get(rel).unwrap_or(rel);
-        // A staged file (a chapter page, the search index) is never the same as a static file.
-        if out.staged.contains_key(name) || out.files.get(name).is_some_and(|existing| existing != bytes) {
+        // A staged file (a chapter page, the search index) is never the same as a static file;
+        // nor is the `.gz` copy that precompressing makes of a generated file.
+        let generated_gz = site.config.build.precompress
+            && name.strip_suffix(".gz").is_some_and(|base| {
+                out.files.get(base).is_some_and(|b| crate::output::compressible(base, b))
+                    && !th.statics.contains_key(base)
+            });
+        if generated_gz
+            || out.staged.contains_key(name)
+            || out.files.get(name).is_some_and(|existing| existing != bytes)
+        {
             let file = if site.root.join("static").join(rel).exists() {
                 format!("static/{rel}")
             } else {

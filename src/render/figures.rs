@@ -21,6 +21,7 @@ pub type FigureHtml = BTreeMap<String, (String, String)>;
 pub fn build(site: &Site, th: &Theme, links: &[ChapterLink]) -> Result<Vec<Figure>> {
     let mut sink = Sink::default();
     let style = &th.chart_style;
+    let numbers = &site.config.numbers;
     let any = site.index.iter().chain(&site.chapters).any(|c| !c.front.charts.is_empty());
     if any {
         charts::register_font(&th.dir, style)?;
@@ -28,6 +29,7 @@ pub fn build(site: &Site, th: &Theme, links: &[ChapterLink]) -> Result<Vec<Figur
     let mut figures: Vec<Figure> = Vec::new();
     let mut resolved = Vec::new();
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    let mut budget = charts::Budget::default();
     let pages = site
         .index
         .iter()
@@ -38,23 +40,32 @@ pub fn build(site: &Site, th: &Theme, links: &[ChapterLink]) -> Result<Vec<Figur
             continue;
         }
         let src = ch.source();
+        budget.next_chapter();
         for spec in &ch.front.charts {
-            let mut err = |pos: Pos, msg: String| {
-                sink.push(Diagnostic::error(&ch.file, pos.line + 1, pos.col, msg).with_source(src));
-            };
+            let at = |pos: Pos, msg: String| Diagnostic::error(&ch.file, pos.line + 1, pos.col, msg).with_source(src);
+            let mut err = |pos: Pos, msg: String| sink.push(at(pos, msg));
             if let Some(other) = seen.get(&spec.id.value) {
                 err(Pos::of(&spec.id), format!("chart id `{}` is already used in {other}", spec.id.value));
                 continue;
             }
             seen.insert(spec.id.value.clone(), ch.file.clone());
+            // Over a budget, the rest of the chapter's charts are not looked at (one message).
+            if let Err(over) = budget.chart(&spec.id.value) {
+                sink.push(at(Pos::of(&spec.id), over.message).with_help(over.help));
+                break;
+            }
             let Some(chart) = charts::resolve(spec, &site.computed, &mut err) else { continue };
+            if let Err(over) = budget.points(&chart.id, chart.points.len()) {
+                sink.push(at(Pos::of(&spec.data), over.message).with_help(over.help));
+                break;
+            }
             resolved.push((chart, url.clone()));
         }
     }
     // Drawing is the slow part: in parallel, in figure order.
     let drawn: Vec<Result<(String, String)>> = resolved
         .par_iter()
-        .map(|(chart, _)| charts::render(chart, style).map(|svg| (svg, charts::summary(chart))))
+        .map(|(chart, _)| charts::render(chart, style, numbers).map(|svg| (svg, charts::summary(chart, numbers))))
         .collect();
     for ((chart, page_url), d) in resolved.into_iter().zip(drawn) {
         let Some((svg, summary)) = sink.take(d)? else { continue };
@@ -75,7 +86,7 @@ pub fn html_map(site: &Site, figures: &[Figure]) -> Arc<FigureHtml> {
         .map(|spec| (spec.id.value.clone(), (String::new(), String::new())))
         .collect();
     map.extend(figures.iter().map(|f| {
-        let html = charts::figure_html(f, bp);
+        let html = charts::figure_html(f, bp, &site.config.numbers);
         let link = format!("<a class=\"figref\" href=\"{}#fig-{}\">图{}</a>", f.page_url, f.id, f.number);
         (f.id.clone(), (html, link))
     }));

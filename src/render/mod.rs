@@ -45,7 +45,7 @@ pub mod text;
 
 pub use chapter::MAX_REPORTS_PER_FILE;
 pub use context::site_view;
-pub use paths::FULL_PAGE_MAX_CHAPTERS;
+pub use paths::{FULL_PAGE_MAX_CHAPTERS, FULL_PAGE_MAX_FIGURES};
 
 /// Renders the whole site into memory.
 pub fn render(site: &Site) -> Result<Output> {
@@ -99,11 +99,10 @@ impl Prepared {
             None => Vec::new(),
         };
         let fig_html = figures::html_map(site, &figures);
-        let prose =
-            Prose::with_values(cfg.stats.share_digits, data_value.clone(), site_value.clone(), fig_html.clone());
+        let prose = Prose::with_values(&cfg.numbers, data_value.clone(), site_value.clone(), fig_html.clone());
         let plan = Plan::new(site, &figures, theme.as_ref());
         let tera = match &theme {
-            Some(th) => tpl_sink.take(theme::compile(th, cfg.stats.share_digits, &cfg.base_path))?,
+            Some(th) => tpl_sink.take(theme::compile(th, &cfg.numbers, &cfg.base_path))?,
             None => None,
         };
         let tera = tera.map(|mut tera| {

@@ -25,6 +25,9 @@ pub const FULL_PAGE: &str = "full/index.html";
 
 /// The whole-paper page is made for sites up to this many chapters.
 pub const FULL_PAGE_MAX_CHAPTERS: usize = 300;
+/// … and up to this many figures (each figure would be held twice more in memory, in its
+/// chapter's HTML kept for the page and in the page itself).
+pub const FULL_PAGE_MAX_FIGURES: usize = 1_000;
 
 /// A chapter's page.
 pub fn chapter_page(slug: &str) -> String {
@@ -79,7 +82,8 @@ impl Plan {
     /// The plan for `site` with its figures and theme (`None` when the theme failed to load).
     pub fn new(site: &Site, figures: &[Figure], theme: Option<&Theme>) -> Plan {
         let has = |tpl: &str| theme.is_some_and(|t| t.templates.iter().any(|t| t.name == tpl));
-        let full_page = has("full.html") && site.chapters.len() <= FULL_PAGE_MAX_CHAPTERS;
+        let full_page =
+            has("full.html") && site.chapters.len() <= FULL_PAGE_MAX_CHAPTERS && figures.len() <= FULL_PAGE_MAX_FIGURES;
         let search = site.config.build.search && has("search.html");
         let not_found = has("404.html");
         let mut known: BTreeMap<String, Maker> = BTreeMap::new();
@@ -143,7 +147,7 @@ impl Plan {
     /// build could write both, so each is an error located at what asks for the folder. Found
     /// before anything is written.
     pub fn collisions(&self) -> Vec<Diagnostic> {
-        let mut out = Vec::new();
+        let mut out = self.too_long();
         for (path, maker) in &self.known {
             let Some(file) = path.match_indices('/').map(|(i, _)| &path[..i]).find(|p| self.known.contains_key(*p))
             else {
@@ -160,6 +164,33 @@ impl Plan {
                 Maker::Static(f) => (f.clone(), "this static file", "rename or move the file"),
             };
             let msg = format!("{what} would be /{path}, inside /{file}/, but /{file} is a file of the site ({other})");
+            out.push(Diagnostic::error(at, 0, 0, msg).with_help(help));
+        }
+        out
+    }
+}
+
+impl Plan {
+    /// Files whose paths are too long for a file system
+    /// ([`crate::util::path::length_problem`]), each an error at what names it; found before
+    /// anything is written. (Chapters and charts are checked where their slug and id are read;
+    /// this finds the rest: datasets, static files with their fingerprints.)
+    fn too_long(&self) -> Vec<Diagnostic> {
+        let mut out: Vec<Diagnostic> = Vec::new();
+        for (path, maker) in &self.known {
+            let Some(why) = crate::util::path::length_problem(path) else { continue };
+            let (at, what, help) = match maker {
+                Maker::Chapter(f) => (f.clone(), "this chapter's page", "set a shorter `slug:`"),
+                Maker::Dataset(f) => (f.clone(), "this dataset's open data", "give the file a shorter name"),
+                Maker::Figure(f) => (f.clone(), "a figure of this chapter", "give the chart a shorter `id:`"),
+                Maker::Generated(w) => (String::new(), *w, "use shorter names"),
+                Maker::Static(f) => (f.clone(), "this static file", "give the file (or its folders) a shorter name"),
+            };
+            // A dataset's two files (CSV and JSON) are one problem.
+            if !at.is_empty() && out.iter().any(|d| d.file == at) {
+                continue;
+            }
+            let msg = format!("{what} would be /{}, too long to publish: {why}", crate::util::text::head(path, 60));
             out.push(Diagnostic::error(at, 0, 0, msg).with_help(help));
         }
         out

@@ -118,7 +118,10 @@ pub fn job(site: &Site, theme: &Theme, figures: &[Figure], chapters: Vec<TreeCha
     let mut figs = serde_json::Map::new();
     for f in figures {
         let svg = format!("/baipi/figures/{}.svg", f.id);
-        files.insert(svg.clone(), file(&format!("figure `{}`", f.id), crate::charts::svg_file(f).into_bytes()));
+        files.insert(
+            svg.clone(),
+            file(&format!("figure `{}`", f.id), printable_svg(crate::charts::svg_file(f)).into_bytes()),
+        );
         figs.insert(f.id.clone(), figure_json(f, &svg));
     }
     let doc = json!({
@@ -135,6 +138,8 @@ pub fn job(site: &Site, theme: &Theme, figures: &[Figure], chapters: Vec<TreeCha
         "chapters": chs,
         "figures": figs,
     });
+    let mut doc = doc;
+    printable(&mut doc);
     let json = serde_json::to_vec(&doc).map_err(|e| crate::diag::Error::Io(format!("PDF document: {e}")))?;
     files.insert(DOCUMENT.into(), file("the PDF document tree", json));
     let main = format!("/{}", theme.pdf.main.trim_start_matches('/'));
@@ -142,8 +147,31 @@ pub fn job(site: &Site, theme: &Theme, figures: &[Figure], chapters: Vec<TreeCha
     Ok(Job { main: if files.contains_key(&main) { main } else { MAIN.into() }, files, fonts, ident })
 }
 
+/// Every string of the document as the PDF prints it (`util::escape::pdf_text`).
+fn printable(v: &mut Value) {
+    match v {
+        Value::String(s) => {
+            if let std::borrow::Cow::Owned(clean) = crate::util::escape::pdf_text(s) {
+                *s = clean;
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(printable),
+        Value::Object(o) => o.values_mut().for_each(printable),
+        _ => {}
+    }
+}
+
+/// A chart's SVG as the PDF prints it: its text too (the SVG's U+FFFD → □).
+fn printable_svg(svg: String) -> String {
+    match crate::util::escape::pdf_text(&svg) {
+        std::borrow::Cow::Owned(clean) => clean,
+        std::borrow::Cow::Borrowed(_) => svg,
+    }
+}
+
 /// Numbers the tables across the paper (表1, 表2 …), each captioned with the heading it stands
-/// under (the chapter's title before its first heading): Markdown tables have no caption.
+/// under (the chapter's title before its first heading): Markdown tables have no caption. A
+/// data table (`table()`) keeps its own.
 fn number_tables(chapter_title: &str, tree: &mut [Block], n: &mut usize) {
     let mut under = chapter_title.to_string();
     for b in tree {
@@ -152,7 +180,9 @@ fn number_tables(chapter_title: &str, tree: &mut [Block], n: &mut usize) {
             Block::Table { number, caption, .. } => {
                 *n += 1;
                 *number = *n;
-                *caption = under.clone();
+                if caption.is_empty() {
+                    caption.clone_from(&under);
+                }
             }
             _ => {}
         }

@@ -102,6 +102,10 @@ pub fn read_request<R: Read>(stream: R) -> io::Result<Option<Request>> {
         if let Some((k, v)) = h.split_once(':')
             && k.eq_ignore_ascii_case("host")
         {
+            // Two `Host` headers are a malformed request (RFC 9112 §3.2): no single server named.
+            if req.host.is_some() {
+                return Err(bad());
+            }
             req.host = Some(v.trim().to_string());
         }
     }
@@ -264,6 +268,7 @@ mod tests {
         assert_eq!((r.method.as_str(), r.target.as_str()), ("GET", "/x"));
         assert!(read_request(&b"GET /x\r\n\r\n"[..]).is_err());
         assert!(read_request(&b"GET /x HTTP/1.1\r\nHost: a\r\n"[..]).is_err());
+        assert!(read_request(&b"GET /x HTTP/1.1\r\nHost: evil.com\r\nhost: localhost:1\r\n\r\n"[..]).is_err());
         assert!(read_request(&b""[..]).unwrap().is_none());
         let r = read_request(&b"GET / HTTP/1.1\r\nhOST:  [::1]:80 \r\n\r\n"[..]).unwrap().unwrap();
         assert_eq!(r.host.as_deref(), Some("[::1]:80"));

@@ -60,19 +60,62 @@ fn too_big(display: &str, len: Option<u64>) -> Error {
     )
 }
 
+/// What a file that is not a regular file is, in an editor's words.
+pub fn kind_of(ft: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if ft.is_socket() {
+            return "a socket";
+        }
+        if ft.is_block_device() || ft.is_char_device() {
+            return "a device";
+        }
+    }
+    if ft.is_dir() {
+        "a folder"
+    } else if ft.is_symlink() {
+        "a symbolic link"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// The error for a source file that is `kind` (a folder, a pipe …) instead of a regular file.
+pub fn not_regular(display: &str, kind: &str) -> Error {
+    Error::one(
+        Diagnostic::error(display, 0, 0, format!("this is {kind}, not a regular file: baipi reads only regular files"))
+            .with_help("replace it with an ordinary file (or remove it)"),
+    )
+}
+
+/// Opens a file for reading without ever waiting, and only if it is a regular file. A pipe
+/// with no writer (or some devices) would make a plain open block for ever, so the file is
+/// opened non-blocking, and what was opened is checked to be a regular file before a byte of
+/// it is read.
+fn open_regular(path: &Path, display: &str) -> Result<(std::fs::File, std::fs::Metadata)> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    let f = opts.open(path).map_err(|e| Error::io(path, e))?;
+    let meta = f.metadata().map_err(|e| Error::io(path, e))?;
+    if !meta.is_file() {
+        return Err(not_regular(display, kind_of(meta.file_type())));
+    }
+    Ok((f, meta))
+}
+
 /// Reads a file's bytes, refusing files over [`MAX_FILE_BYTES`] and anything that is not a
 /// regular file, without reading more than the limit.
 pub fn read_limited(path: &Path, display: &str) -> Result<Vec<u8>> {
-    let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let meta = f.metadata().map_err(|e| Error::io(path, e))?;
-    if !meta.is_file() {
-        return Err(Error::one(Diagnostic::error(
-            display,
-            0,
-            0,
-            "not a regular file (a folder, pipe or device): baipi reads only regular files",
-        )));
-    }
+    let (f, meta) = open_regular(path, display)?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(too_big(display, Some(meta.len())));
     }
@@ -84,19 +127,13 @@ pub fn read_limited(path: &Path, display: &str) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Reads a text file that baipi looks for by name (`site.toml`, `theme.toml`) rather than
-/// finding it in a walk: it is checked to be a regular file before it is opened, since opening
-/// a pipe would wait for ever for something to write to it.
-pub fn read_named_text(path: &Path, display: &str) -> Result<String> {
-    match std::fs::metadata(path) {
-        Ok(m) if !m.is_file() => Err(Error::one(Diagnostic::error(
-            display,
-            0,
-            0,
-            "not a regular file (a folder, pipe or device): baipi reads only regular files",
-        ))),
-        _ => read_text(path, display),
-    }
+/// Reads a file that is copied as it is (a static file, an image, a font): any size, but only
+/// a regular file, opened without waiting (see [`read_limited`]).
+pub fn read_binary(path: &Path, display: &str) -> Result<Vec<u8>> {
+    let (mut f, meta) = open_regular(path, display)?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    f.read_to_end(&mut bytes).map_err(|e| Error::io(path, e))?;
+    Ok(bytes)
 }
 
 /// Reads a UTF-8 text file: strips a BOM, turns CRLF into LF, refuses huge or non-UTF-8 files
@@ -134,6 +171,48 @@ pub fn text_of(bytes: Vec<u8>, display: &str) -> Result<String> {
     };
     let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
     Ok(if text.contains('\r') { text.replace("\r\n", "\n") } else { text })
+}
+
+/// A TOML reader's error in `src` (the text of `file`: `site.toml`, `theme.toml`) as a located
+/// message in an editor's words: types as TOML writes them (a list `[…]`, a table), no Rust
+/// type names, the key that is set twice, and a "did you mean" for an unknown key.
+pub fn toml_error(file: &str, src: &str, e: &toml::de::Error) -> Diagnostic {
+    let (line, col) = e.span().map(|s| diag::line_col(src, s.start)).unwrap_or((0, 0));
+    let raw = e.message().trim();
+    let msg = if raw == "duplicate key" {
+        let key = src.lines().nth(line.saturating_sub(1)).and_then(|l| l.split('=').next()).map(str::trim);
+        match key.filter(|k| !k.is_empty()) {
+            Some(k) => format!("`{k}` is set twice; a key may appear only once in its table"),
+            None => "this key is set twice; a key may appear only once in its table".into(),
+        }
+    } else {
+        toml_words(raw)
+    };
+    let d = Diagnostic::error(file, line, col, msg).with_source(src);
+    match diag::suggest(raw) {
+        Some(h) => d.with_help(h),
+        None => d,
+    }
+}
+
+/// The TOML reader's (serde's) words in plain words; see [`yaml::syntax::plain_words`].
+fn toml_words(m: &str) -> String {
+    let m = m.replace(" as i128", "").replace(" as u128", "");
+    let unsigned = ["u8", "u16", "u32", "u64", "usize"].iter().any(|t| m.ends_with(&format!("expected {t}")));
+    let mut out = yaml::syntax::plain_words(&m)
+        .replace("a list (`- …` lines, or `[…]`)", "a list (`[…]`)")
+        .replace("`key: value` lines (a mapping)", "a table (a `[name]` line and `key = value` lines, or `{ … }`)");
+    if unsigned {
+        out = out.replacen("a whole number", "a whole number, 0 or more", 1);
+    }
+    // A number of hundreds of digits (`1e308` read as a float) is cut.
+    if let Some((head, value)) = out.split_once('`')
+        && let Some((value, tail)) = value.split_once('`')
+        && value.len() > 40
+    {
+        out = format!("{head}`{}…`{tail}", &value[..crate::util::text::floor_char_boundary(value, 24)]);
+    }
+    out
 }
 
 /// The site root with links resolved, against which link targets are checked.
@@ -177,7 +256,16 @@ pub fn resolve_inside(root_canon: &Path, path: &Path, display: &str) -> Result<P
         );
     }
     if !target.is_file() {
-        return refuse("symbolic link to something that is not a regular file".into(), "link to a regular file");
+        let kind = std::fs::metadata(&target).map_or("not a regular file", |m| kind_of(m.file_type()));
+        let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        return if is_link {
+            refuse(format!("symbolic link to {kind}, not to a regular file"), "link to a regular file")
+        } else {
+            refuse(
+                format!("this is {kind}, not a regular file: baipi reads only regular files"),
+                "replace it with an ordinary file (or remove it)",
+            )
+        };
     }
     Ok(target)
 }
@@ -244,8 +332,16 @@ pub fn static_left_out(root: &Path, dir: &Path) -> Vec<Diagnostic> {
 /// stays inside the site and names a folder (else the refusal is in `sink`).
 fn folder_ok(root: &Path, dir: &Path, root_canon: &Path, sink: &mut Sink) -> bool {
     let Ok(meta) = std::fs::symlink_metadata(dir) else { return false };
+    let not_a_folder = |kind: &str, sink: &mut Sink| {
+        let shown = crate::util::text::escape_controls(&display(root, dir)).into_owned();
+        sink.push(
+            Diagnostic::error(shown, 0, 0, format!("this is {kind}, but baipi expects a folder here"))
+                .with_help("make it a folder (or remove it, if the site has nothing to put in it)"),
+        );
+        false
+    };
     if !meta.file_type().is_symlink() {
-        return true;
+        return meta.is_dir() || not_a_folder(if meta.is_file() { "a file" } else { kind_of(meta.file_type()) }, sink);
     }
     match dir.canonicalize() {
         Ok(t) if t.starts_with(root_canon) && t.is_dir() => true,
@@ -264,7 +360,7 @@ fn folder_ok(root: &Path, dir: &Path, root_canon: &Path, sink: &mut Sink) -> boo
             );
             false
         }
-        Ok(_) => false,
+        Ok(_) => not_a_folder("a symbolic link to a file", sink),
         Err(e) => {
             sink.push(Diagnostic::error(display(root, dir), 0, 0, format!("symbolic link cannot be followed: {e}")));
             false
@@ -321,12 +417,7 @@ fn walk_skipping(
             continue;
         }
         if !ft.is_file() {
-            sink.push(Diagnostic::error(
-                shown,
-                0,
-                0,
-                "not a regular file (a pipe, socket or device): baipi reads only regular files",
-            ));
+            sink.take::<()>(Err(not_regular(&shown, kind_of(ft))))?;
             continue;
         }
         out.push(SourceFile { path: path.to_path_buf(), real: path.to_path_buf(), display: shown });

@@ -10,7 +10,7 @@ use std::marker::PhantomData;
 
 use crate::diag::{Diagnostic, suggest};
 
-mod syntax;
+pub(crate) mod syntax;
 
 /// A source position (1-based line and column) inside a YAML text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

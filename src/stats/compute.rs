@@ -7,17 +7,24 @@ use super::names::{self, Level};
 use super::{DatasetStats, ValueStats};
 use crate::data::{Dataset, Fact, Pos};
 use crate::diag::Diagnostic;
+use crate::format::NumberFormat;
 use crate::number::Dec;
 
 /// Where problems go, located in the dataset's file.
 pub(super) struct Ctx<'a> {
     pub ds: &'a Dataset,
+    pub fmt: &'a NumberFormat,
     out: &'a mut Vec<Diagnostic>,
 }
 
 impl Ctx<'_> {
     pub fn err(&mut self, pos: Pos, msg: String) {
         self.out.push(self.diagnostic(pos, msg));
+    }
+
+    pub fn err_help(&mut self, pos: Pos, msg: String, help: String) {
+        let d = self.diagnostic(pos, msg).with_help(help);
+        self.out.push(d);
     }
 
     /// A key that takes a reserved name.
@@ -32,10 +39,10 @@ impl Ctx<'_> {
 }
 
 /// Computes a dataset's statistics; problems are appended to `diags`.
-pub fn compute(ds: &Dataset, default_digits: u32, diags: &mut Vec<Diagnostic>) -> DatasetStats {
-    let mut cx = Ctx { ds, out: diags };
+pub fn compute(ds: &Dataset, fmt: &NumberFormat, diags: &mut Vec<Diagnostic>) -> DatasetStats {
+    let mut cx = Ctx { ds, fmt, out: diags };
     let def = &ds.def;
-    let digits = def.digits.unwrap_or(default_digits).min(6);
+    let digits = def.digits.unwrap_or(fmt.share_digits).min(6);
     let as_of = def.as_of.as_ref().map(|a| a.0.clone()).unwrap_or_default();
     if let Some(t) = &def.total {
         check_count(&mut cx, t.value, Pos::of(t), "total");
@@ -52,6 +59,16 @@ pub fn compute(ds: &Dataset, default_digits: u32, diags: &mut Vec<Diagnostic>) -
         claim(&mut cx, &mut seen, key);
         breakdowns.push(super::breakdown::breakdown(&mut cx, &key.value, b, digits));
     }
+    let mut series = Vec::new();
+    for (key, sd) in &def.series.0 {
+        if !valid_key(&key.value) {
+            cx.err(
+                Pos::of(key),
+                format!("series key `{}` must be letters, digits and `_`, not starting with a digit", key.value),
+            );
+        }
+        series.push(super::series::series(&mut cx, &key.value, sd, digits));
+    }
     DatasetStats {
         name: ds.name.clone(),
         title: def.title.clone(),
@@ -64,6 +81,7 @@ pub fn compute(ds: &Dataset, default_digits: u32, diags: &mut Vec<Diagnostic>) -
         total: def.total.as_ref().map(|t| t.value),
         values,
         breakdowns,
+        series,
     }
 }
 
@@ -94,7 +112,7 @@ fn value(cx: &mut Ctx, key: &str, f: &Fact, as_of: &str) -> ValueStats {
         key: key.to_string(),
         label: f.label.clone(),
         value: f.value.value,
-        text: crate::format::fact_text(&f.prefix, f.value.value, &f.suffix, &unit),
+        text: cx.fmt.fact_text(&f.prefix, f.value.value, &f.suffix, &unit),
         unit,
         prefix: f.prefix.clone(),
         suffix: f.suffix.clone(),
@@ -126,7 +144,7 @@ mod tests {
     fn run(yaml: &str) -> (Value, Vec<Diagnostic>) {
         let ds = crate::data::parse("t", "data/t.yaml", yaml.to_string()).expect("parses");
         let mut d = Vec::new();
-        let c = compute(&ds, 2, &mut d);
+        let c = compute(&ds, &Default::default(), &mut d);
         (serde_json::to_value(&c).expect("serializes"), d)
     }
 

@@ -16,7 +16,8 @@
 //!
 //! - `mod.rs`: the types and how they serialize.
 //! - `names.rs`: the reserved names and the key checks.
-//! - `compute.rs`: the dataset and its values; `breakdown.rs`: breakdowns and groups.
+//! - `compute.rs`: the dataset and its values; `breakdown.rs`: breakdowns and groups;
+//!   `series.rs`: series over time (change, growth, average annual growth, index).
 
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
@@ -26,6 +27,7 @@ use crate::number::Dec;
 mod breakdown;
 mod compute;
 pub mod names;
+mod series;
 
 pub use compute::compute;
 pub use names::{Level, RESERVED};
@@ -51,6 +53,65 @@ pub struct DatasetStats {
     pub total: Option<Dec>,
     pub values: Vec<ValueStats>,
     pub breakdowns: Vec<BreakdownStats>,
+    /// Serialized as a map under `series`: `data.members.series.yearly`.
+    pub series: Vec<SeriesStats>,
+}
+
+/// A quantity over time, with everything computed from it. Growth rates and indices are
+/// exact decimals rounded half away from zero to the series' digits.
+#[derive(Debug, Clone)]
+pub struct SeriesStats {
+    pub key: String,
+    pub title: String,
+    /// Its own unit, or the dataset's.
+    pub unit: String,
+    pub note: String,
+    /// `year`, `quarter` or `month`.
+    pub frequency: &'static str,
+    /// The period whose index is 100 (none when no period has a value).
+    pub base: Option<String>,
+    /// Index in `periods` of the first and the last period with a value; serialized as them.
+    pub first: Option<usize>,
+    pub last: Option<usize>,
+    /// Last value − first value.
+    pub change: Option<Dec>,
+    /// Growth from the first value to the last, in percent.
+    pub growth: Option<Dec>,
+    /// Average annual growth (CAGR) from the first value to the last, in percent.
+    pub cagr: Option<Dec>,
+    /// Years from the first value to the last (`0.25` per quarter, `1/12` per month, rounded to 2 places).
+    pub years: Option<Dec>,
+    /// Every period has a value: the series can be drawn.
+    pub complete: bool,
+    pub periods: Vec<PeriodStats>,
+}
+
+/// One period of a series.
+#[derive(Debug, Clone)]
+pub struct PeriodStats {
+    /// As written: `2018`, `2021Q2`, `2021-06`.
+    pub period: String,
+    /// `2018年`, `2021年第二季度`, `2021年6月`.
+    pub label: String,
+    pub value: Option<Dec>,
+    pub prefix: String,
+    pub suffix: String,
+    /// The value as printed (`超过24万平方米`), or empty.
+    pub text: String,
+    /// Value − the previous period's value.
+    pub change: Option<Dec>,
+    /// Growth over the previous period, in percent (computed).
+    pub growth: Option<Dec>,
+    /// Growth over the previous period as the publication printed it, in percent.
+    pub published_growth: Option<Dec>,
+    pub growth_prefix: String,
+    pub growth_suffix: String,
+    /// The published growth as printed (`超过20%`), or empty.
+    pub growth_text: String,
+    /// Value ÷ the base period's value × 100.
+    pub index: Option<Dec>,
+    pub note: String,
+    pub unit: String,
 }
 
 /// A single published figure (`values:` in YAML).
@@ -159,6 +220,7 @@ impl Serialize for DatasetStats {
             total,
             values,
             breakdowns,
+            series,
         } = self;
         let mut e = vec![
             ("name", Field::Text(name)),
@@ -175,6 +237,7 @@ impl Serialize for DatasetStats {
         e.push(("values", Field::Values(values)));
         e.extend(breakdowns.iter().map(|b| (b.key.as_str(), Field::Breakdown(b))));
         e.push(("breakdowns", Field::Breakdowns(breakdowns)));
+        e.push(("series", Field::SeriesMap(series)));
         sorted(e, s)
     }
 }
@@ -278,6 +341,86 @@ impl Serialize for GroupStats {
     }
 }
 
+impl Serialize for SeriesStats {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let SeriesStats {
+            key,
+            title,
+            unit,
+            note,
+            frequency,
+            base,
+            first,
+            last,
+            change,
+            growth,
+            cagr,
+            years,
+            complete,
+            periods,
+        } = self;
+        let e = vec![
+            ("key", Field::Text(key)),
+            ("title", Field::Text(title)),
+            ("unit", Field::Text(unit)),
+            ("note", Field::Text(note)),
+            ("frequency", Field::Text(frequency)),
+            ("base", Field::MaybeText(base.as_deref())),
+            ("first", Field::MaybePeriod(first.and_then(|i| periods.get(i)))),
+            ("last", Field::MaybePeriod(last.and_then(|i| periods.get(i)))),
+            ("change", Field::Maybe(*change)),
+            ("growth", Field::Maybe(*growth)),
+            ("cagr", Field::Maybe(*cagr)),
+            ("years", Field::Maybe(*years)),
+            ("complete", Field::Flag(*complete)),
+            ("count", Field::Count(periods.len())),
+            ("periods", Field::Periods(periods)),
+            ("at", Field::PeriodMap(periods)),
+        ];
+        sorted(e, s)
+    }
+}
+
+impl Serialize for PeriodStats {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let PeriodStats {
+            period,
+            label,
+            value,
+            prefix,
+            suffix,
+            text,
+            change,
+            growth,
+            published_growth,
+            growth_prefix,
+            growth_suffix,
+            growth_text,
+            index,
+            note,
+            unit,
+        } = self;
+        let e = vec![
+            ("period", Field::Text(period)),
+            ("label", Field::Text(label)),
+            ("value", Field::Maybe(*value)),
+            ("prefix", Field::Text(prefix)),
+            ("suffix", Field::Text(suffix)),
+            ("text", Field::Text(text)),
+            ("change", Field::Maybe(*change)),
+            ("growth", Field::Maybe(*growth)),
+            ("published_growth", Field::Maybe(*published_growth)),
+            ("growth_prefix", Field::Text(growth_prefix)),
+            ("growth_suffix", Field::Text(growth_suffix)),
+            ("growth_text", Field::Text(growth_text)),
+            ("index", Field::Maybe(*index)),
+            ("note", Field::Text(note)),
+            ("unit", Field::Text(unit)),
+        ];
+        sorted(e, s)
+    }
+}
+
 /// The value of one entry of a statistics object.
 enum Field<'a> {
     Text(&'a str),
@@ -297,6 +440,15 @@ enum Field<'a> {
     Group(&'a GroupStats),
     Groups(&'a [GroupStats]),
     Keys(&'a [String]),
+    MaybeText(Option<&'a str>),
+    Series(&'a SeriesStats),
+    Period(&'a PeriodStats),
+    /// The series of a dataset, as a map from key to series.
+    SeriesMap(&'a [SeriesStats]),
+    MaybePeriod(Option<&'a PeriodStats>),
+    Periods(&'a [PeriodStats]),
+    /// A series' periods as a map from the period as written (`at["2018"]`).
+    PeriodMap(&'a [PeriodStats]),
 }
 
 impl Serialize for Field<'_> {
@@ -317,6 +469,13 @@ impl Serialize for Field<'_> {
             Field::Group(v) => v.serialize(s),
             Field::Groups(v) => v.serialize(s),
             Field::Keys(v) => v.serialize(s),
+            Field::MaybeText(v) => v.serialize(s),
+            Field::SeriesMap(v) => sorted(v.iter().map(|x| (x.key.as_str(), Field::Series(x))).collect(), s),
+            Field::Series(v) => v.serialize(s),
+            Field::MaybePeriod(v) => v.serialize(s),
+            Field::Periods(v) => v.serialize(s),
+            Field::PeriodMap(v) => sorted(v.iter().map(|p| (p.period.as_str(), Field::Period(p))).collect(), s),
+            Field::Period(v) => v.serialize(s),
         }
     }
 }
@@ -363,7 +522,7 @@ mod tests {
     fn written_directly_or_through_a_json_value_the_text_is_the_same() {
         let yaml = "title: t\nunit: 人\ntotal: 100\nvalues:\n  zz: { label: l, value: 1.50 }\n  a: { label: l, value: 2 }\nbreakdowns:\n  m:\n    title: b\n    parts:\n      - { key: z, label: l, value: 60 }\n      - { key: b, label: l, value: 30 }\n    groups:\n      y: { label: l, parts: [z, b] }\n    remainder: { key: c, label: l }\n";
         let ds = crate::data::parse("x", "data/x.yaml", yaml.to_string()).expect("parses");
-        let stats = compute(&ds, 2, &mut Vec::new());
+        let stats = compute(&ds, &Default::default(), &mut Vec::new());
         let direct = serde_json::to_string_pretty(&stats).expect("serializes");
         let via_value = serde_json::to_string_pretty(&serde_json::to_value(&stats).expect("a value")).expect("text");
         assert_eq!(direct, via_value);

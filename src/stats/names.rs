@@ -4,7 +4,9 @@
 //! (`data.members.by_age` beside `data.members.title`), and a breakdown's parts and groups
 //! next to the breakdown's (`data.members.by_age.le30` beside `.total`). A key that equals one
 //! of those fields would hide it, or be hidden by it, so it is refused with a located error.
-//! Values, parts and groups hold no keys of an editor, so their names cannot collide.
+//! Values, parts and groups hold no keys of an editor, so their names cannot collide; nor can a
+//! series' key (`data.members.series.yearly`: the `series` map holds only series) or a period
+//! (`…yearly.at["2018"]`).
 
 /// The kinds of object in the statistics tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,6 +16,8 @@ pub enum Level {
     Breakdown,
     Part,
     Group,
+    Series,
+    Period,
 }
 
 /// A name reserved on some objects of the tree.
@@ -34,7 +38,7 @@ const fn kept(name: &'static str, on: &'static [Level]) -> Reserved {
     Reserved { name, on, emitted: false }
 }
 
-use Level::{Breakdown, Dataset, Group, Part, Value};
+use Level::{Breakdown, Dataset, Group, Part, Period, Series, Value};
 
 /// Every name a template or prose can read on a dataset, value, breakdown, part or group
 /// (the serializers in [`crate::stats`] emit exactly these; a test holds them to it), plus
@@ -42,27 +46,28 @@ use Level::{Breakdown, Dataset, Group, Part, Value};
 /// `json`, so that `data.<name>.csv` can never mean a value an editor named.
 pub const RESERVED: &[Reserved] = &[
     field("name", &[Dataset]),
-    field("title", &[Dataset, Breakdown]),
+    field("title", &[Dataset, Breakdown, Series]),
     field("description", &[Dataset]),
     field("as_of", &[Dataset, Value, Breakdown]),
-    field("unit", &[Dataset, Value, Breakdown, Part, Group]),
+    field("unit", &[Dataset, Value, Breakdown, Part, Group, Series, Period]),
     field("source", &[Dataset]),
     field("respondents", &[Dataset, Value, Breakdown]),
     field("file", &[Dataset]),
     field("total", &[Dataset, Breakdown]),
     field("values", &[Dataset]),
     field("breakdowns", &[Dataset]),
-    field("key", &[Value, Breakdown, Part, Group]),
-    field("label", &[Value, Part, Group]),
-    field("value", &[Value, Part, Group]),
-    field("prefix", &[Value]),
-    field("suffix", &[Value]),
-    field("note", &[Value, Breakdown, Part]),
-    field("text", &[Value]),
+    field("series", &[Dataset]),
+    field("key", &[Value, Breakdown, Part, Group, Series]),
+    field("label", &[Value, Part, Group, Period]),
+    field("value", &[Value, Part, Group, Period]),
+    field("prefix", &[Value, Period]),
+    field("suffix", &[Value, Period]),
+    field("note", &[Value, Breakdown, Part, Series, Period]),
+    field("text", &[Value, Period]),
     field("total_derived", &[Breakdown]),
     field("sum", &[Breakdown]),
-    field("count", &[Breakdown]),
-    field("complete", &[Breakdown]),
+    field("count", &[Breakdown, Series]),
+    field("complete", &[Breakdown, Series]),
     field("remainder", &[Breakdown]),
     field("largest", &[Breakdown]),
     field("percent", &[Breakdown]),
@@ -74,7 +79,23 @@ pub const RESERVED: &[Reserved] = &[
     field("cumulative", &[Part]),
     field("rank", &[Part]),
     field("derived", &[Part]),
-    kept("digits", &[Dataset, Breakdown]),
+    field("frequency", &[Series]),
+    field("base", &[Series]),
+    field("first", &[Series]),
+    field("last", &[Series]),
+    field("change", &[Series, Period]),
+    field("growth", &[Series, Period]),
+    field("cagr", &[Series]),
+    field("years", &[Series]),
+    field("periods", &[Series]),
+    field("at", &[Series]),
+    field("period", &[Period]),
+    field("published_growth", &[Period]),
+    field("growth_prefix", &[Period]),
+    field("growth_suffix", &[Period]),
+    field("growth_text", &[Period]),
+    field("index", &[Period]),
+    kept("digits", &[Dataset, Breakdown, Series]),
     kept("csv", &[Dataset]),
     kept("json", &[Dataset]),
 ];
@@ -100,6 +121,8 @@ pub fn reserved_key(what: &str, key: &str, path: &str, level: Level) -> Reserved
         Breakdown => "breakdown",
         Part => "part",
         Group => "group",
+        Series => "series",
+        Period => "period",
     };
     ReservedKey {
         message: format!("{what} `{key}` is a reserved name: `{path}.{key}` is the {owner}'s own field"),
@@ -115,12 +138,12 @@ mod tests {
     use std::collections::BTreeSet;
 
     /// A dataset with every kind of object, and every optional number present.
-    const FULL: &str = "title: t\ndescription: d\nas_of: 2021-06\nunit: 人\nsource: s\nrespondents: r\ntotal: 100\nvalues:\n  v: { label: l, value: 3, prefix: 约, suffix: 多, note: n }\nbreakdowns:\n  b:\n    title: b\n    note: n\n    parts:\n      - { key: p, label: l, value: 60 }\n      - { key: q, label: l, value: 30 }\n    groups:\n      g: { label: l, parts: [p, q] }\n    remainder: { key: r, label: l }\n";
+    const FULL: &str = "title: t\ndescription: d\nas_of: 2021-06\nunit: 人\nsource: s\nrespondents: r\ntotal: 100\nvalues:\n  v: { label: l, value: 3, prefix: 约, suffix: 多, note: n }\nbreakdowns:\n  b:\n    title: b\n    note: n\n    parts:\n      - { key: p, label: l, value: 60 }\n      - { key: q, label: l, value: 30 }\n    groups:\n      g: { label: l, parts: [p, q] }\n    remainder: { key: r, label: l }\nseries:\n  s:\n    title: s\n    note: n\n    periods:\n      - { period: 2018, value: 10, prefix: 约, note: n }\n      - { period: 2019, value: 12, published_growth: 20 }\n";
 
     fn full() -> DatasetStats {
         let ds = crate::data::parse("x", "data/x.yaml", FULL.to_string()).expect("parses");
         let mut diags = Vec::new();
-        let stats = crate::stats::compute(&ds, 2, &mut diags);
+        let stats = crate::stats::compute(&ds, &crate::format::NumberFormat::default(), &mut diags);
         assert!(diags.is_empty(), "{diags:?}");
         stats
     }
@@ -143,6 +166,8 @@ mod tests {
             (Breakdown, keys(bd.as_object().expect("a map"), &["p", "q", "r", "g"])),
             (Part, keys(object(bd, "p"), &[])),
             (Group, keys(object(bd, "g"), &[])),
+            (Series, keys(object(&tree["series"], "s"), &[])),
+            (Period, keys(object(&tree["series"]["s"]["at"], "2019"), &[])),
         ];
         for (level, got) in emitted {
             let listed: BTreeSet<String> =

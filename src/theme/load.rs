@@ -90,7 +90,7 @@ fn not_found(root: &Path, name: &str) -> Diagnostic {
     let available: Vec<String> = std::fs::read_dir(root.join("themes"))
         .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
         .unwrap_or_default();
-    let toml = std::fs::read_to_string(root.join(crate::config::FILE)).unwrap_or_default();
+    let toml = crate::source::read_text(&root.join(crate::config::FILE), crate::config::FILE).unwrap_or_default();
     let (line, col) =
         find_line(&toml, |l| l.trim_start().starts_with("theme") && l.contains('='), |l| l.find(['"', '\'']));
     let d = Diagnostic::error(
@@ -137,8 +137,9 @@ pub fn read_tree(root: &Path, dir: &Path, sink: &mut Sink) -> Result<BTreeMap<St
             sink.push(unclean_static(&f.display, &rel));
             continue;
         }
-        let bytes = std::fs::read(&f.real).map_err(|err| Error::io(&f.path, err))?;
-        out.insert(rel, bytes);
+        if let Some(bytes) = sink.take(crate::source::read_binary(&f.real, &f.display))? {
+            out.insert(rel, bytes);
+        }
     }
     Ok(out)
 }
@@ -163,31 +164,45 @@ fn chart_style(root: &Path, dir: &Path, name: &str) -> Result<(crate::charts::St
         return Ok((crate::charts::Style::default(), PdfToml::default()));
     }
     let src = crate::source::read_text(&toml_path, &toml_file)?;
-    let t: ThemeToml = toml::from_str(&src).map_err(|e| {
-        let (line, col) = e.span().map(|s| crate::diag::line_col(&src, s.start)).unwrap_or((0, 0));
-        Error::one(Diagnostic::error(&toml_file, line, col, e.message().trim().to_string()).with_source(&src))
-    })?;
+    let t: ThemeToml = toml::from_str(&src).map_err(|e| Error::one(crate::source::toml_error(&toml_file, &src, &e)))?;
     let style = t.charts.unwrap_or_default();
     let pdf = t.pdf;
+    let problems = style.problems();
+    if !problems.is_empty() {
+        let at = |key: &str| {
+            find_line(&src, |l| l.trim_start().starts_with(key) && l.contains('='), |l| l.find('=').map(|i| i + 2))
+        };
+        return Err(Error::Input(
+            problems
+                .into_iter()
+                .map(|(key, msg)| {
+                    let (line, col) = at(key);
+                    Diagnostic::error(&toml_file, line, col, msg).with_source(&src)
+                })
+                .collect(),
+        ));
+    }
     // The chart font must exist: say so at its line of theme.toml, not when the first chart is drawn.
     let root_canon = crate::source::canonical_root(root)?;
     if let Some(font) = &style.font
-        && crate::source::resolve_inside(&root_canon, &dir.join(font), "").is_err()
+        && let Err(e) = crate::source::resolve_inside(&root_canon, &dir.join(font), "")
     {
+        let why = match e {
+            // There, but not a regular file inside the site (a pipe, a link out …): say what it is.
+            Error::Input(ds) if std::fs::symlink_metadata(dir.join(font)).is_ok() => {
+                format!("cannot be used: {}", ds.into_iter().next().map(|d| d.message).unwrap_or_default())
+            }
+            _ => format!("not found: no file themes/{name}/{font} inside the site folder"),
+        };
         let (line, col) = find_line(
             &src,
             |l| l.trim_start().starts_with("font") && l.contains(font.as_str()),
             |l| l.find(['"', '\'']),
         );
         return Err(Error::one(
-            Diagnostic::error(
-                &toml_file,
-                line,
-                col,
-                format!("chart font `{font}` not found: no file themes/{name}/{font} inside the site folder"),
-            )
-            .with_source(&src)
-            .with_help("the path is relative to the theme folder; fix it or remove the `font` line"),
+            Diagnostic::error(&toml_file, line, col, format!("chart font `{font}` {why}"))
+                .with_source(&src)
+                .with_help("the path is relative to the theme folder; fix it or remove the `font` line"),
         ));
     }
     Ok((style, pdf))

@@ -67,11 +67,17 @@ pub fn content_hash(bytes: &[u8]) -> String {
     format!("{:08x}", (h >> 32) as u32 ^ h as u32)
 }
 
+/// Templates' autoescape: tera's HTML escaping, after a control character (which no XML file
+/// may hold, and which HTML calls a parse error) has become U+FFFD.
+fn escape(input: &str, buf: &mut dyn std::io::Write) -> std::io::Result<()> {
+    tera::escape_html(&crate::util::escape::xml_text(input), buf)
+}
+
 /// Compiles the theme's templates with baipi's filters and `asset(path=…)`, which gives
 /// the URL of a static file (fingerprinted for CSS and JS, so it can be cached for ever).
-pub fn compile(theme: &Theme, share_digits: u32, base_path: &str) -> Result<tera::Tera> {
+pub fn compile(theme: &Theme, fmt: &crate::format::NumberFormat, base_path: &str) -> Result<tera::Tera> {
     let mut tera = tera::Tera::new();
-    crate::format::register(&mut tera, share_digits);
+    crate::format::register(&mut tera, fmt);
     let fp = theme.fingerprints.clone();
     let statics: Vec<String> = theme.statics.keys().cloned().collect();
     let bp = base_path.to_string();
@@ -85,6 +91,7 @@ pub fn compile(theme: &Theme, share_digits: u32, base_path: &str) -> Result<tera
         }
     });
     tera.autoescape_on([".html", ".xml"]);
+    tera.set_escape_fn(escape);
     let r = tera.add_raw_templates(theme.templates.iter().map(|t| (t.name.as_str(), t.text.as_str())));
     if let Err(e) = r {
         return Err(Error::one(template_error(theme, &e)));

@@ -16,11 +16,62 @@ pub fn html(s: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
             '\t' | '\n' | '\r' => out.push(c),
-            c if c.is_control() || c == '\u{fffe}' || c == '\u{ffff}' => out.push('\u{fffd}'),
+            c if not_in_xml(c) => out.push('\u{fffd}'),
             c => out.push(c),
         }
     }
     out
+}
+
+/// A character that cannot appear in XML at all, escaped or not: a control character other
+/// than tab and line breaks, U+FFFE, U+FFFF.
+fn not_in_xml(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{fffe}' || c == '\u{ffff}'
+}
+
+/// Whether `text` holds a character XML forbids (see [`html`]). Nearly every text holds none,
+/// so the bytes are first looked at without a branch (the compiler vectorises it) for anything
+/// that could start one: a C0 control or DEL, a C1 control (`C2 80`–`C2 9F`), or `EF BF` (the
+/// start of U+FFC0–U+FFFF); only then are the characters checked.
+#[inline]
+pub fn has_xml_forbidden(text: &str) -> bool {
+    let b = text.as_bytes();
+    let Some(&last) = b.last() else { return false };
+    let c0 = |c: u8| ((c < 0x20) & (c != b'\t') & (c != b'\n') & (c != b'\r')) | (c == 0x7f);
+    let suspect = b
+        .iter()
+        .zip(&b[1..])
+        .fold(c0(last), |acc, (&a, &n)| acc | c0(a) | ((a == 0xc2) & (n & 0xe0 == 0x80)) | ((a == 0xef) & (n == 0xbf)));
+    suspect && text.chars().any(not_in_xml)
+}
+
+/// Text for the PDF edition: a character no XML may hold, and the U+FFFD the site shows in its
+/// place, become □ (缺字符号), which the theme's font has (U+FFFD it has not, and a tagged PDF
+/// may not show a glyph its fonts lack).
+pub fn pdf_text(text: &str) -> std::borrow::Cow<'_, str> {
+    if has_xml_forbidden(text) || text.contains('\u{fffd}') {
+        text.chars().map(|c| if not_in_xml(c) || c == '\u{fffd}' { '\u{25a1}' } else { c }).collect::<String>().into()
+    } else {
+        text.into()
+    }
+}
+
+/// `text` with every character XML forbids replaced by U+FFFD (borrowed when there is none).
+pub fn xml_text(text: &str) -> std::borrow::Cow<'_, str> {
+    if has_xml_forbidden(text) {
+        text.chars().map(|c| if not_in_xml(c) { '\u{fffd}' } else { c }).collect::<String>().into()
+    } else {
+        text.into()
+    }
+}
+
+/// Markup (an SVG another library drew from our text) with every character XML forbids
+/// replaced by U+FFFD, so the file stays well-formed; nothing else changes.
+pub fn xml_chars(markup: String) -> String {
+    if !has_xml_forbidden(&markup) {
+        return markup;
+    }
+    markup.chars().map(|c| if not_in_xml(c) { '\u{fffd}' } else { c }).collect()
 }
 
 /// One CSV cell, quoted when needed (RFC 4180) and defused against formula injection: a cell
@@ -115,6 +166,18 @@ pub fn inert(json: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn characters_xml_forbids_are_found_and_replaced() {
+        for bad in ["a\u{1}", "\u{7f}", "\u{85}x", "\u{9f}", "\u{fffe}", "x\u{ffff}", "\u{0}"] {
+            assert!(has_xml_forbidden(bad), "{bad:?}");
+            assert!(!has_xml_forbidden(&xml_text(bad)), "{bad:?}");
+        }
+        for ok in ["a\tb\nc\r", "，。、＂", "\u{a0}\u{100}", "\u{fffd}", "\u{fefe}", "é"] {
+            assert!(!has_xml_forbidden(ok), "{ok:?}");
+        }
+        assert_eq!(xml_text("标\u{1}题"), "标\u{fffd}题");
+    }
 
     #[test]
     fn csv_cells() {

@@ -42,6 +42,30 @@ pub fn slug_path_problem(slug: &str) -> Option<char> {
     None
 }
 
+/// Longest part (file or folder name) of an output path, in bytes. File systems allow 255
+/// (NAME_MAX); a build adds up to 25 for its temporary file (`.NAME.PID.baipi-tmp`) and `.gz`
+/// copy, and a fingerprint adds 9 to a CSS or JS file's name, so 200 leaves room for all of them.
+pub const MAX_NAME_BYTES: usize = 200;
+
+/// Longest output path, relative to the output folder, in bytes: a quarter of PATH_MAX (4096),
+/// leaving the rest to the output folder's own path.
+pub const MAX_PATH_BYTES: usize = 1024;
+
+/// Why the output path `path` (`/`-separated, or one name) is too long to be written on every
+/// file system, if it is: a part over [`MAX_NAME_BYTES`] or the whole over [`MAX_PATH_BYTES`].
+pub fn length_problem(path: &str) -> Option<String> {
+    if let Some(seg) = path.split('/').find(|s| s.len() > MAX_NAME_BYTES) {
+        return Some(format!(
+            "the name `{}` in it is {} bytes long, and a file or folder name in the output may have at most {MAX_NAME_BYTES} bytes",
+            super::text::head(seg, 24),
+            seg.len()
+        ));
+    }
+    (path.len() > MAX_PATH_BYTES).then(|| {
+        format!("it is {} bytes long, and a path in the output may have at most {MAX_PATH_BYTES} bytes", path.len())
+    })
+}
+
 /// Joins a relative link path onto a chapter's folder (`a` + `../b.md` → `b.md`).
 pub fn normalize(dir: &str, path: &str) -> Option<String> {
     let mut parts: Vec<&str> = if dir.is_empty() { Vec::new() } else { dir.split('/').collect() };
@@ -69,6 +93,19 @@ mod tests {
         for bad in ["", "/etc/passwd", "a//b", "a/./b", "../x", "a/..", "x\\..\\y", "a\nb", "a/b/"] {
             assert!(!is_clean_relative(bad), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn lengths() {
+        assert_eq!(length_problem(&"a".repeat(200)), None);
+        assert_eq!(length_problem(&format!("{}/x", "a".repeat(200))), None);
+        let e = length_problem(&format!("x/{}", "数".repeat(67))).unwrap_or_default();
+        assert!(e.starts_with("the name `数数数数数数数数…` in it is 201 bytes long"), "{e}");
+        let deep = vec!["abcdefgh"; 120].join("/");
+        assert_eq!(
+            length_problem(&deep).unwrap_or_default(),
+            "it is 1079 bytes long, and a path in the output may have at most 1024 bytes"
+        );
     }
 
     #[test]

@@ -9,6 +9,14 @@ pub fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// The first `bytes` bytes of `s` (at most; cut at a character) with its control characters
+/// escaped, and `…` if anything was cut: a long name shown in a message.
+pub fn head(s: &str, bytes: usize) -> String {
+    let cut = &s[..floor_char_boundary(s, bytes)];
+    let more = if cut.len() < s.len() { "…" } else { "" };
+    format!("{}{more}", escape_controls(cut))
+}
+
 /// `s` with its control characters written as escapes (`\n`, `\u{1}`), so that a file name
 /// holding one cannot break a message's line; other characters (`\\` included) stay as they are.
 pub fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {

@@ -32,6 +32,17 @@ fn hostile_input_is_inert_everywhere() {
     assert!(!sitemap.contains("]]>"));
     let json: serde_json::Value = serde_json::from_str(&out.read("data/evil.json")).unwrap();
     assert_eq!(json["parts"]["b"]["label"], "<script>alert('label')</script>", "JSON keeps the data itself");
+    assert_eq!(json["series"]["trend"]["at"]["2019"]["growth_prefix"], "<svg onload=alert(3)>");
+    // A series' rows in the open data: formulas neutralised in its cells too.
+    assert!(
+        csv.lines().any(|l| l.starts_with("evil,trend,2018,") && l.contains("\"'=HYPERLINK(\"\"http://x\"\")\"")),
+        "{csv}"
+    );
+    assert!(
+        page.contains("&lt;script&gt;alert(&#39;series&#39;)&lt;/script&gt;")
+            || page.contains("&lt;script&gt;alert('series')&lt;/script&gt;"),
+        "{page}"
+    );
 }
 
 #[test]
@@ -87,7 +98,9 @@ fn raw_html_that_runs_script_is_reported() {
     s.write(
         "content/02-x.md",
         "---\ntitle: x\nweight: 2\n---\n<div\n  onMouseOver=\"x()\">a</div>\n\n<script src=\"https://x.org/a.js\"></script>\n\n\
-         <iframe src=\"https://x.org\"></iframe> <a href=\"javascript:y\">z</a>\n\n<b title=\"one\">粗</b>\n",
+         <iframe src=\"https://x.org\"></iframe> <a href=\"javascript:y\">z</a>\n\n<b title=\"one\">粗</b>\n\n\
+         <a href=\"java&#x73;cript&colon;y\">z</a> <meta http-equiv=\"refresh\" content=\"0;url=javascript:y\">\n\n\
+         <a href=\"https://x.org/?a=1&amp;b=2\">ok</a>\n",
     );
     let o = s.run(&["check"]);
     assert_eq!(o.code(), Some(0), "{}", o.stderr());
@@ -97,11 +110,14 @@ fn raw_html_that_runs_script_is_reported() {
         "content/02-x.md:8:1: warning: raw HTML `<script>` in a chapter: it runs in the reader's browser as written",
         "content/02-x.md:10:1: warning: raw HTML `<iframe>` in a chapter: it embeds another page as written",
         "content/02-x.md:10:48: warning: raw HTML with a `javascript:` URL in a chapter: it runs script in the reader's browser",
+        // Character references decoded as the browser does; a refresh to a script URL.
+        "content/02-x.md:14:10: warning: raw HTML with a `javascript:` URL in a chapter",
+        "content/02-x.md:14:77: warning: raw HTML with a `javascript:` URL in a chapter",
         "  = help: baipi publishes raw HTML as it is; write Markdown instead, or keep it on purpose (`check --strict` counts it as an error",
     ] {
         assert!(err.contains(w), "stderr lacks {w:?}:\n{err}");
     }
-    assert_eq!(err.matches(": warning: raw HTML").count(), 4, "{err}");
+    assert_eq!(err.matches(": warning: raw HTML").count(), 6, "{err}");
     let strict = s.run(&["check", "--strict"]);
     assert_eq!(strict.code(), Some(1));
     assert!(
@@ -139,4 +155,44 @@ fn the_default_theme_has_a_content_security_policy_the_site_satisfies() {
     }
     // `serve`'s reload script and events are same-origin paths, which `'self'` allows.
     assert!(baipi::serve::SCRIPT_URL.starts_with("/__baipi/") && baipi::serve::EVENTS_URL.starts_with("/__baipi/"));
+}
+
+/// Control characters (C0 other than tab and line breaks, DEL, C1) and U+FFFE/U+FFFF cannot be
+/// in an XML file at all, escaped or not: from a dataset's labels and titles, a chapter's
+/// front matter (title, summary, a chart's title, subtitle and note) and its Markdown (a
+/// heading, text, code, raw HTML), none reaches any HTML, SVG or XML file of the site.
+#[test]
+fn control_characters_never_reach_markup() {
+    let s = Site::fixture("invalid/_base");
+    s.edit("site.toml", "base_url = \"/\"", "base_url = \"https://example.org/\"");
+    s.write(
+        "data/orgs.yaml",
+        "title: \"党组织\\x01\\x7f\"\nunit: 个\ntotal: 938\nbreakdowns:\n  by_type:\n    title: \"按类型\\x08\"\n    complete: true\n    parts:\n      - { key: nonpublic, label: \"非公\\x02企业\\u0085\", value: 779 }\n      - { key: social, label: \"社会组织\\x1b\\uFFFE\", value: 159 }\n",
+    );
+    s.write(
+        "content/02-b.md",
+        "---\ntitle: \"第二章\\x01\\x0c\"\nweight: 2\nsummary: \"摘\\x07要\"\ncharts:\n  - { id: c1, type: bar, data: orgs.by_type, title: \"图\\x03\", subtitle: \"副\\x04\", note: \"注\\x05\" }\n  - { id: c2, type: donut, data: orgs.by_type, title: 图 }\n---\n## 标题\u{1} x\n\n正文\u{2}，`代\u{3}码` <b>粗\u{4}</b>。{{ data.orgs.title }}\n",
+    );
+    let out = s.build();
+    let forbidden =
+        |c: char| (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{fffe}' || c == '\u{ffff}';
+    let mut seen = 0;
+    for (path, text) in out.texts() {
+        if [".html", ".svg", ".xml"].iter().any(|e| path.ends_with(e)) {
+            seen += 1;
+            if let Some(i) = text.find(forbidden) {
+                let before: String = text[..i].chars().rev().take(30).collect::<Vec<_>>().into_iter().rev().collect();
+                panic!("{path} holds a forbidden character after {before:?}");
+            }
+        }
+    }
+    assert!(seen >= 8, "{seen}");
+    assert!(out.read("figures/c1.svg").contains("非公\u{fffd}企业\u{fffd}"));
+    assert!(out.read("02-b/index.html").contains("标题\u{fffd} x"));
+    // The PDF edition prints □ where the site shows U+FFFD (its font has no U+FFFD glyph).
+    #[cfg(feature = "pdf")]
+    {
+        let text = crate::support::pdf::text(&out.join("paper.pdf"));
+        assert!(text.contains("标题□ x") && text.contains("第二章□□"), "{text}");
+    }
 }

@@ -17,6 +17,10 @@ fn init_creates_a_site_that_builds_and_checks_clean() {
     let out = s.build();
     let html = out.read("overview/index.html");
     assert!(html.contains("示例单位共100个") && html.contains("占60%"), "{html}");
+    // The scaffold's series: growth and CAGR computed, a line chart over time, a series table.
+    assert!(html.contains("2021年以来，示例单位从80个增至100个，增长25%，年均增长7.72%。"), "{html}");
+    assert!(html.contains("data-chart=\"line\"") && html.contains("示例单位数量变化：共4个时点"), "{html}");
+    assert!(html.contains("<caption>示例单位数量（请替换）·示例单位数量（逐年）（单位：个）</caption>"), "{html}");
     // A non-empty folder is refused, and nothing in it is touched.
     let o = baipi().arg("init").arg(&dir).run();
     assert_eq!(o.code(), Some(2));

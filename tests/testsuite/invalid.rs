@@ -82,6 +82,11 @@ const JARGON: &[&str] = &[
     "in this context",
     "DuplicateKeyPolicy",
     "Options",
+    "u32",
+    "i128",
+    "&str",
+    "invalid type",
+    "charts-rs",
 ];
 
 fn jargon_in(stderr: &str) -> impl Iterator<Item = &'static str> + '_ {
@@ -202,35 +207,88 @@ fn symlinks_inside_are_read_and_outside_refused() {
     }
 }
 
-/// A pipe named like a chapter is refused (reading it would wait for ever).
+/// Makes a named pipe at `path`; false when `mkfifo` is not available (the test is skipped).
 #[cfg(unix)]
-#[test]
-fn a_pipe_is_not_read() {
-    let p = Site::fixture("invalid/_base").with_previous_build();
-    match std::process::Command::new("mkfifo").arg(p.file("content/02-pipe.md")).status() {
-        Ok(st) if st.success() => {}
-        _ => {
-            eprintln!("mkfifo is not available; skipping");
-            return;
-        }
-    }
-    p.fails(1, "content/02-pipe.md: error: not a regular file (a pipe, socket or device)");
+fn mkfifo(path: &Path) -> bool {
+    let _ = std::fs::remove_file(path);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    matches!(std::process::Command::new("mkfifo").arg(path).status(), Ok(st) if st.success())
 }
 
-/// A pipe where `site.toml` should be is refused at once instead of waiting for a writer.
+/// A named pipe wherever baipi expects a regular file is refused at once, naming it and what it
+/// is, instead of waiting for ever for a writer: every file baipi looks for by name or finds in
+/// a walk (site and theme settings, chapters, data and their metadata, templates, static files,
+/// images, the chart font). A run that waited would be killed by the test's deadline.
 #[cfg(unix)]
 #[test]
-fn a_pipe_as_site_toml_is_not_opened() {
-    let p = Site::fixture("invalid/_base").with_previous_build();
-    p.remove("site.toml");
-    match std::process::Command::new("mkfifo").arg(p.file("site.toml")).status() {
-        Ok(st) if st.success() => {}
-        _ => {
+fn special_files_are_refused_without_waiting() {
+    const FIFO: &str = "error: this is a named pipe (FIFO), not a regular file: baipi reads only regular files";
+    type Setup = fn(&Site);
+    let none: Setup = |_| {};
+    let cases: &[(&str, Setup, String)] = &[
+        ("site.toml", none, format!("site.toml: {FIFO}")),
+        ("themes/default/theme.toml", none, format!("themes/default/theme.toml: {FIFO}")),
+        ("themes/default/templates/extra.html", none, format!("themes/default/templates/extra.html: {FIFO}")),
+        ("templates/page.html", none, format!("templates/page.html: {FIFO}")),
+        ("themes/default/static/p.css", none, format!("themes/default/static/p.css: {FIFO}")),
+        ("static/.well-known/p.txt", none, format!("static/.well-known/p.txt: {FIFO}")),
+        ("content/02-pipe.md", none, format!("content/02-pipe.md: {FIFO}")),
+        ("data/pipe.yaml", none, format!("data/pipe.yaml: {FIFO}")),
+        ("data/pipe.csv", none, format!("data/pipe.csv: {FIFO}")),
+        (
+            "data/regions.meta.yaml",
+            |s| s.write("data/regions.csv", "地区,数量\n东部,3\n"),
+            format!("data/regions.meta.yaml: {FIFO}"),
+        ),
+        (
+            "content/pic.png",
+            |s| s.append("content/01-a.md", "\n![图](pic.png)\n"),
+            "content/01-a.md:7:1: error: `pic.png`: this is a named pipe (FIFO), not a regular file".into(),
+        ),
+        (
+            "themes/default/fonts/pipe.otf",
+            |s| s.edit("themes/default/theme.toml", "fonts/NotoSansCJKsc-Regular-subset.otf", "fonts/pipe.otf"),
+            "themes/default/theme.toml:4:8: error: chart font `fonts/pipe.otf` cannot be used: this is a named pipe (FIFO)"
+                .into(),
+        ),
+    ];
+    for (fifo, setup, first) in cases {
+        let p = Site::fixture("invalid/_base").with_previous_build();
+        if !mkfifo(&p.file(fifo)) {
             eprintln!("mkfifo is not available; skipping");
             return;
         }
+        setup(&p);
+        p.fails(1, first);
+        // `check` reads the same files the same way.
+        let o = p.run(&["check"]);
+        assert_eq!(o.code(), Some(1), "check with a pipe at {fifo}: {}", o.stderr());
     }
-    p.fails(1, "site.toml: error: not a regular file (a folder, pipe or device)");
+    // A pipe as the output's manifest (which baipi reads to know what it wrote) is refused too.
+    let p = Site::fixture("invalid/_base").with_previous_build();
+    let index = p.read("public/index.html");
+    assert!(mkfifo(&p.file("public/.baipi-manifest")));
+    let o = p.run(&["build"]);
+    assert_eq!(o.code(), Some(2), "{}", o.stderr());
+    assert!(o.stderr().contains("public/.baipi-manifest: this is a named pipe (FIFO)"), "{}", o.stderr());
+    assert_eq!(p.read("public/index.html"), index);
+}
+
+/// A file (or a pipe) where baipi expects a source folder is an error naming it, not a site
+/// without datasets or chapters (which would be reported as "no dataset `orgs`").
+#[cfg(unix)]
+#[test]
+fn a_file_where_a_folder_belongs_is_named() {
+    for dir in ["data", "content", "static", "templates", "themes/default/static"] {
+        let p = Site::fixture("invalid/_base").with_previous_build();
+        let _ = std::fs::remove_dir_all(p.file(dir));
+        p.write(dir, "not a folder");
+        p.fails(1, &format!("{dir}: error: this is a file, but baipi expects a folder here"));
+    }
+    let p = Site::fixture("invalid/_base").with_previous_build();
+    std::fs::remove_dir_all(p.file("data")).unwrap();
+    assert!(mkfifo(&p.file("data")));
+    p.fails(1, "data: error: this is a named pipe (FIFO), but baipi expects a folder here");
 }
 
 /// A chapter's URL is taken from its file name only when the name is a clean URL path (letters,
@@ -317,6 +375,65 @@ fn static_names_that_are_not_clean_are_refused() {
         let err = p.fails(1, first);
         assert!(err.contains("= help: rename the file"), "{err}");
     }
+}
+
+/// Names a file system cannot hold once baipi adds to them (temporary files, `.gz` copies) are
+/// located errors before anything is written, from a chapter's file name, a folder of chapters,
+/// a static file and a dataset's file name (a long `slug:` and chart id are fixtures): a rebuild
+/// can never fail with an unlocated "File name too long".
+#[test]
+fn names_too_long_for_a_file_system_are_refused() {
+    let long = "a".repeat(240);
+    let too_long = "the name `aaaaaaaaaaaaaaaaaaaaaaaa…` in it is";
+    let deep = vec!["d".repeat(100); 11].join("/");
+    let cases: Vec<(String, String, String)> = vec![
+        (
+            format!("content/{long}.md"),
+            "---\ntitle: 长\nweight: 2\n---\n正文。\n".into(),
+            format!(
+                "content/{long}.md: error: this chapter's URL /{}… (from the file name) is too long to publish: {too_long} 240 bytes",
+                &long[..60]
+            ),
+        ),
+        (
+            format!("content/{deep}/x.md"),
+            "---\ntitle: 深\nweight: 2\n---\n正文。\n".into(),
+            format!("content/{deep}/x.md: error: this chapter's URL /"),
+        ),
+        (
+            format!("static/{long}.css"),
+            "body {}".into(),
+            format!(
+                "static/{long}.css: error: this static file would be /{}…, too long to publish: {too_long} 253 bytes",
+                &long[..60]
+            ),
+        ),
+        (
+            format!("data/{long}.yaml"),
+            "title: 长\nunit: 个\nvalues:\n  a: { label: 甲, value: 1 }\n".into(),
+            format!(
+                "data/{long}.yaml: error: this dataset's open data would be /data/{}…, too long to publish: {too_long} 244 bytes",
+                &long[..55]
+            ),
+        ),
+    ];
+    for (file, text, first) in &cases {
+        let p = Site::fixture("invalid/_base").with_previous_build();
+        p.write(file, text);
+        let err = p.fails(1, first);
+        assert!(!err.contains("os error"), "{err}");
+    }
+    // The deep folder's message says how long the whole path is.
+    let p = Site::fixture("invalid/_base");
+    p.write(&format!("content/{deep}/x.md"), "---\ntitle: 深\n---\n正文。\n");
+    let err = p.run(&["check"]).stderr();
+    assert!(err.contains("it is 1123 bytes long, and a path in the output may have at most 1024 bytes"), "{err}");
+    // `new chapter` with a title that makes too long a URL writes nothing.
+    let p = Site::fixture("invalid/_base");
+    let o = p.run(&["new", "chapter", &"长".repeat(90)]);
+    assert_eq!(o.code(), Some(2));
+    assert!(o.stderr().contains("the chapter's URL would be too long to publish"), "{}", o.stderr());
+    assert_eq!(entries_in(&p.file("content")), ["01-a.md"]);
 }
 
 /// A chart shown by two chapters (one places another's chart, which is also added at the end of

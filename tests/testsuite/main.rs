@@ -17,6 +17,7 @@
 //! | `charts` | SVG snapshots, figure numbering, accessibility, downloads, escaped labels, anchors |
 //! | `search` | the search index and turning it off |
 //! | `sheets` | spreadsheet datasets: workbooks, cell-exact errors, files not read, open-data round trip |
+//! | `series` | time series (YAML, CSV, workbook) in prose, charts over time, `table()`, growth fact-check, open data |
 //! | `escaping` | hostile input is inert; unsafe URLs are refused |
 //! | `serve` | the preview server |
 //! | `paper` | the bundled white paper builds and checks clean |
@@ -80,3 +81,4 @@ mod pdf;
 mod search;
 mod sheets;
 mod serve;
+mod series;

@@ -238,3 +238,84 @@ fn a_page_inside_a_file_fails_before_anything_is_written() {
     p.write("content/index.html.md", "---\ntitle: 冲突\nweight: 9\n---\n正文。\n");
     p.fails(1, "content/index.html.md: error: this chapter's page would be /index.html/index.html");
 }
+
+/// The temporary files (`.NAME.PID.baipi-tmp`) anywhere under `dir`.
+#[cfg(unix)]
+fn temp_files(dir: &Path) -> Vec<String> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".baipi-tmp"))
+        .map(|e| e.path().display().to_string())
+        .collect()
+}
+
+/// A site of `n` long chapters whose every page changes at each rebuild (the text says which
+/// rebuild it is), with a first build in `public/`.
+#[cfg(unix)]
+fn site_of_long_chapters(n: usize) -> Site {
+    let s = Site::fixture("invalid/_base");
+    let para = format!("{}\n\n", "这一段正文用来加长页面，使构建要写很多字节。".repeat(20));
+    for i in 0..n {
+        s.write(
+            &format!("content/c{i:05}.md"),
+            format!("---\ntitle: 第{i}章\nweight: {}\n---\n{}", i + 2, para.repeat(10)),
+        );
+    }
+    s.build();
+    s
+}
+
+/// `SIGTERM` and `SIGINT` in the middle of writing a rebuild — sent once the build's temporary
+/// files are seen in the output — remove them and the new files, end with 143 and 130, and leave
+/// the previous output byte for byte. If a build ends before it is seen writing, the site is
+/// made larger and the attempt repeated, so the test cannot pass without interrupting a write.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_build_leaves_no_temporary_file_and_the_old_output() {
+    let mut n = 150;
+    for (signal, code) in [(libc::SIGTERM, 143), (libc::SIGINT, 130)] {
+        let interrupted = (0..6).any(|round| {
+            let s = site_of_long_chapters(n);
+            let public = s.file("public");
+            let before = files_of(&public);
+            for i in 0..n {
+                s.append(&format!("content/c{i:05}.md"), &format!("\n第{round}次改动。\n"));
+            }
+            let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_baipi"))
+                .args(["--root", s.path().to_str().unwrap(), "build", "-q"])
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            let start = std::time::Instant::now();
+            let status = loop {
+                if let Some(st) = child.try_wait().unwrap() {
+                    break Some(st);
+                }
+                if !temp_files(&public).is_empty() {
+                    // SAFETY: a signal to the child this test started and has not reaped.
+                    unsafe { libc::kill(child.id() as libc::pid_t, signal) };
+                    break None;
+                }
+                assert!(start.elapsed() < crate::support::DEADLINE, "the build did not end");
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            };
+            if status.is_some_and(|st| st.success()) {
+                n *= 2; // It ended before it was seen writing: try a larger site.
+                return false;
+            }
+            let out = child.wait_with_output().unwrap();
+            let err = String::from_utf8_lossy(&out.stderr).into_owned();
+            if out.status.success() {
+                n *= 2; // It had just finished when the signal came.
+                return false;
+            }
+            assert_eq!(out.status.code(), Some(code), "{err}");
+            assert!(err.contains("the output folder is as it was"), "{err}");
+            assert_eq!(temp_files(&public), Vec::<String>::new());
+            assert!(files_of(&public) == before, "the previous output changed");
+            true
+        });
+        assert!(interrupted, "no build of up to {n} chapters could be interrupted while writing");
+    }
+}

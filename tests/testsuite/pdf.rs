@@ -51,6 +51,10 @@ fn the_bundled_paper_is_complete_and_byte_identical_across_builds() {
         assert!(text.contains(&format!("图{i}")), "图{i}");
     }
     assert!(text.contains("资料来源"), "source notes");
+    // The data tables (`table()`) are tables of the PDF too, numbered, with their own captions.
+    for s in ["单位类型", "组建方式", "年龄段", "合计"] {
+        assert!(text.contains(s), "{s}: a data table");
+    }
     // The numbers in the site's format.
     assert!(text.contains("12,873"), "the members count as the site writes it");
 
@@ -170,4 +174,45 @@ fn serve_typesets_the_pdf_only_when_asked() {
     assert_eq!(status, 200, "{head}");
     assert!(head.contains("application/pdf"), "{head}");
     assert!(body.starts_with("%PDF-"), "a PDF");
+}
+
+/// A time series (its chart and its `table()`), a breakdown's `table()` and the numbers all reach
+/// the PDF as the site writes them, in the site's `[numbers]` format (here GB/T 15835's thin
+/// space, and five-digit grouping): the PDF's tables are the site's tables.
+#[test]
+fn series_tables_and_numbers_appear_in_the_sites_number_format() {
+    let s = Site::fixtures(&["invalid/_base"]);
+    s.append("site.toml", "\n[numbers]\ngrouping = \"thin-space\"\ngroup_min_digits = 5\n");
+    s.write(
+        "data/members.yaml",
+        "title: 党员\nunit: 人\nsource: 测试来源\nseries:\n  members:\n    title: 党员人数\n    periods:\n      - { period: 2018, value: 8000 }\n      - { period: 2019, value: 10000, published_growth: 25 }\n      - { period: 2020, value: 11000 }\n      - { period: 2021, value: 12873, published_growth: 9, growth_prefix: 超过 }\n",
+    );
+    s.write(
+        "content/01-a.md",
+        "---\ntitle: 第一章\nweight: 1\ncharts:\n  - { id: trend, type: line, data: members.series.members, title: 党员人数变化 }\n---\n党员人数增至{{ data.members.series.members.last.value | num }}人。\n\n{{ figure(id=\"trend\") }}\n\n## 逐年人数\n\n{{ table(data=\"members.series.members\", index=true) }}\n\n## 党组织\n\n{{ table(data=\"orgs.by_type\", label=\"类型\") }}\n",
+    );
+    let out = s.build();
+    let page = out.read("01-a/index.html");
+    let thin = "12\u{202f}873";
+    assert!(page.contains(&format!("党员人数增至{thin}人")), "{page}");
+    let raw = pdf::text(&out.join("paper.pdf"));
+    let text = squeeze(&raw);
+    // Prose, the figure's summary and the series table: 12 873 (pdftotext may print the thin
+    // space as a space or drop it, so the digits are compared with white space squeezed out).
+    assert!(text.contains("党员人数增至12873人"), "{raw}");
+    assert!(!text.contains("12,873"), "no comma grouping anywhere: {raw}");
+    assert!(text.contains("图1党员人数变化"), "{raw}");
+    assert!(text.contains("共4个时点，2018年为8000人，2021年为12873人"), "the figure's summary: {raw}");
+    // The series table: its caption, header, a row per period, the growth and index columns.
+    assert!(text.contains("表1党员·党员人数（单位：人）"), "{raw}");
+    for s in ["时期", "数值（人）", "2019年", "10000", "25%", "超过9%", "指数（2018=100）", "160.91"] {
+        assert!(text.contains(s), "{s}: {raw}");
+    }
+    // The breakdown table: its label column, parts, shares and the totals row.
+    assert!(text.contains("表2党组织·按类型（单位：个）"), "{raw}");
+    for s in ["类型", "非公企业党组织", "779", "83.05%", "合计", "938"] {
+        assert!(text.contains(s), "{s}: {raw}");
+    }
+    let tables = text.find("表目录").map(|i| &text[i..]).unwrap_or("");
+    assert!(tables.contains("党员·党员人数"), "the list of tables names it: {raw}");
 }

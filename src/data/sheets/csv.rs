@@ -15,9 +15,9 @@ pub fn grid(path: &Path, file: &str) -> Result<Grid> {
 /// Splits CSV `text` into rows of cells with their positions.
 pub fn from_text(text: String, file: &str) -> Result<Grid> {
     let line_starts: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-    let mut rows = Vec::new();
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut record = csv::StringRecord::new();
+    let mut rows = Vec::new();
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
@@ -35,7 +35,9 @@ pub fn from_text(text: String, file: &str) -> Result<Grid> {
             record.iter().zip(cols).map(|(s, col)| GridCell { shown: s.to_string(), col, problem: None }).collect();
         rows.push(Row { line, cells });
     }
-    Ok(Grid { file: file.to_string(), sheet: None, rows, text, line_starts })
+    let mut grid = Grid::new(file, None, text, line_starts);
+    grid.rows = rows;
+    Ok(grid)
 }
 
 /// The 1-based character column of each of the `n` fields of the record starting at byte

@@ -1,11 +1,13 @@
 //! The layout of a sheet: an optional title row, the header row naming the columns, then one
 //! row per part (or single figure), and optional 合计 rows checked against the parts above.
+//! A header with a period column (期间, 年份, period) makes the sheet a series over time: each
+//! row with a period is one period of it, with a value, a published growth (公布增速) or both.
 
 use serde_saphyr::Spanned;
 
 use super::reading::{self, Expect};
 use super::{BreakdownMeta, Cell, Grid, GridCell, Meta, Origin, Row};
-use crate::data::{DatasetFile, Fact, Part, Pos};
+use crate::data::{DatasetFile, Fact, Part, Period, Pos, SeriesPeriod};
 use crate::diag::{Diagnostic, Sink};
 use crate::number::Dec;
 
@@ -23,6 +25,12 @@ pub enum Col {
     Unit,
     AsOf,
     Respondents,
+    /// A series' period (`2018`, `2021Q2`, `2021-06`): the row is a period of a series.
+    Period,
+    /// A period's published growth, in percent, and its qualifiers.
+    Growth,
+    GrowthPrefix,
+    GrowthSuffix,
     /// Open data (`/data/NAME.csv`): `derived`, whose `true` rows baipi recomputes.
     Derived,
     /// Open data: `dataset`, `share_percent`, `cumulative_percent`, recomputed and not read.
@@ -30,16 +38,21 @@ pub enum Col {
 }
 
 /// The headers of baipi's own open data, so that a published `/data/NAME.csv` reads back.
-const OPEN_DATA: [(&str, Col); 5] = [
+const OPEN_DATA: [(&str, Col); 7] = [
     ("section", Col::Breakdown),
     ("derived", Col::Derived),
     ("dataset", Col::Computed),
     ("share_percent", Col::Computed),
     ("cumulative_percent", Col::Computed),
+    ("growth_percent", Col::Computed),
+    ("index", Col::Computed),
 ];
 
+/// Other headers of the period column.
+const PERIOD_WORDS: [&str; 5] = ["年份", "年度", "时期", "时间", "year"];
+
 /// Every column with its Chinese and English header.
-pub const COLUMNS: [(Col, &str, &str); 11] = [
+pub const COLUMNS: [(Col, &str, &str); 15] = [
     (Col::Breakdown, "分项", "breakdown"),
     (Col::Key, "键", "key"),
     (Col::Label, "名称", "label"),
@@ -51,6 +64,10 @@ pub const COLUMNS: [(Col, &str, &str); 11] = [
     (Col::Unit, "单位", "unit"),
     (Col::AsOf, "时点", "as_of"),
     (Col::Respondents, "调查对象", "respondents"),
+    (Col::Period, "期间", "period"),
+    (Col::Growth, "公布增速", "published_growth"),
+    (Col::GrowthPrefix, "增速前缀", "growth_prefix"),
+    (Col::GrowthSuffix, "增速后缀", "growth_suffix"),
 ];
 
 /// Headers statisticians write for a column, for the hint under an unknown one.
@@ -80,7 +97,8 @@ fn name(c: Col) -> String {
 fn column_of(text: &str) -> Option<Col> {
     let t = text.trim();
     let named = COLUMNS.iter().find(|(_, zh, en)| t == *zh || t.eq_ignore_ascii_case(en)).map(|(c, ..)| *c);
-    named.or_else(|| OPEN_DATA.iter().find(|(en, _)| t == *en).map(|(_, c)| *c))
+    let period = PERIOD_WORDS.iter().any(|w| t.eq_ignore_ascii_case(w)).then_some(Col::Period);
+    named.or(period).or_else(|| OPEN_DATA.iter().find(|(en, _)| t == *en).map(|(_, c)| *c))
 }
 
 /// A sheet read as a table: its title row, the columns and the rows below the header.
@@ -151,7 +169,16 @@ fn table<'g>(grid: &'g Grid, optional: bool, sink: &mut Sink) -> Option<Table<'g
             None => sink.push(unknown_column(grid, header, c)),
         }
     }
-    for need in [Col::Key, Col::Label, Col::Value] {
+    // A series needs its periods and a value or a published growth; other sheets key, label, value.
+    let series = cols.iter().any(|(_, k)| *k == Col::Period);
+    if series && !cols.iter().any(|(_, k)| matches!(k, Col::Value | Col::Growth)) {
+        let written = cols.iter().find(|(_, k)| *k == Col::Period).and_then(|(i, _)| header.cells.get(*i));
+        let written = written.map_or("期间".to_string(), |c| c.shown.trim().to_string());
+        sink.push(grid.row_at(header).error(format!("the header has a period column (`{written}`) but no `数值` (value) or `公布增速` (published_growth) column")).with_help(
+            "a series needs, beside its periods, the values (数值), the published growth (公布增速), or both",
+        ));
+    }
+    for need in [Col::Key, Col::Label, Col::Value].into_iter().filter(|_| !series) {
         if !cols.iter().any(|(_, k)| *k == need) {
             sink.push(grid.row_at(header).error(format!("the header has no {} column", name(need))).with_help(
                 "the columns 键 (key), 名称 (label) and 数值 (value) are required; 公布占比, 说明, 分项 … are optional",
@@ -187,31 +214,51 @@ struct Piece {
     sum: Option<Dec>,
 }
 
+/// The periods of one series gathered from the rows naming it.
+struct SeriesPiece {
+    key: String,
+    at: Cell,
+    title: Option<String>,
+    periods: Vec<SeriesPeriod>,
+}
+
 /// Reads every grid into the dataset of `meta`; problems go to `sink`.
 pub fn dataset(
     grids: &[Grid],
-    meta: Meta,
+    mut meta: Meta,
     meta_text: &str,
     origin: &mut Origin,
     sink: &mut Sink,
 ) -> Option<DatasetFile> {
     let mut pieces: Vec<Piece> = Vec::new();
+    let mut series: Vec<SeriesPiece> = Vec::new();
     let mut values: Vec<(Spanned<String>, Fact)> = Vec::new();
     let mut first_title = None;
     for grid in grids {
-        let named = |s: &String| meta.breakdowns.0.iter().any(|(k, b)| b.sheet.as_ref().unwrap_or(&k.value) == s);
+        let named = |s: &String| {
+            meta.breakdowns.0.iter().any(|(k, b)| b.sheet.as_ref().unwrap_or(&k.value) == s)
+                || meta.series.0.iter().any(|(k, b)| b.sheet.as_ref().unwrap_or(&k.value) == s)
+        };
         let optional = grids.len() > 1 && grid.sheet.as_ref().is_some_and(|s| !named(s));
         let Some(t) = table(grid, optional, sink) else { continue };
         first_title = first_title.or(t.title.clone());
-        let single = if t.has(Col::Breakdown) { None } else { sheet_key(grid, &meta, sink) };
+        let single = match (t.has(Col::Breakdown), t.has(Col::Period)) {
+            (true, _) => None,
+            (false, true) => series_key(grid, &meta, sink),
+            (false, false) => sheet_key(grid, &meta, sink),
+        };
         if !t.has(Col::Breakdown) && single.is_none() {
             continue;
         }
-        let mut cx = Rows { t: &t, meta: &meta, origin, sink, pieces: &mut pieces, values: &mut values };
+        let mut cx =
+            Rows { t: &t, meta: &meta, origin, sink, pieces: &mut pieces, series: &mut series, values: &mut values };
         cx.read(single.as_deref());
     }
-    // A file of one breakdown: its title row names the breakdown too.
+    // A file of one breakdown (or series): its title row names it too.
     if let [only] = pieces.as_mut_slice() {
+        only.title = only.title.take().or(first_title.clone());
+    }
+    if let ([], [only]) = (pieces.as_slice(), series.as_mut_slice()) {
         only.title = only.title.take().or(first_title.clone());
     }
     let title = meta.title.clone().or(first_title);
@@ -226,8 +273,100 @@ pub fn dataset(
     let mut def = super::dataset_file(&meta, title);
     def.values.0.extend(values);
     let meta_file = origin.meta_file.clone();
+    let series_meta = std::mem::take(&mut meta.series);
     assemble(&mut def, meta, meta_text, &meta_file, pieces, origin, sink);
+    assemble_series(&mut def, series_meta, meta_text, &meta_file, series, origin, sink);
     Some(def)
+}
+
+/// The series a sheet with a period column and no 分项 column holds: the one whose `sheet:`
+/// (or key) is the sheet's name; for CSV the one series the metadata declares without periods.
+fn series_key(grid: &Grid, meta: &Meta, sink: &mut Sink) -> Option<String> {
+    let declared = &meta.series.0;
+    if let Some(s) = &grid.sheet {
+        let named = declared.iter().find(|(k, b)| b.sheet.as_deref().unwrap_or(&k.value) == s);
+        return Some(named.map_or(s.clone(), |(k, _)| k.value.clone()));
+    }
+    let open: Vec<&str> = declared.iter().filter(|(_, b)| b.periods.is_none()).map(|(k, _)| k.value.as_str()).collect();
+    if let [one] = open.as_slice() {
+        return Some(one.to_string());
+    }
+    sink.push(grid.at().error(format!(
+        "the file has a period column (期间, 年份 …) and no `分项` column, so its rows are the periods of one series, but the metadata declares {}",
+        if open.is_empty() { "none".to_string() } else { format!("{}", open.len()) }
+    )).with_help("declare exactly one series in NAME.meta.yaml (`series: {members: {title: …}}`), or add a 分项 column naming each row's series"));
+    None
+}
+
+/// Puts the series into the dataset: the metadata's in their order (periods written there or
+/// read from a sheet, not both), then those only the sheets name.
+fn assemble_series(
+    def: &mut DatasetFile,
+    declared: crate::data::Ordered<super::SeriesMeta>,
+    meta_text: &str,
+    meta_file: &str,
+    mut pieces: Vec<SeriesPiece>,
+    origin: &mut Origin,
+    sink: &mut Sink,
+) {
+    for (key, mut m) in declared.0 {
+        let found = pieces.iter().position(|p| p.key == key.value).map(|i| pieces.remove(i));
+        let pos = Pos::of(&key);
+        let located = |msg: String, help: &str| {
+            Diagnostic::error(meta_file, pos.line, pos.col, msg).with_source(meta_text).with_help(help.to_string())
+        };
+        let periods = match (m.periods.take(), found) {
+            (Some(_), Some(p)) => {
+                sink.push(located(
+                    format!(
+                        "series `{}` has its periods twice: under `periods:` here and in the rows of {}",
+                        key.value,
+                        p.at.at()
+                    ),
+                    "keep one: delete `periods:` from the metadata, or the rows from the sheet",
+                ));
+                continue;
+            }
+            (Some(ps), None) => ps,
+            (None, Some(p)) => {
+                let title = m.title.clone().or(p.title.clone());
+                let Some(title) = title else {
+                    sink.push(p.at.error(format!("series `{}` has no title", p.key)).with_help(format!(
+                        "give it `title:` under `series: {}:` in the metadata file, or a title row above the sheet's header",
+                        p.key
+                    )));
+                    continue;
+                };
+                m.title = Some(title);
+                origin.spanned(p.periods, p.at)
+            }
+            (None, None) => {
+                sink.push(located(
+                    format!("series `{}` has no periods: neither `periods:` nor a sheet with a 期间 (period) column gives them", key.value),
+                    "write its `periods:` here, or name its sheet with `sheet:`",
+                ));
+                continue;
+            }
+        };
+        let Some(title) = m.title.clone() else {
+            sink.push(located(format!("series `{}` has no title", key.value), "give it `title: …`"));
+            continue;
+        };
+        def.series.0.push((key, m.into_series(title, periods)));
+    }
+    for p in pieces {
+        let Some(title) = p.title.clone() else {
+            let d = p.at.error(format!("series `{}` has no title", p.key));
+            sink.push(d.with_help(format!(
+                "give it `title:` under `series: {}:` in the metadata file, or a title row above the sheet's header",
+                p.key
+            )));
+            continue;
+        };
+        let key = origin.spanned(p.key.clone(), p.at.clone());
+        let periods = origin.spanned(p.periods, p.at);
+        def.series.0.push((key, super::SeriesMeta::default().into_series(title, periods)));
+    }
 }
 
 /// The breakdown a sheet without a 分项 column holds: the one whose `sheet:` (or key) is the
@@ -255,6 +394,7 @@ struct Rows<'a, 't> {
     origin: &'a mut Origin,
     sink: &'a mut Sink,
     pieces: &'a mut Vec<Piece>,
+    series: &'a mut Vec<SeriesPiece>,
     values: &'a mut Vec<(Spanned<String>, Fact)>,
 }
 
@@ -264,8 +404,8 @@ impl Rows<'_, '_> {
         let mut current: Option<String> = single.map(str::to_string);
         for row in t.rows.iter().filter(|r| r.cells.iter().any(|c| !c.is_blank())) {
             if let Some(bad) = t.cols.iter().filter_map(|(i, _)| row.cells.get(*i)).find(|c| c.problem.is_some()) {
-                let why = bad.problem.clone().unwrap_or_default();
-                self.sink.push(t.grid.cell(row, bad).error(why));
+                let p = bad.problem.clone().unwrap_or_default();
+                self.sink.push(t.grid.cell(row, bad).error(p.why).with_help(p.help));
                 continue;
             }
             if self.recomputed(row) {
@@ -273,6 +413,16 @@ impl Rows<'_, '_> {
             }
             let named = t.get(row, Col::Breakdown).map(|c| c.shown.trim().to_string());
             let named = named.filter(|n| !(t.has(Col::Derived) && n == "values"));
+            if t.get(row, Col::Period).is_some() {
+                match named.or(single.map(str::to_string)) {
+                    Some(key) => self.period_row(row, &key),
+                    None => {
+                        let d = t.grid.row_at(row).error("a row with a period but no series: its `分项` cell is empty");
+                        self.sink.push(d.with_help("write the series' key in the 分项 column"));
+                    }
+                }
+                continue;
+            }
             let is_total =
                 [Col::Key, Col::Label, Col::Breakdown].iter().any(|c| TOTAL_WORDS.contains(&t.text(row, *c).as_str()));
             if is_total {
@@ -299,7 +449,9 @@ impl Rows<'_, '_> {
         }
         let (section, key) = (t.text(row, Col::Breakdown), t.text(row, Col::Key));
         let group = |b: &BreakdownMeta| b.groups.0.iter().any(|(g, _)| g.value == key);
+        let written = |k: &str| self.meta.series.0.iter().any(|(s, m)| s.value == k && m.periods.is_some());
         t.text(row, Col::Derived) == "true"
+            || (!t.text(row, Col::Period).is_empty() && written(&section))
             || (section == "values" && self.meta.values.0.iter().any(|(k, _)| k.value == key))
             || self.meta.breakdowns.0.iter().any(|(k, b)| k.value == section && group(b))
     }
@@ -401,6 +553,60 @@ impl Rows<'_, '_> {
         piece.parts.push(Part { key, label, value, published_share: share, note });
     }
 
+    /// A period of the series `key`: its period, and a value, a published growth or both.
+    fn period_row(&mut self, row: &Row, key: &str) {
+        let t = self.t;
+        let unit = self.meta.series.0.iter().find(|(k, _)| k.value == key).and_then(|(_, m)| m.unit.clone());
+        let unit = unit.unwrap_or_else(|| self.meta.unit.clone());
+        let Some(cell) = t.get(row, Col::Period) else { return };
+        let at = t.grid.cell(row, cell);
+        let period = match Period::parse(&cell.shown) {
+            Ok(p) => self.origin.spanned(p, at.clone()),
+            Err(e) => {
+                self.sink.push(at.error(format!("{}: {e}", name(Col::Period))).with_help(
+                    "write the period as a year (2018), a quarter (2021Q2) or a month (2021-06), as text if the program turns it into a date",
+                ));
+                return;
+            }
+        };
+        let cell_of = |c: Col| t.get(row, c).map(|x| (x.shown.trim().to_string(), t.grid.cell(row, x)));
+        let single = Expect { unit: &unit, percent: unit == "%", single: true };
+        let pct = Expect { unit: "%", percent: true, single: true };
+        let value = cell_of(Col::Value).map(|(text, at)| self.read_number(&text, at, Col::Value, single));
+        let growth = cell_of(Col::Growth).map(|(text, at)| self.read_number(&text, at, Col::Growth, pct));
+        if value.is_none() && growth.is_none() {
+            let d = at.error(format!(
+                "period `{}` of series `{key}` has neither a value nor a published growth",
+                cell.shown.trim()
+            ));
+            self.sink.push(d.with_help("fill in 数值 (value) or 公布增速 (published_growth), or delete the row"));
+            return;
+        }
+        // A number that could not be read was reported; the period is left out.
+        let (Some(value), Some(published_growth)) =
+            (value.map_or(Some(None), |v| v.map(Some)), growth.map_or(Some(None), |g| g.map(Some)))
+        else {
+            return;
+        };
+        let p = SeriesPeriod {
+            period,
+            value,
+            prefix: t.text(row, Col::Prefix),
+            suffix: t.text(row, Col::Suffix),
+            published_growth,
+            growth_prefix: t.text(row, Col::GrowthPrefix),
+            growth_suffix: t.text(row, Col::GrowthSuffix),
+            note: t.text(row, Col::Note),
+        };
+        match self.series.iter_mut().find(|s| s.key == key) {
+            Some(s) => s.periods.push(p),
+            None => {
+                let title = if t.has(Col::Breakdown) { None } else { t.title.clone() };
+                self.series.push(SeriesPiece { key: key.to_string(), at: t.grid.row_at(row), title, periods: vec![p] });
+            }
+        }
+    }
+
     fn value_row(&mut self, row: &Row) {
         let t = self.t;
         if let Some(cell) = t.get(row, Col::Share) {
@@ -476,7 +682,7 @@ fn column_at(grid: &Grid, row: &Row, i: usize) -> usize {
     match row.cells.get(i) {
         Some(c) => c.col,
         None if grid.sheet.is_some() => row.cells.first().map_or(1, |c| c.col) + i,
-        None => grid.cell(row, &GridCell::default()).line_text.chars().count() + 1,
+        None => grid.line_text(row.line).chars().count() + 1,
     }
 }
 

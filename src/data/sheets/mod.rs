@@ -10,14 +10,16 @@
 use serde::Deserialize;
 use serde_saphyr::{Location, Spanned};
 use std::path::Path;
+use std::sync::Arc;
 
-use super::{AsOf, Breakdown, Dataset, DatasetFile, Fact, Group, Ordered, Pos, Remainder};
+use super::{AsOf, Breakdown, Dataset, DatasetFile, Fact, Group, Ordered, Pos, Remainder, Series};
 use crate::diag::{Diagnostic, Error, Result, Sink};
 use crate::number::Dec;
 use crate::source::yaml::{self, parse_yaml};
 
 pub mod csv;
 pub mod layout;
+pub mod package;
 pub mod reading;
 pub mod xlsx;
 
@@ -36,21 +38,52 @@ pub struct Origin {
     pub cells: Vec<Cell>,
 }
 
-/// One cell, as a location for messages.
+/// One cell, as a location for messages. Cheap to make (every number and key has one): the
+/// text of a location is only written when a message needs it.
 #[derive(Debug, Clone, Default)]
 pub struct Cell {
-    /// `data/survey.csv`, or `data/members.xlsx:年龄!C3` for a workbook.
-    pub at: String,
-    /// For CSV: the 1-based line and character column, and the line's text.
-    pub line: usize,
-    pub col: usize,
-    pub line_text: String,
+    place: Arc<Place>,
+    /// CSV: the 1-based line (0: the file itself); worksheet: the 1-based row.
+    line: usize,
+    /// CSV: the 1-based character column; worksheet: the 1-based column number.
+    col: usize,
+}
+
+/// The file (and worksheet) cells are in, with a CSV file's text for the line under a message.
+#[derive(Debug, Default)]
+pub struct Place {
+    file: String,
+    sheet: Option<String>,
+    text: String,
+    line_starts: Vec<usize>,
+}
+
+impl Place {
+    /// The text of line `line` (1-based) of a CSV file.
+    fn line_text(&self, line: usize) -> &str {
+        let start = self.line_starts.get(line.wrapping_sub(1)).copied().unwrap_or(self.text.len());
+        let end = self.text[start..].find('\n').map_or(self.text.len(), |e| start + e);
+        &self.text[start..end]
+    }
 }
 
 impl Cell {
+    /// `data/survey.csv`, or `data/members.xlsx:年龄!C3` for a workbook.
+    pub fn at(&self) -> String {
+        match &self.place.sheet {
+            Some(s) => format!("{}:{s}!{}{}", self.place.file, column_name(self.col), self.line),
+            None => self.place.file.clone(),
+        }
+    }
+
     pub fn error(&self, msg: impl Into<String>) -> Diagnostic {
-        let d = Diagnostic::error(&self.at, self.line, self.col, msg);
-        if self.line > 0 { d.with_line(&self.line_text) } else { d }
+        match &self.place.sheet {
+            Some(_) => Diagnostic::error(self.at(), 0, 0, msg),
+            None if self.line > 0 => {
+                Diagnostic::error(&self.place.file, self.line, self.col, msg).with_line(self.place.line_text(self.line))
+            }
+            None => Diagnostic::error(&self.place.file, 0, 0, msg),
+        }
     }
 }
 
@@ -66,8 +99,9 @@ impl Origin {
     /// Where the cell of `pos` is, in words: `line 3` (CSV) or `年龄!B3` (a workbook).
     pub fn diagnostic_at(&self, pos: Pos) -> String {
         match pos.line.checked_sub(CELL_LINE).and_then(|i| self.cells.get(i)) {
+            Some(c) if c.place.sheet.is_some() => format!("{}{}", column_name(c.col), c.line),
             Some(c) if c.line > 0 => format!("line {}", c.line),
-            Some(c) => c.at.rsplit_once(':').map_or(c.at.clone(), |(_, cell)| cell.to_string()),
+            Some(c) => c.place.file.clone(),
             None => format!("line {}", pos.line),
         }
     }
@@ -95,9 +129,7 @@ pub struct Grid {
     /// The worksheet's name; `None` for CSV.
     pub sheet: Option<String>,
     pub rows: Vec<Row>,
-    /// CSV: the text and its line starts, for the snippet under a message.
-    pub text: String,
-    pub line_starts: Vec<usize>,
+    place: Arc<Place>,
 }
 
 #[derive(Debug, Default)]
@@ -114,7 +146,20 @@ pub struct GridCell {
     /// CSV: 1-based character column; worksheet: 1-based column number.
     pub col: usize,
     /// Why the cell cannot be read at all (a formula without a value, a merged cell …).
-    pub problem: Option<String>,
+    pub problem: Option<Problem>,
+}
+
+/// Why a cell cannot be read, and what to do about it.
+#[derive(Debug, Default, Clone)]
+pub struct Problem {
+    pub why: String,
+    pub help: String,
+}
+
+impl Problem {
+    pub fn new(why: impl Into<String>, help: impl Into<String>) -> Option<Problem> {
+        Some(Problem { why: why.into(), help: help.into() })
+    }
 }
 
 impl GridCell {
@@ -124,37 +169,33 @@ impl GridCell {
 }
 
 impl Grid {
+    /// A worksheet's grid (`sheet`) or a CSV file's (`None`, with its `text` split at
+    /// `line_starts` for the line under a message).
+    pub fn new(file: &str, sheet: Option<String>, text: String, line_starts: Vec<usize>) -> Grid {
+        let place = Place { file: file.to_string(), sheet: sheet.clone(), text, line_starts };
+        Grid { file: file.to_string(), sheet, rows: Vec::new(), place: Arc::new(place) }
+    }
+
     /// The location of `cell` in row `row`.
     pub fn cell(&self, row: &Row, cell: &GridCell) -> Cell {
-        match &self.sheet {
-            Some(s) => {
-                Cell { at: format!("{}:{s}!{}{}", self.file, column_name(cell.col), row.line), ..Cell::default() }
-            }
-            None => {
-                let start = self.line_starts.get(row.line.wrapping_sub(1)).copied().unwrap_or(self.text.len());
-                let end = self.text[start..].find('\n').map_or(self.text.len(), |e| start + e);
-                Cell {
-                    at: self.file.clone(),
-                    line: row.line,
-                    col: cell.col,
-                    line_text: self.text[start..end].to_string(),
-                }
-            }
-        }
+        Cell { place: self.place.clone(), line: row.line, col: cell.col }
     }
 
     /// The location of a whole row (its first cell).
     pub fn row_at(&self, row: &Row) -> Cell {
-        let first = GridCell { col: 1, ..GridCell::default() };
-        self.cell(row, row.cells.first().unwrap_or(&first))
+        let col = row.cells.first().map_or(1, |c| c.col);
+        Cell { place: self.place.clone(), line: row.line, col }
     }
 
     /// The location of the sheet itself (its first cell) or of the CSV file.
     pub fn at(&self) -> Cell {
-        match &self.sheet {
-            Some(s) => Cell { at: format!("{}:{s}!A1", self.file), ..Cell::default() },
-            None => Cell { at: self.file.clone(), ..Cell::default() },
-        }
+        let (line, col) = if self.sheet.is_some() { (1, 1) } else { (0, 0) };
+        Cell { place: self.place.clone(), line, col }
+    }
+
+    /// The text of CSV line `line` (empty for a worksheet).
+    pub fn line_text(&self, line: usize) -> &str {
+        if self.sheet.is_some() { "" } else { self.place.line_text(line) }
     }
 }
 
@@ -191,6 +232,31 @@ pub struct Meta {
     pub values: Ordered<Fact>,
     #[serde(default)]
     pub breakdowns: Ordered<BreakdownMeta>,
+    /// Series: written out in the metadata (`periods:`), or read from a sheet with a period column.
+    #[serde(default)]
+    pub series: Ordered<SeriesMeta>,
+}
+
+/// A series' metadata; its periods are written here or are the rows of a sheet with a 期间
+/// (period) column: the sheet named `sheet:` (or the key), or the rows whose 分项 is the key.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeriesMeta {
+    /// Else the sheet's title row.
+    pub title: Option<String>,
+    pub sheet: Option<String>,
+    pub unit: Option<String>,
+    pub digits: Option<u32>,
+    pub base: Option<Spanned<super::Period>>,
+    #[serde(default)]
+    pub note: String,
+    pub periods: Option<Spanned<Vec<super::SeriesPeriod>>>,
+}
+
+impl SeriesMeta {
+    pub(crate) fn into_series(self, title: String, periods: Spanned<Vec<super::SeriesPeriod>>) -> Series {
+        Series { title, unit: self.unit, digits: self.digits, base: self.base, note: self.note, periods }
+    }
 }
 
 /// A breakdown's metadata; its parts are the rows of its sheet, or of the CSV rows naming it.
@@ -306,7 +372,11 @@ pub fn is_lock_file(name: &str) -> bool {
 pub fn load(name: &str, file: &str, path: &Path, sink: &mut Sink) -> Result<Option<Dataset>> {
     let meta_path = meta_path(path);
     let meta_file = meta_file_name(file);
-    let meta_text = if meta_path.is_file() { crate::source::read_text(&meta_path, &meta_file)? } else { String::new() };
+    let meta_text = if std::fs::symlink_metadata(&meta_path).is_ok() {
+        crate::source::read_text(&meta_path, &meta_file)?
+    } else {
+        String::new()
+    };
     let meta = if meta_text.trim().is_empty() {
         Meta::default()
     } else {
@@ -355,6 +425,7 @@ pub(crate) fn dataset_file(meta: &Meta, title: String) -> DatasetFile {
         digits: meta.digits,
         values: meta.values.clone(),
         breakdowns: Ordered::default(),
+        series: Ordered::default(),
     }
 }
 
@@ -368,8 +439,12 @@ mod tests {
         assert_eq!(column_name(3), "C");
         assert_eq!(column_name(28), "AB");
         let mut o = Origin::default();
-        let s = o.spanned(1, Cell { at: "data/x.xlsx:S!C3".into(), ..Cell::default() });
+        let grid = Grid::new("data/x.xlsx", Some("S".into()), String::new(), Vec::new());
+        let row = Row { line: 3, cells: vec![GridCell { col: 3, ..GridCell::default() }] };
+        let s = o.spanned(1, grid.cell(&row, &row.cells[0]));
         assert_eq!(Pos::of(&s).line, CELL_LINE);
+        assert_eq!(o.cells[0].at(), "data/x.xlsx:S!C3");
+        assert_eq!(o.diagnostic_at(Pos::of(&s)), "C3");
         assert!(is_lock_file("~$members.xlsx") && is_lock_file(".~lock.x.ods#") && !is_lock_file("x.csv"));
     }
 }

@@ -3,7 +3,8 @@
 //! Read when unambiguous: `12873`, `63.0` (one decimal kept), `12,873` (thousands grouped in
 //! threes), `12873人` (the unit of the column), `83.05%` (where a percentage belongs).
 //! Refused with a reason: qualifiers (`约300`, `300多`), Chinese numerals (`六千二百八十`),
-//! a comma that is not a thousands separator (`12,87`), another unit, any other text.
+//! a comma that is not a thousands separator (`12,87`), a date (`2021-06-30`, also a cell
+//! formatted as a date), another unit, any other text.
 
 use crate::number::Dec;
 
@@ -35,6 +36,12 @@ pub fn number(shown: &str, expect: Expect) -> Result<Dec, NotANumber> {
     if let Some(d) = Dec::parse(t) {
         return Ok(d);
     }
+    if is_date(t) {
+        return Err(NotANumber {
+            why: format!("\"{t}\" is a date, not a number"),
+            help: "write the figure (if the cell is formatted as a date, format it as a number); a date goes in the 时点 (as_of) column of a single figure or in `as_of:` of the metadata file".into(),
+        });
+    }
     if let Some(q) = qualifier(t) {
         return Err(qualified(t, q, expect));
     }
@@ -64,6 +71,16 @@ pub fn number(shown: &str, expect: Expect) -> Result<Dec, NotANumber> {
             help: "write the figure in digits only, e.g. 6280 or 83.05".into(),
         }),
     }
+}
+
+/// `2021-06-30`, `2021-06`, `2021/6/30`, `2021年6月30日`, `2021-06-30 14:30`: a date, as a
+/// spreadsheet shows one or an editor types it.
+fn is_date(t: &str) -> bool {
+    let day = t.split_once(' ').map_or(t, |(d, time)| if time.contains(':') { d } else { t });
+    let parts: Vec<&str> = day.trim_end_matches(['日', '月']).split(['-', '/', '年', '月']).collect();
+    let digits =
+        |s: &str, n: std::ops::RangeInclusive<usize>| n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+    (2..=3).contains(&parts.len()) && digits(parts[0], 4..=4) && parts[1..].iter().all(|p| digits(p, 1..=2))
 }
 
 fn qualifier(t: &str) -> Option<&'static str> {
@@ -207,6 +224,10 @@ mod tests {
         assert!(read("12873个", PEOPLE).starts_with("\"12873个\" carries the unit `个`, but the figures are in `人`"));
         assert!(read("83.05%", PEOPLE).starts_with("\"83.05%\" is a percentage"));
         assert!(read("n/a", PEOPLE).starts_with("\"n/a\" is not a number"));
+        for date in ["2021-06-30", "2021-06", "2021/6/30", "2021年6月30日", "2021年6月", "2021-06-30 14:30"] {
+            assert!(read(date, PEOPLE).starts_with(&format!("\"{date}\" is a date, not a number")), "{date}");
+        }
+        assert!(read("2021-6-30-1", PEOPLE).contains("not a number"));
         assert_eq!(chinese_numeral("一万二千八百七十三"), Some(12873));
         assert_eq!(chinese_numeral("十五"), Some(15));
     }

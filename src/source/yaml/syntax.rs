@@ -15,6 +15,11 @@ pub struct Explained {
 /// Explains the reader's error `raw` (its text without the location) found at `line`:`col`
 /// of `lines` (the whole file), or `None` when the ordinary wording is already plain.
 pub fn explain(raw: &str, e: &serde_saphyr::Error, lines: &[&str], line: usize, col: usize) -> Option<Explained> {
+    // The YAML reader counts a lone carriage return as a line break and `str::lines` does not:
+    // a line past the text has nothing to explain (the reader's own message stands).
+    if line > lines.len() + 1 {
+        return None;
+    }
     let at = |message: String, help: Option<String>| Explained { line, col, message, help };
     let text = lines.get(line.checked_sub(1)?).copied().unwrap_or("");
     let mut e = e;
@@ -319,6 +324,9 @@ fn list_column(
 /// Rust and library words in a message the reader wrote, in plain words.
 pub fn plain_words(m: &str) -> String {
     let m = m.split("; use ").next().unwrap_or(m);
+    if let Some(field) = m.strip_prefix("missing field `").and_then(|r| r.strip_suffix('`')) {
+        return format!("`{field}` is missing: it is required here");
+    }
     if let Some((found, expected)) = m
         .strip_prefix("invalid type: ")
         .or_else(|| m.strip_prefix("invalid value: "))
@@ -380,6 +388,22 @@ fn kind(k: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the `front_matter` and `dataset_stats` fuzz targets: lone carriage returns are
+    /// line breaks to the YAML reader, so its line was past the end of `str::lines` (a panic).
+    #[test]
+    fn lone_carriage_returns_do_not_panic() {
+        let front = "---\n--y\r\r\r#0[#\n#3-##\n\n#\n-#\n---\n";
+        let yaml = &front[4..front.len() - 4];
+        let e = crate::source::yaml::parse_yaml::<serde::de::IgnoredAny>(yaml).expect_err("not YAML");
+        assert_eq!(crate::source::yaml::located("content/a.md", front, 1, &e).file, "content/a.md");
+        let data = "2&\r)\r:";
+        let r = crate::source::yaml::parse_yaml::<serde::de::IgnoredAny>(data);
+        if let Err(e) = r {
+            let d = crate::source::yaml::located("data/a.yaml", data, 0, &e);
+            assert_eq!(d.file, "data/a.yaml");
+        }
+    }
 
     fn parse(src: &str) -> Explained {
         #[derive(serde::Deserialize, Debug)]

@@ -133,6 +133,10 @@ impl Drop for TempDir {
 
 // ---------------------------------------------------------------- running the binary
 
+/// How long one run of the binary may take before the test fails (far beyond any fixture's build,
+/// even a debug build on a busy machine).
+pub const DEADLINE: std::time::Duration = std::time::Duration::from_secs(300);
+
 /// A command line of the `baipi` binary under test, with nothing set: add `--root` with
 /// [`Baipi::root`] (or use [`Site::run`]), arguments, a working folder or environment, then
 /// [`Baipi::run`] it.
@@ -174,9 +178,37 @@ impl Baipi {
         self
     }
 
-    /// Runs it to the end and returns what it did. Panics if it cannot be started.
+    /// Runs it to the end and returns what it did. Panics if it cannot be started, or if it has
+    /// not ended after [`DEADLINE`] (it is killed first): a hang fails the test instead of
+    /// holding the suite for ever.
     pub fn run(mut self) -> Run {
-        Run(self.0.output().expect("runs baipi"))
+        use std::io::Read;
+        use std::process::Stdio;
+        let mut child =
+            self.0.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("runs baipi");
+        let drain = |mut r: Box<dyn Read + Send>| {
+            std::thread::spawn(move || {
+                let mut v = Vec::new();
+                let _ = r.read_to_end(&mut v);
+                v
+            })
+        };
+        let out = drain(Box::new(child.stdout.take().expect("stdout")));
+        let err = drain(Box::new(child.stderr.take().expect("stderr")));
+        let start = std::time::Instant::now();
+        let status = loop {
+            if let Some(st) = child.try_wait().expect("waits for baipi") {
+                break st;
+            }
+            if start.elapsed() > DEADLINE {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("baipi ran for more than {DEADLINE:?} and was killed: {:?}", self.0);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        };
+        let (stdout, stderr) = (out.join().expect("stdout"), err.join().expect("stderr"));
+        Run(std::process::Output { status, stdout, stderr })
     }
 }
 

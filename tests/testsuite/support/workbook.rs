@@ -1,5 +1,6 @@
-//! Workbooks written in the tests (with `rust_xlsxwriter`), so that every spreadsheet case is
-//! made from a readable description instead of a binary file in the repository.
+//! Workbooks written in the tests (`.xlsx` with `rust_xlsxwriter`, `.ods` as its XML), so
+//! that every spreadsheet case is made from a readable description instead of a binary file in
+//! the repository.
 
 use rust_xlsxwriter::{Format, Formula, Workbook};
 
@@ -13,6 +14,8 @@ pub enum Cell {
     Fmt(f64, &'static str),
     /// A formula saved without a computed value.
     Formula(&'static str),
+    /// A date `(year, month, day)` with a date format, e.g. `Date(2021, 6, 30, "yyyy-mm-dd")`.
+    Date(u16, u8, u8, &'static str),
 }
 
 /// A worksheet: its name, rows from A1, and merged areas `(first row, first col, last row,
@@ -45,6 +48,10 @@ pub fn xlsx(sheets: &[Sheet]) -> Vec<u8> {
                         _ = ws.write_number_with_format(r, c, n, &Format::new().set_num_format(f)).unwrap()
                     }
                     Cell::Formula(f) => _ = ws.write_formula(r, c, Formula::new(f).set_result("")).unwrap(),
+                    Cell::Date(y, m, d, f) => {
+                        let date = rust_xlsxwriter::ExcelDateTime::from_ymd(y, m, d).unwrap();
+                        _ = ws.write_datetime_with_format(r, c, &date, &Format::new().set_num_format(f)).unwrap()
+                    }
                 }
             }
         }
@@ -62,6 +69,76 @@ pub fn xlsx(sheets: &[Sheet]) -> Vec<u8> {
     } else {
         bytes
     }
+}
+
+/// The `.ods` bytes of `sheets` (LibreOffice's layout: a merged area is its first cell with
+/// `number-columns-spanned`/`number-rows-spanned`, the others `covered-table-cell`s).
+pub fn ods(sheets: &[Sheet]) -> Vec<u8> {
+    use std::fmt::Write as _;
+    use std::io::Write;
+    let mut xml = String::from(concat!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" "#,
+        r#"xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" "#,
+        r#"office:version="1.3"><office:body><office:spreadsheet>"#
+    ));
+    for s in sheets {
+        write!(xml, r#"<table:table table:name="{}">"#, s.name).unwrap();
+        for (r, row) in s.rows.iter().enumerate() {
+            xml.push_str("<table:table-row>");
+            for (c, cell) in row.iter().enumerate() {
+                let (r, c) = (r as u32, c as u16);
+                let span = s.merged.iter().find(|m| (m.0, m.1) == (r, c));
+                let covered = s.merged.iter().any(|m| (m.0..=m.2).contains(&r) && (m.1..=m.3).contains(&c));
+                if covered && span.is_none() {
+                    xml.push_str("<table:covered-table-cell/>");
+                    continue;
+                }
+                let span = span.map_or(String::new(), |m| {
+                    format!(
+                        r#" table:number-columns-spanned="{}" table:number-rows-spanned="{}""#,
+                        m.3 - m.1 + 1,
+                        m.2 - m.0 + 1
+                    )
+                });
+                let body = match *cell {
+                    Cell::Empty => String::new(),
+                    Cell::Text(t) => format!(r#" office:value-type="string"><text:p>{t}</text:p"#),
+                    Cell::Num(n) => format!(r#" office:value-type="float" office:value="{n}"><text:p>{n}</text:p"#),
+                    Cell::Fmt(n, _) => {
+                        format!(r#" office:value-type="percentage" office:value="{n}"><text:p>{}%</text:p"#, n * 100.0)
+                    }
+                    Cell::Formula(f) => format!(r#" table:formula="of:{f}""#),
+                    Cell::Date(y, m, d, _) => {
+                        format!(
+                            r#" office:value-type="date" office:date-value="{y:04}-{m:02}-{d:02}"><text:p>{y}/{m}/{d}</text:p"#
+                        )
+                    }
+                };
+                let close = if body.ends_with("</text:p") { "></table:table-cell>" } else { "/>" };
+                write!(xml, "<table:table-cell{span}{body}{close}").unwrap();
+            }
+            xml.push_str("</table:table-row>");
+        }
+        xml.push_str("</table:table>");
+    }
+    xml.push_str("</office:spreadsheet></office:body></office:document-content>");
+    let manifest = concat!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">"#,
+        r#"<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>"#,
+        r#"<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#
+    );
+    let mut zout = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let deflated = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, text, options) in [
+        ("mimetype", "application/vnd.oasis.opendocument.spreadsheet", stored),
+        ("META-INF/manifest.xml", manifest, deflated),
+        ("content.xml", xml.as_str(), deflated),
+    ] {
+        zout.start_file(name, options).unwrap();
+        zout.write_all(text.as_bytes()).unwrap();
+    }
+    zout.finish().unwrap().into_inner()
 }
 
 /// The workbook with the saved values of its formulas removed (as a program that does not
