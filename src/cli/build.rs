@@ -34,8 +34,8 @@ pub fn run(root: &Path, args: &BuildArgs, v: Verbosity) -> Result<i32> {
     if !crate::pdf::AVAILABLE && built.site.config.pdf.enabled && v != Verbosity::Quiet {
         eprintln!(
             "note: the PDF edition was skipped: this baipi was built without its `pdf` feature\n  = help: install \
-             it with the feature (on by default): `cargo install --path .` in baipi's folder, or set \
-             `[pdf] enabled = false` in site.toml"
+             it with the feature: `cargo install --path . --features pdf` in baipi's folder (or run \
+             `cargo run --release --features pdf -- build`), or set `[pdf] enabled = false` in site.toml"
         );
     }
     let max = crate::render::pdf::MAX_CHAPTERS;

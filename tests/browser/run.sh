@@ -13,11 +13,11 @@ fi
 cd ../..
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-cargo run --quiet --locked -- build --quiet --output-dir "$out/public"
+cargo run --quiet --locked --features pdf -- build --quiet --output-dir "$out/public"
 node tests/browser/chart-layout.mjs "$out/public"
 # Legends with a long label wrap inside their charts (donut, pie, stacked) at both widths.
 cp -r tests/fixtures/long-labels "$out/long-labels" && cp -r themes "$out/long-labels/"
-cargo run --quiet --locked -- --root "$out/long-labels" build --quiet --output-dir "$out/long-labels/public"
+cargo run --quiet --locked --features pdf -- --root "$out/long-labels" build --quiet --output-dir "$out/long-labels/public"
 node tests/browser/chart-layout.mjs "$out/long-labels/public"
 # The search page does not shift as results arrive (phone and desktop).
 node tests/browser/search-shift.mjs "$out/public"
@@ -27,5 +27,5 @@ node tests/browser/narrow-text.mjs "$out/public"
 # domain root with the default base_url = "/" (offline; about 40 s).
 node tests/browser/lighthouse.mjs "$out/public"
 # The search page of a large generated site: paged results, whole-word matching.
-cargo build --quiet --locked
+cargo build --quiet --locked --features pdf
 node tests/browser/search-large.mjs "$PWD/target/debug/baipi" "$out"

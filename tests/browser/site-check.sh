@@ -23,7 +23,7 @@ port=${BAIPI_CHECK_PORT:-18089}
 base="http://127.0.0.1:$port/tianhe-2021/"
 cleanup() { [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
-cargo run --quiet --locked -- build --quiet --base-url "$base" --output-dir "$work/www/tianhe-2021"
+cargo run --quiet --locked --features pdf -- build --quiet --base-url "$base" --output-dir "$work/www/tianhe-2021"
 cat > "$work/nginx.conf" <<CONF
 worker_processes 1;
 user root;

@@ -11,6 +11,6 @@ if [ ! -f "$seed" ]; then
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cargo run --locked --quiet -- build --output-dir "$tmp/site"
+cargo run --locked --quiet --features pdf -- build --output-dir "$tmp/site"
 python3 tests/prose-overlap/overlap.py --site "$tmp/site" --seed "$seed"
 python3 tests/prose-overlap/facts.py --site "$tmp/site" --seed "$seed"

@@ -324,3 +324,22 @@ fn heading_ids_avoid_the_theme_and_figure_ids() {
         assert_eq!(ids.len(), n, "duplicate ids: {page}");
     }
 }
+
+/// A baipi built without the `pdf` feature (the default) builds the site, says once that the PDF
+/// edition was skipped and how to get it, and neither writes nor links a PDF. (`.ci/run` runs this
+/// test without the feature, the rest of the suite with it.)
+#[cfg(not(feature = "pdf"))]
+#[test]
+fn without_the_pdf_feature_the_edition_is_skipped_once() {
+    let s = Site::fixture("basic");
+    let o = s.run(&["build"]);
+    let err = o.stderr();
+    assert!(o.success(), "{err}");
+    assert_eq!(err.matches("note: the PDF edition was skipped").count(), 1, "{err}");
+    assert!(err.contains("cargo install --path . --features pdf"), "{err}");
+    let out = s.path().join("public");
+    assert!(!out.join("paper.pdf").exists());
+    assert!(!read(&out.join("index.html")).contains("下载PDF版"));
+    // `--quiet` says nothing.
+    assert!(!s.run(&["build", "--quiet"]).stderr().contains("PDF"));
+}

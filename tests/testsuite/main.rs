@@ -77,6 +77,7 @@ mod latency;
 mod numbers;
 mod output;
 mod paper;
+#[cfg(feature = "pdf")]
 mod pdf;
 mod search;
 mod sheets;

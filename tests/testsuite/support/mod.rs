@@ -16,6 +16,7 @@
 //! is asserted by the tests themselves.
 
 pub mod library;
+#[cfg(feature = "pdf")]
 pub mod pdf;
 pub mod serve;
 pub mod workbook;
