@@ -144,7 +144,9 @@ fn stray_end(lines: &[&str], line: usize, col: usize) -> Explained {
 fn colon_in_value(text: &str, line: usize, col: usize) -> Explained {
     let body = text.trim_start().trim_start_matches("- ");
     let key = block_key(body);
-    let value = key.and_then(|k| body[k.len() + 1..].trim().into());
+    // After the key (which ends on a character boundary) and its colon: the key may have been
+    // followed by whitespace of several bytes (U+0085), so not `k.len() + 1`.
+    let value = key.and_then(|k| body[k.len()..].trim_start().strip_prefix(':')).map(str::trim);
     match (key, value) {
         (Some(k), Some(v)) if v.contains(": ") && !v.starts_with(['"', '\'', '{', '[']) => Explained {
             line,
@@ -388,6 +390,18 @@ fn kind(k: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the `dataset_stats` fuzz target: a key followed by U+0085 (whitespace of two
+    /// bytes) before its colon was sliced inside that character.
+    #[test]
+    fn wide_whitespace_after_a_key_does_not_panic() {
+        let data = "3_ \t \t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t \t (_Q (=Q\u{85}: \t\t\t\t)\t\t\t\t\t\t\t\t\t\t(_Q (=Q\u{85}+ \t\t\t\t)\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t \t (_Q (=Q\u{85}+ \t\t\t\t)\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t'c:\t";
+        if let Err(e) = crate::source::yaml::parse_yaml::<serde::de::IgnoredAny>(data) {
+            let d = crate::source::yaml::located("data/a.yaml", data, 0, &e);
+            assert_eq!(d.file, "data/a.yaml");
+        }
+        assert!(colon_in_value("k\u{85}: a: b", 1, 1).message.contains("`k`"));
+    }
 
     /// Found by the `front_matter` and `dataset_stats` fuzz targets: lone carriage returns are
     /// line breaks to the YAML reader, so its line was past the end of `str::lines` (a panic).
