@@ -230,7 +230,7 @@ fn columns(i: &Input, shape: Columns) -> charts_rs::Result<String> {
         }
         Columns::Line => charts_rs::LineChart::from_json(&i.spec(over))
             .and_then(|c| c.svg())
-            .map(|svg| axis_labels(&svg, axis, i.suffix, i.fmt)),
+            .map(|svg| axis_labels(&exact_point_labels(&svg, &i.value_labels), axis, i.suffix, i.fmt)),
     }
 }
 
@@ -409,20 +409,46 @@ fn wrap(text: &str, fs: f64, room: f64) -> Vec<String> {
 /// paper must print the published figure. The labels follow the last bar (`data-value`)
 /// in data order, so their text is replaced, in order, by the exact values.
 fn exact_value_labels(svg: &str, labels: &[String]) -> String {
-    let Some(last_bar) = svg.rfind("data-value=") else { return svg.to_string() };
+    labels_after(svg, "data-value=", labels, false)
+}
+
+/// The same for a line: charts-rs writes its point labels (`{c}`, ungrouped: `12873`) after
+/// the last point's circle, in data order, centred by a `dx` measured on its own text; the
+/// exact label is centred on its point instead.
+fn exact_point_labels(svg: &str, labels: &[String]) -> String {
+    labels_after(svg, "<circle", labels, true)
+}
+
+/// Replaces the text of the text elements that follow the last `anchor`, in order, by `labels`;
+/// `center` replaces each element's `dx` by `text-anchor="middle"`.
+fn labels_after(svg: &str, anchor: &str, labels: &[String], center: bool) -> String {
+    let Some(last) = svg.rfind(anchor) else { return svg.to_string() };
     let mut out = String::with_capacity(svg.len() + 64);
-    let mut rest = &svg[last_bar..];
-    out.push_str(&svg[..last_bar]);
+    let mut rest = &svg[last..];
+    out.push_str(&svg[..last]);
     for label in labels {
         let Some(t) = rest.find("<text") else { break };
         let Some(open_end) = rest[t..].find('>').map(|e| t + e + 1) else { break };
         let Some(close) = rest[open_end..].find("</text>").map(|e| open_end + e) else { break };
-        out.push_str(&rest[..open_end]);
+        match centered(&rest[t..open_end]).filter(|_| center) {
+            Some(open) => {
+                out.push_str(&rest[..t]);
+                out.push_str(&open);
+            }
+            None => out.push_str(&rest[..open_end]),
+        }
         out.push_str(&xml(label));
         rest = &rest[close..];
     }
     out.push_str(rest);
     out
+}
+
+/// A `<text …>` tag with its `dx="…"` replaced by `text-anchor="middle"`; `None` without one.
+fn centered(open: &str) -> Option<String> {
+    let at = open.find(" dx=\"")?;
+    let end = open[at + 5..].find('"')? + at + 6;
+    Some(format!("{} text-anchor=\"middle\"{}", &open[..at], &open[end..]))
 }
 
 /// The tick labels of a value axis as charts-rs writes them (`{t}`: one decimal at most,
@@ -445,7 +471,8 @@ fn charts_rs_ticks(axis: Axis, suffix: &str) -> Vec<String> {
 
 /// charts-rs writes the ticks of the value axis itself; they are rewritten in the site's number
 /// format (a bar labelled `6280` never stands beside an axis reading `8,000`). The ticks are
-/// found as the run of text elements holding exactly the labels charts-rs writes, in order.
+/// found as the run of text elements holding exactly the labels charts-rs writes, in order:
+/// from 0 up (bars) or from the top down (a line's axis).
 fn axis_labels(svg: &str, axis: Axis, suffix: &str, fmt: &NumberFormat) -> String {
     let theirs = charts_rs_ticks(axis, suffix);
     let ours: Vec<String> = (0..=axis.splits())
@@ -457,6 +484,18 @@ fn axis_labels(svg: &str, axis: Axis, suffix: &str, fmt: &NumberFormat) -> Strin
     if theirs == ours {
         return svg.to_string();
     }
+    match replace_ticks(svg, &theirs, &ours) {
+        Some(out) => out,
+        None => {
+            let rev = |v: &[String]| v.iter().rev().cloned().collect::<Vec<_>>();
+            replace_ticks(svg, &rev(&theirs), &rev(&ours)).unwrap_or_else(|| svg.to_string())
+        }
+    }
+}
+
+/// Replaces the run of text elements holding `theirs` (in that order, some perhaps left out)
+/// by the matching `ours`; `None` when there is no such run of at least two.
+fn replace_ticks(svg: &str, theirs: &[String], ours: &[String]) -> Option<String> {
     // (start, end) of every text element's content.
     let mut texts = Vec::new();
     let mut at = 0;
@@ -483,9 +522,7 @@ fn axis_labels(svg: &str, axis: Axis, suffix: &str, fmt: &NumberFormat) -> Strin
         }
         found
     };
-    let Some(found) = (0..texts.len()).filter(|&k| content(k) == theirs[0]).map(run).find(|f| f.len() >= 2) else {
-        return svg.to_string();
-    };
+    let found = (0..texts.len()).filter(|&k| content(k) == theirs[0]).map(run).find(|f| f.len() >= 2)?;
     let mut out = String::with_capacity(svg.len() + 16);
     let mut last = 0;
     for (k, t) in found {
@@ -495,7 +532,7 @@ fn axis_labels(svg: &str, axis: Axis, suffix: &str, fmt: &NumberFormat) -> Strin
         last = close;
     }
     out.push_str(&svg[last..]);
-    out
+    Some(out)
 }
 
 /// Makes charts-rs output accessible and responsive: role, title, desc; the reader's font stack; one line.
@@ -537,6 +574,15 @@ mod tests {
     }
 
     #[test]
+    fn exact_labels_replace_a_lines_point_labels() {
+        let svg = "<circle r=\"2\"/><circle r=\"2\"/></g><text dx=\"-22\">12873</text><text>13500</text><text>x</text>";
+        assert_eq!(
+            exact_point_labels(svg, &["12,873".into(), "13,500".into()]),
+            "<circle r=\"2\"/><circle r=\"2\"/></g><text text-anchor=\"middle\">12,873</text><text>13,500</text><text>x</text>"
+        );
+    }
+
+    #[test]
     fn axis_ticks_follow_the_site_format() {
         let svg = "<text>甲</text><text>\n0\n</text><text>5,000</text><text>10,000</text><text>5,000</text>";
         let gb = NumberFormat {
@@ -554,6 +600,12 @@ mod tests {
         // A narrow axis where charts-rs left out the middle tick.
         let narrow = "<text>0</text><text>10,000</text><text>9</text>";
         assert_eq!(axis_labels(narrow, axis, "", &gb), "<text>0</text><text>10\u{202F}000</text><text>9</text>");
+        // A line's axis, from the top down.
+        let down = "<text>10,000</text><text>5,000</text><text>0</text><text>12873</text>";
+        assert_eq!(
+            axis_labels(down, axis, "", &gb),
+            "<text>10\u{202F}000</text><text>5000</text><text>0</text><text>12873</text>"
+        );
         let pct = "<text>0%</text><text>50%</text><text>100%</text>";
         assert_eq!(axis_labels(pct, Axis { top: 100.0, step: 50.0 }, "%", &gb), pct);
     }

@@ -2,7 +2,7 @@
 //! that no longer add up fail, numbers typed in prose are checked against the data, and the open
 //! data (CSV, JSON) carries the same values.
 
-use crate::support::Site;
+use crate::support::{Site, TempDir, baipi};
 
 #[test]
 fn corrected_count_changes_every_dependent_figure() {
@@ -165,6 +165,40 @@ fn one_number_format_everywhere() {
         }
     }
     assert!(out.read("data/members.csv").contains(",11591,"), "open data is not grouped");
+}
+
+/// A line chart prints its point labels and value axis in the site's format too (charts-rs
+/// writes `12873` and an axis running from the top down, `20,000` … `0`).
+#[test]
+fn line_charts_follow_the_number_format() {
+    let t = TempDir::new("line-format");
+    let dir = t.path().join("site");
+    baipi().arg("init").arg(&dir).run().expect_success();
+    let s = Site::at(&dir);
+    for (from, to) in
+        [("value: 80 }", "value: 12873 }"), ("value: 88 }", "value: 13500 }"), ("value: 95 }", "value: 14210 }")]
+    {
+        s.edit("data/example.yaml", from, to);
+    }
+    s.edit("data/example.yaml", "value: 100 }", "value: 15002 }");
+    let texts = |svg: &str| -> Vec<String> {
+        svg.split("</text>").filter_map(|t| t.rsplit('>').next()).map(str::to_string).collect()
+    };
+    let svg = s.build().read("figures/example-by-year.svg");
+    let got = texts(&svg);
+    for want in ["12,873", "13,500", "14,210", "15,002", "20,000", "15,000", "10,000", "5,000", "0"] {
+        assert!(got.iter().any(|t| t == want), "default format, `{want}` missing: {got:?}");
+    }
+    assert!(!got.iter().any(|t| t == "12873"), "{got:?}");
+    s.edit("site.toml", "[publication]", "[numbers]\ngrouping = \"thin-space\"\ngroup_min_digits = 5\n\n[publication]");
+    let svg = s.build().read("figures/example-by-year.svg");
+    let got = texts(&svg);
+    let nb = '\u{202F}';
+    for want in [format!("12{nb}873"), format!("15{nb}002"), format!("20{nb}000"), format!("10{nb}000"), "5000".into()]
+    {
+        assert!(got.contains(&want), "thin-space format, `{want}` missing: {got:?}");
+    }
+    assert!(!svg.contains("12,873") && !svg.contains("20,000") && !svg.contains("5,000"), "{got:?}");
 }
 
 /// A chapter's own figures (`data:` in its front matter) keep the digits typed, whichever

@@ -144,7 +144,7 @@ fn stray_end(lines: &[&str], line: usize, col: usize) -> Explained {
 fn colon_in_value(text: &str, line: usize, col: usize) -> Explained {
     let body = text.trim_start().trim_start_matches("- ");
     let key = block_key(body);
-    let value = key.and_then(|k| body[k.len() + 1..].trim().into());
+    let value = key.and_then(|k| value_after(body, k));
     match (key, value) {
         (Some(k), Some(v)) if v.contains(": ") && !v.starts_with(['"', '\'', '{', '[']) => Explained {
             line,
@@ -212,12 +212,19 @@ fn line_levels(text: &str, n: usize) -> Vec<Level> {
     }
     let mut out = Vec::new();
     if let Some(key) = block_key(body) {
-        let value = body[key.len() + 1..].trim();
+        let value = value_after(body, key).unwrap_or("");
         let has_value = !value.is_empty() && !value.starts_with('#') && !value.starts_with(['|', '>', '&']);
         out.push(Level { col, line: n, key: Some(key.to_string()), has_value });
     }
     out.extend(dashes.into_iter().rev());
     out
+}
+
+/// What follows `key` (a prefix of `body`, as [`block_key`] gives it) and its colon, trimmed. The
+/// key may be followed by whitespace of several bytes (U+0085) before the colon, so the value is
+/// found after it, never at `key.len() + 1`.
+fn value_after<'a>(body: &'a str, key: &str) -> Option<&'a str> {
+    body.get(key.len()..)?.trim_start().strip_prefix(':').map(str::trim)
 }
 
 /// The key of a `key: value` or `key:` line (not of flow `{…}` or quoted text).
@@ -388,6 +395,24 @@ fn kind(k: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the `dataset_stats` fuzz target: a key followed by U+0085 (whitespace of two
+    /// bytes) before its colon was sliced inside that character.
+    #[test]
+    fn wide_whitespace_after_a_key_does_not_panic() {
+        let data = "3_ \t \t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t \t (_Q (=Q\u{85}: \t\t\t\t)\t\t\t\t\t\t\t\t\t\t(_Q (=Q\u{85}+ \t\t\t\t)\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t \t (_Q (=Q\u{85}+ \t\t\t\t)\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t'c:\t";
+        if let Err(e) = crate::source::yaml::parse_yaml::<serde::de::IgnoredAny>(data) {
+            let d = crate::source::yaml::located("data/a.yaml", data, 0, &e);
+            assert_eq!(d.file, "data/a.yaml");
+        }
+        assert!(colon_in_value("k\u{85}: a: b", 1, 1).message.contains("`k`"));
+        // The same in the indentation explanation (`line_levels`).
+        let data = "phhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhh\u{85}:\nV:\t\u{85}\u{b4}hhhhhhghhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhecto \\'0:\r\"Ar: `\\\r:\n=#\n\n\n:";
+        if let Err(e) = crate::source::yaml::parse_yaml::<serde::de::IgnoredAny>(data) {
+            assert_eq!(crate::source::yaml::located("data/a.yaml", data, 0, &e).file, "data/a.yaml");
+        }
+        assert_eq!(line_levels("k\u{85}: v", 1)[0].key.as_deref(), Some("k"));
+    }
 
     /// Found by the `front_matter` and `dataset_stats` fuzz targets: lone carriage returns are
     /// line breaks to the YAML reader, so its line was past the end of `str::lines` (a panic).
