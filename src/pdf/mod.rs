@@ -11,7 +11,7 @@
 //! machine), dates come only from the data (`datetime.today()` is an error), and the PDF gets
 //! a fixed identifier and no timestamp: two builds are byte-identical.
 //!
-//! Without the cargo feature `pdf` (on by default), [`compile`] is not available and the
+//! Without the cargo feature `pdf` (off by default), [`compile`] is not available and the
 //! build says once that the PDF edition was skipped.
 
 use std::collections::BTreeMap;
@@ -52,3 +52,12 @@ mod world;
 
 #[cfg(feature = "pdf")]
 pub use world::compile;
+
+#[cfg(feature = "pdf")]
+pub use world::check_image;
+
+/// Without the feature no image is decoded.
+#[cfg(not(feature = "pdf"))]
+pub fn check_image(_: &str, _: &std::sync::Arc<Vec<u8>>) -> Result<(), String> {
+    Ok(())
+}

@@ -124,6 +124,49 @@ impl World for JobWorld {
     }
 }
 
+/// Decodes an image of type `ext` (`png`, `jpg`, `gif`, `webp`, `svg`) as Typst will when it
+/// typesets it (Typst memoizes the decoding, so this costs nothing later): Typst's message when
+/// it cannot, so the chapter that shows the image can be named instead of the template.
+pub fn check_image(ext: &str, bytes: &Arc<Vec<u8>>) -> Result<(), String> {
+    use typst::diag::LoadedWithin;
+    use typst::loading::{LoadSource, Loaded};
+    use typst::syntax::Span;
+    use typst::syntax::Spanned;
+    use typst::visualize::{ExchangeFormat, RasterImage, SvgImage};
+    let data = Bytes::new(Shared(bytes.clone()));
+    let format = match ext {
+        "png" => ExchangeFormat::Png,
+        "jpg" | "jpeg" => ExchangeFormat::Jpg,
+        "gif" => ExchangeFormat::Gif,
+        "webp" => ExchangeFormat::Webp,
+        _ => {
+            let loaded = Loaded::new(Spanned::new(LoadSource::Bytes, Span::detached()), data.clone());
+            return SvgImage::new(data).map(drop).map_err(|e| once_placed(&e.within(&loaded).message));
+        }
+    };
+    RasterImage::plain(data, format).map(drop).map_err(|e| readable(&e))
+}
+
+/// A decoder's message without the Rust value it may end with: `failed to decode image (Format
+/// error decoding Png: ChunkType { type: … })` → `failed to decode image (Format error decoding Png)`.
+fn readable(message: &str) -> String {
+    match message.split_once(" (") {
+        Some((head, detail)) if detail.contains('{') => {
+            format!("{head} ({})", detail.split(':').next().unwrap_or(detail).trim_end_matches(')'))
+        }
+        _ => message.to_string(),
+    }
+}
+
+/// `… (expected '>' at 1:90) at 1:90` with the place said once.
+fn once_placed(message: &str) -> String {
+    let inner = message.trim_end_matches(')');
+    match inner.rsplit_once(" at ") {
+        Some((head, place)) if head.ends_with(&format!(" at {place}")) => format!("{head}{}", &message[inner.len()..]),
+        _ => message.to_string(),
+    }
+}
+
 /// Typesets `job`: the PDF and Typst's warnings, or every error (located).
 pub fn compile(job: &Job) -> Result<(Vec<u8>, Vec<Diagnostic>), Vec<Diagnostic>> {
     let world = JobWorld::new(job)?;

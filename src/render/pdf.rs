@@ -100,8 +100,9 @@ pub fn job(site: &Site, theme: &Theme, figures: &[Figure], chapters: Vec<TreeCha
     let links = Links::new(site, labels(&mut chapters));
     let mut intro = Vec::new();
     let mut chs = Vec::new();
+    let mut bad_images = Vec::new();
     for mut tc in chapters {
-        links.apply(tc.chapter, &mut tc.tree, &tc.assets, &mut files);
+        bad_images.extend(links.apply(tc.chapter, &mut tc.tree, &tc.assets, &mut files));
         if tc.chapter.is_index {
             intro = tc.tree;
             continue;
@@ -114,6 +115,9 @@ pub fn job(site: &Site, theme: &Theme, figures: &[Figure], chapters: Vec<TreeCha
             "file": tc.chapter.file,
             "blocks": tc.tree,
         }));
+    }
+    if !bad_images.is_empty() {
+        return Err(crate::diag::Error::Input(bad_images));
     }
     let mut figs = serde_json::Map::new();
     for f in figures {
@@ -276,8 +280,15 @@ impl<'a> Links<'a> {
     }
 
     /// Makes the links of `ch`'s tree internal where they can be, its headings' ids labels, and
-    /// its images the build's files.
-    fn apply(&self, ch: &Chapter, tree: &mut [Block], assets: &[Asset], files: &mut BTreeMap<String, JobFile>) {
+    /// its images the build's files; the images Typst cannot decode, located in the chapter.
+    fn apply(
+        &self,
+        ch: &Chapter,
+        tree: &mut [Block],
+        assets: &[Asset],
+        files: &mut BTreeMap<String, JobFile>,
+    ) -> Vec<Diagnostic> {
+        let mut bad = Vec::new();
         for_each_inline(tree, &mut |i| match i {
             Inline::Link { url, label, .. } => {
                 if label.is_none() {
@@ -287,9 +298,13 @@ impl<'a> Links<'a> {
                     *label = None;
                 }
             }
-            Inline::Image { src, .. } => *src = self.image(ch, src, assets, files),
+            Inline::Image { src, .. } => match self.image(ch, src, assets, files) {
+                Ok(path) => *src = path,
+                Err(d) => bad.push(*d),
+            },
             _ => {}
         });
+        bad
     }
 
     /// A link's label inside the PDF, or its URL outside it.
@@ -317,22 +332,52 @@ impl<'a> Links<'a> {
 
     /// An image's file in the job (`/baipi/images/PATH`), or empty when the PDF cannot show it
     /// (an image on another site, a format Typst does not read): the template prints its text.
-    fn image(&self, ch: &Chapter, src: &str, assets: &[Asset], files: &mut BTreeMap<String, JobFile>) -> String {
+    /// A file that starts as its kind does but that Typst cannot decode is an error at the line
+    /// of the chapter that shows it (not at the template's `image()`).
+    fn image(
+        &self,
+        ch: &Chapter,
+        src: &str,
+        assets: &[Asset],
+        files: &mut BTreeMap<String, JobFile>,
+    ) -> std::result::Result<String, Box<Diagnostic>> {
         let rel = src.strip_prefix(self.site.config.base_path.as_str()).unwrap_or(src);
         let known = ["png", "jpg", "jpeg", "gif", "svg", "webp"];
         let ext = rel.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
         let Some(asset) = assets.iter().find(|a| a.path == rel).filter(|_| known.contains(&ext.as_str())) else {
-            return String::new();
+            return Ok(String::new());
         };
-        let Ok(bytes) = crate::source::read_limited(&asset.from, &ch.file) else { return String::new() };
+        let Ok(bytes) = crate::source::read_limited(&asset.from, &ch.file) else { return Ok(String::new()) };
         // What is not an image of its kind (a placeholder file) is printed as its text.
         if !looks_like(&ext, &bytes) {
-            return String::new();
+            return Ok(String::new());
+        }
+        let bytes = Arc::new(bytes);
+        if let Err(why) = crate::pdf::check_image(&ext, &bytes) {
+            return Err(Box::new(image_error(ch, rel, &why)));
         }
         let path = format!("/baipi/images/{rel}");
-        files.insert(path.clone(), file(&format!("{} (image {rel})", ch.file), bytes));
-        path
+        files.insert(path.clone(), JobFile { display: format!("{} (image {rel})", ch.file), bytes });
+        Ok(path)
     }
+}
+
+/// An image of `ch` that Typst cannot decode, at the first line of the chapter that names its
+/// file (the chapter itself when none does, e.g. a path built by an expression).
+fn image_error(ch: &Chapter, rel: &str, why: &str) -> Diagnostic {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let body = ch.body();
+    let found = body.lines().enumerate().find_map(|(n, l)| l.find(name).map(|b| (n, l, b)));
+    let message = format!("image `{rel}` cannot be typeset in the PDF edition: {why}");
+    let help = "the file is damaged or is not the kind its name says: open it in an image editor and save it again as PNG, JPEG or SVG";
+    match found {
+        Some((n, line, byte)) => {
+            Diagnostic::error(&ch.file, ch.body_line + n, line[..byte].chars().count() + 1, message)
+                .with_snippet(line, byte)
+        }
+        None => Diagnostic::error(&ch.file, 0, 0, message),
+    }
+    .with_help(help)
 }
 
 /// Whether `bytes` start as a file of type `ext` does (so Typst can decode it).
