@@ -32,8 +32,8 @@ pub struct Output {
     pub stages: Vec<(&'static str, std::time::Duration)>,
     /// Files already handed to the [`Stager`] while rendering (path → size): not in `files`.
     pub staged: BTreeMap<String, usize>,
-    /// Under `serve`: the PDF edition's path and what makes it, typeset when it is requested.
-    pub pdf_later: Option<(String, std::sync::Arc<crate::pdf::Job>)>,
+    /// Under `serve`: the PDF edition's path; it is typeset when it is requested.
+    pub pdf_later: Option<String>,
 }
 
 /// A file rendered: kept in memory, or staged (its size, and its `.gz` copy's).

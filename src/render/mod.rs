@@ -148,8 +148,9 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
         root_canon: crate::source::canonical_root(&site.root)?,
         base_path: &site.config.base_path,
         search: search_on,
-        // Under `serve` the PDF is made when asked for, from the trees of the pass.
-        tree: edition == Edition::Later,
+        // The pages need no document trees (the PDF edition renders its own, and under
+        // `serve` only when it is asked for).
+        tree: false,
     };
     let (pdf_bytes, pdf_warnings) =
         edition.before_pages(site, (p.theme.as_ref(), &p.figures), &mut p.tera, (&all, &env), &mut sink)?;
@@ -188,7 +189,7 @@ pub fn render_into(site: &Site, stager: Option<&Stager>) -> Result<Output> {
     let mut out = Output::default();
     let search = indexer.map(|ix| (ix, &search_files));
     let rendered = pages(site, &p, templates, passed, search, &mut sink, &mut out, &mut laps)?;
-    edition.add(site, &p, th, pdf_bytes, &all, &rendered, &mut out)?;
+    edition.add(site, pdf_bytes, &mut out);
     extras::assets(&rendered, &mut out)?;
     extras::figures(&p.figures, &mut out);
     extras::open_data(site, &mut out)?;
@@ -237,33 +238,15 @@ impl Edition {
         Ok((bytes, warnings))
     }
 
-    /// Adds the PDF to the output; under `serve`, what makes it on request.
-    #[allow(clippy::too_many_arguments)]
-    fn add(
-        self,
-        site: &Site,
-        p: &Prepared,
-        th: &Theme,
-        bytes: Option<Vec<u8>>,
-        all: &[&Chapter],
-        rendered: &[Option<RenderedChapter>],
-        out: &mut Output,
-    ) -> Result<()> {
+    /// Adds the PDF to the output; under `serve`, its name (`serve` typesets it on request).
+    fn add(self, site: &Site, bytes: Option<Vec<u8>>, out: &mut Output) {
         match (bytes, self) {
             (Some(bytes), _) => {
                 out.files.insert(site.config.pdf.file.clone(), bytes);
             }
-            (None, Edition::Later) => {
-                let trees = rendered.iter().zip(all).filter_map(|(r, ch)| {
-                    let r = r.as_ref()?;
-                    Some(pdf::TreeChapter { chapter: ch, tree: r.tree.clone()?, assets: r.assets.clone() })
-                });
-                let job = pdf::job(site, th, &p.figures, trees.collect())?;
-                out.pdf_later = Some((site.config.pdf.file.clone(), std::sync::Arc::new(job)));
-            }
+            (None, Edition::Later) => out.pdf_later = Some(site.config.pdf.file.clone()),
             _ => {}
         }
-        Ok(())
     }
 
     fn of(site: &Site, theme: Option<&Theme>) -> Edition {

@@ -79,12 +79,14 @@ pub struct State {
 pub struct Shared {
     state: Mutex<State>,
     changed: Condvar,
-    /// The PDF edition last typeset on request, with what it was made from.
+    /// The PDF edition typeset on request since the last rebuild: the PDF, or the error as printed.
     pdf: Mutex<Option<PdfMade>>,
+    /// What the site is built from (the PDF edition is typeset from it on request).
+    source: Option<(std::path::PathBuf, Options)>,
 }
 
-/// A PDF edition typeset on request: its job, and the PDF or the error as printed.
-type PdfMade = (Arc<crate::pdf::Job>, std::result::Result<Arc<Vec<u8>>, String>);
+/// A PDF edition typeset on request: the PDF, or the error as printed.
+type PdfMade = std::result::Result<Arc<Vec<u8>>, String>;
 
 impl Shared {
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -92,8 +94,11 @@ impl Shared {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Publishes a build result and wakes every waiting page.
+    /// Publishes a build result and wakes every waiting page. The PDF edition typeset before
+    /// is dropped (it is typeset again when next requested): a change may touch only the PDF,
+    /// such as its template.
     pub fn publish(&self, result: std::result::Result<Output, String>) {
+        *self.pdf.lock().unwrap_or_else(|p| p.into_inner()) = None;
         let mut st = self.lock();
         match result {
             Ok(out) => {
@@ -136,11 +141,11 @@ pub fn run(root: &Path, opts: &ServeOptions, v: Verbosity) -> Result<i32> {
         );
     }
 
-    let shared = Arc::new(Shared::default());
+    let build_opts = Options { drafts: opts.drafts, base_url: Some("/".into()), live_reload: Some(SCRIPT_URL.into()) };
+    let shared = Arc::new(Shared { source: Some((root.to_path_buf(), build_opts.clone())), ..Shared::default() });
     // Pages loaded from an earlier run of the server reload on reconnect.
     shared.lock().version = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(1);
     let root_buf = root.to_path_buf();
-    let build_opts = Options { drafts: opts.drafts, base_url: Some("/".into()), live_reload: Some(SCRIPT_URL.into()) };
     let t = Instant::now();
     let snapshot = watch::scan(root);
     let first = rebuild(&root_buf, &build_opts, v);
@@ -296,10 +301,10 @@ fn handle(stream: TcpStream, shared: &Shared) {
             http::respond(&stream, 500, &[("Content-Type", http::content_type(".html"))], body.as_bytes(), head_only);
         return;
     };
-    if let Some((file, job)) = &site.pdf_later
+    if let Some(file) = &site.pdf_later
         && http::key_of(&req.target).as_deref() == Some(file.as_str())
     {
-        let (status, ctype, body) = match pdf_on_request(shared, job) {
+        let (status, ctype, body) = match pdf_on_request(shared, file) {
             Ok(pdf) => (200, http::content_type(file), pdf.to_vec()),
             Err(e) => (500, "text/plain; charset=utf-8", e.into_bytes()),
         };
@@ -327,20 +332,22 @@ fn handle(stream: TcpStream, shared: &Shared) {
     let _ = http::respond(&stream, status, &[("Content-Type", ctype)], &body, head_only);
 }
 
-/// The PDF edition of the published site, typeset when first asked for (off the rebuild path,
-/// so saving a chapter reloads the pages as fast as without it) and kept until the site changes.
-fn pdf_on_request(shared: &Shared, job: &Arc<crate::pdf::Job>) -> std::result::Result<Arc<Vec<u8>>, String> {
+/// The PDF edition (`file`), typeset from the sources when first asked for after a rebuild
+/// (off the rebuild path: saving a chapter reloads the pages as fast as without the PDF
+/// edition) and kept until the next rebuild.
+fn pdf_on_request(shared: &Shared, file: &str) -> std::result::Result<Arc<Vec<u8>>, String> {
     let mut made = shared.pdf.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some((j, pdf)) = made.as_ref()
-        && (Arc::ptr_eq(j, job) || **j == **job)
-    {
+    if let Some(pdf) = made.as_ref() {
         return pdf.clone();
     }
-    let pdf = match crate::render::pdf::typeset(job) {
-        Ok((bytes, _)) => Ok(Arc::new(bytes)),
-        Err(ds) => Err(ds.iter().map(|d| format!("{d}\n")).collect::<String>()),
+    let Some((root, opts)) = &shared.source else { return Err("no site to typeset\n".into()) };
+    // As `build` makes it: without the reload script, the PDF typeset with the pages.
+    let opts = Options { live_reload: None, ..opts.clone() };
+    let pdf = match crate::pipeline::render_site(root, &opts) {
+        Ok(mut built) => built.out.files.remove(file).map(Arc::new).ok_or_else(|| format!("{file} was not made\n")),
+        Err(e) => Err(format!("{e}\n")),
     };
-    *made = Some((job.clone(), pdf.clone()));
+    *made = Some(pdf.clone());
     pdf
 }
 

@@ -25,13 +25,13 @@ fn reload_latency() {
             let stem = mds[0].trim_end_matches(".md").to_string();
             (t, format!("content/{}", mds[0]), format!("/{stem}/"), "\n---\n".to_string())
         }
-        None => (Site::paper(), "content/01-overview.md".into(), "/overview/".into(), "## 总体规模".into()),
+        None => (Site::paper(), "content/01-overview.md".into(), "/overview/".into(), "## 规模与构成".into()),
     };
     let srv = Server::start(t.path());
     let mut events = srv.events();
     events.next_data();
     let original = t.read(&chapter);
-    assert!(original.contains(&anchor));
+    assert!(original.contains(&anchor), "{chapter} no longer has `{anchor}` to write after");
     let mut samples = Vec::new();
     for i in 0..30 {
         std::thread::sleep(Duration::from_millis(150));

@@ -170,10 +170,22 @@ fn serve_typesets_the_pdf_only_when_asked() {
     let server = Server::start(site.path());
     let cover = server.wait_for("/", "the cover", |b| b.contains("下载PDF版"));
     assert!(cover.contains("href=\"/test-paper.pdf\""), "{cover}");
-    let (status, head, body) = server.get("/test-paper.pdf");
-    assert_eq!(status, 200, "{head}");
-    assert!(head.contains("application/pdf"), "{head}");
-    assert!(body.starts_with("%PDF-"), "a PDF");
+    let t = crate::support::TempDir::new("served-pdf");
+    let pdf_text = |name: &str| {
+        let (status, head, body) =
+            server.raw_bytes(&format!("GET /test-paper.pdf HTTP/1.1\r\nHost: {}\r\n\r\n", server.addr));
+        assert_eq!(status, 200, "{head}");
+        assert!(head.contains("application/pdf"), "{head}");
+        assert!(body.starts_with(b"%PDF-"), "a PDF");
+        let file = t.path().join(name);
+        std::fs::write(&file, body).unwrap();
+        squeeze(&pdf::text(&file))
+    };
+    assert!(pdf_text("1.pdf").contains("危险的文字"));
+    // After an edit the PDF is typeset again (not the one made before), from the new text.
+    site.edit("content/02-second.md", "title: 危险的文字", "title: 改过的标题");
+    server.wait_for("/", "the edit", |b| b.contains("改过的标题"));
+    assert!(pdf_text("2.pdf").contains("改过的标题"), "the PDF follows the edit");
 }
 
 /// A time series (its chart and its `table()`), a breakdown's `table()` and the numbers all reach

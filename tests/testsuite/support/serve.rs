@@ -52,15 +52,22 @@ impl Server {
     /// status 0 if the answer has no status line. Panics if the connection fails or the answer
     /// takes over 20 s.
     pub fn raw(&self, raw: &str) -> (u16, String, String) {
+        let (status, head, body) = self.raw_bytes(raw);
+        (status, head, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    /// As [`Server::raw`], with the body as it came (a PDF).
+    pub fn raw_bytes(&self, raw: &str) -> (u16, String, Vec<u8>) {
         let mut s = std::net::TcpStream::connect(&self.addr).unwrap();
         s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
         s.write_all(raw.as_bytes()).unwrap();
         let mut buf = Vec::new();
         s.read_to_end(&mut buf).unwrap();
-        let text = String::from_utf8_lossy(&buf).into_owned();
-        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let end = buf.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or(buf.len());
+        let head = String::from_utf8_lossy(&buf[..end]).into_owned();
+        let body = buf.get(end + 4..).unwrap_or_default().to_vec();
         let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-        (status, head.to_string(), body.to_string())
+        (status, head, body)
     }
 
     /// `GET path` as in [`Server::raw`].
