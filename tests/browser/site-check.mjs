@@ -3,7 +3,8 @@
 //  - every link and asset answers 200, and every #anchor exists on its page;
 //  - no page scrolls sideways at 375 px;
 //  - the search box finds the right chapter for Chinese and mixed queries;
-//  - each page's compressed weight (HTML + CSS + JS it loads) stays under 60 KB.
+//  - each page's compressed weight (HTML + CSS + JS it loads) stays under 60 KB;
+//  - the downloads the sitemap lists (the PDF edition) are served as what they are.
 // usage: node site-check.mjs BASE_URL   (e.g. http://127.0.0.1:8089/tianhe-2021/)
 import { chromium } from 'playwright-core';
 import { createRequire } from 'node:module';
@@ -19,9 +20,13 @@ const ok = (m) => { passed++; console.log('ok   ' + m); };
 
 async function fetchText(url) { const r = await fetch(url); return { status: r.status, body: await r.text(), type: r.headers.get('content-type') || '' }; }
 
-// Pages: the sitemap plus the pages it does not list.
+// Pages: the sitemap plus the pages it does not list; the files it lists that are not pages
+// (the PDF edition) are downloads.
 const sitemap = await fetchText(base + 'sitemap.xml');
-const pages = [...sitemap.body.matchAll(/<loc>([^<]+)<\/loc>/g)].map(m => m[1]);
+const listed = [...sitemap.body.matchAll(/<loc>([^<]+)<\/loc>/g)].map(m => m[1]);
+const isPage = (u) => u.endsWith('/') || u.endsWith('.html');
+const pages = listed.filter(isPage);
+const downloads = listed.filter(u => !isPage(u));
 for (const p of [base + 'search/', base + 'full/']) if (!pages.includes(p)) pages.push(p);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -106,6 +111,17 @@ for (const url of pages) {
   for (const m of html.matchAll(/(?:href|src)="([^"]+\.(?:css|js))"/g)) size += zlib.gzipSync((await fetchText(new URL(m[1], url).href)).body).length;
   const kb = (size / 1024).toFixed(1);
   if (size > 60 * 1024) fail(`${url} weighs ${kb} KB compressed (> 60 KB)`); else ok(`${url} weighs ${kb} KB compressed`);
+}
+
+// 5. Downloads: a PDF is served as one.
+for (const url of downloads) {
+  const r = await fetch(url);
+  const bytes = Buffer.from(await r.arrayBuffer());
+  const type = r.headers.get('content-type') || '';
+  if (url.endsWith('.pdf') && !(r.status === 200 && type.startsWith('application/pdf') && bytes.subarray(0, 5).toString() === '%PDF-')) {
+    fail(`${url}: status ${r.status}, ${type}, not a PDF`);
+  } else if (r.status !== 200) fail(`${url} answered ${r.status}`);
+  else ok(`download ${url}: ${type}, ${(bytes.length / 1024).toFixed(0)} KB`);
 }
 
 console.log(`${passed} passed, ${failed} failed`);
