@@ -4,7 +4,8 @@
 //! Only the HTML `format::table` writes is read here (it is one line, starting with
 //! [`MARK`]): its caption, the header row, the body and the totals rows, each cell's text (the
 //! numbers already in the site's number format) and whether a column is numeric (right-aligned).
-//! Anything else in the line is ignored; an author's own raw HTML never reaches this function.
+//! Anything else in the line is ignored. An author's raw HTML reaches this function too: a
+//! table of the same class without a header row is no table here.
 
 use super::tree::{Block, Inline};
 pub use crate::format::table::MARK;
@@ -23,7 +24,7 @@ pub fn parse(h: &str) -> Option<Block> {
         }
         rest = &rest[close + 1..];
     }
-    Some(t.finish())
+    t.finish()
 }
 
 #[derive(Default)]
@@ -73,19 +74,24 @@ impl Reader {
         }
     }
 
-    fn finish(mut self) -> Block {
+    /// The table; none without a header row (an author's own table of that class, which the
+    /// PDF leaves out like other raw HTML: a table of no columns cannot be typeset).
+    fn finish(mut self) -> Option<Block> {
         let cols = self.head.len();
+        if cols == 0 {
+            return None;
+        }
         for r in &mut self.rows {
             r.resize(cols, Vec::new());
         }
         self.align.resize(cols, "left");
-        Block::Table {
+        Some(Block::Table {
             align: self.align,
             head: self.head,
             rows: self.rows,
             number: 0,
             caption: self.caption.unwrap_or_default(),
-        }
+        })
     }
 }
 
@@ -126,5 +132,7 @@ mod tests {
     #[test]
     fn other_html_is_no_table() {
         assert!(parse("<table><tr><td>x</td></tr></table>").is_none());
+        // An author's table of the class, without a header row: no columns to typeset.
+        assert!(parse(&format!("{MARK}<tbody><tr><td>1</td></tr></tbody></table>")).is_none());
     }
 }

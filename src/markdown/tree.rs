@@ -147,7 +147,17 @@ pub fn build<'a>(events: impl IntoIterator<Item = &'a Event<'a>>) -> Vec<Block> 
         Some(Frame::Blocks(_, v)) => v,
         _ => Vec::new(),
     };
-    let notes = b.notes;
+    let mut notes = b.notes;
+    // A note cited inside a note prints as its label: filled in, a note citing itself (or two
+    // citing each other) would never end, and chains would grow exponentially.
+    for c in notes.values_mut() {
+        for_each_inline(c, &mut |i| {
+            if let Inline::Note { label, .. } = i {
+                let s = format!("[{label}]");
+                *i = Inline::Text { s };
+            }
+        });
+    }
     for_each_inline(&mut blocks, &mut |i| {
         if let Inline::Note { label, c } = i {
             *c = notes.get(label.as_str()).cloned().unwrap_or_default();
@@ -167,6 +177,36 @@ pub fn for_each_inline(blocks: &mut [Block], f: &mut dyn FnMut(&mut Inline)) {
                 head.iter_mut().chain(rows.iter_mut().flatten()).for_each(|cell| inlines(cell, f))
             }
             Block::Code { .. } | Block::Figure { .. } | Block::Rule => {}
+        }
+    }
+}
+
+/// Calls `f` on every block of `blocks`, depth first and in reading order: those in lists,
+/// quotes and footnotes too.
+pub fn for_each_block(blocks: &mut [Block], f: &mut dyn FnMut(&mut Block)) {
+    for b in blocks {
+        f(b);
+        match b {
+            Block::List { items, .. } => items.iter_mut().for_each(|it| for_each_block(it, f)),
+            Block::Quote { c } => for_each_block(c, f),
+            Block::Par { c } | Block::Heading { c, .. } => note_blocks(c, f),
+            Block::Table { head, rows, .. } => {
+                head.iter_mut().chain(rows.iter_mut().flatten()).for_each(|cell| note_blocks(cell, f))
+            }
+            Block::Code { .. } | Block::Figure { .. } | Block::Rule => {}
+        }
+    }
+}
+
+/// The blocks of the footnotes in `c`.
+fn note_blocks(c: &mut [Inline], f: &mut dyn FnMut(&mut Block)) {
+    for i in c {
+        match i {
+            Inline::Note { c, .. } => for_each_block(c, f),
+            Inline::Strong { c } | Inline::Emph { c } | Inline::Strike { c } | Inline::Link { c, .. } => {
+                note_blocks(c, f)
+            }
+            _ => {}
         }
     }
 }
@@ -306,7 +346,17 @@ impl Builder {
     }
 
     fn inline(&mut self, i: Inline) {
-        self.soft = false;
+        // A pending line break before inline code (`run the` ⏎ `` `build` ``) is a space, as
+        // before text.
+        if std::mem::take(&mut self.soft) && !matches!(i, Inline::Br) {
+            let after = match &i {
+                Inline::Code { s } => s.chars().next(),
+                _ => None,
+            };
+            if !(self.last_char().is_some_and(wide) || after.is_some_and(wide)) {
+                self.push_text(" ");
+            }
+        }
         self.ensure_inlines();
         if let Some(Frame::Inlines(_, v)) = self.stack.last_mut() {
             v.push(i);
@@ -360,7 +410,9 @@ impl Builder {
                 _ => {}
             },
             Frame::List(ordered, start, items) => self.block(Block::List { ordered, start, items }),
-            Frame::Table(align, head, rows) => {
+            Frame::Table(align, head, mut rows) => {
+                // Every row as wide as the header: the PDF lays the cells out by columns.
+                rows.iter_mut().for_each(|r| r.resize(head.len(), Vec::new()));
                 self.block(Block::Table { align, head, rows, number: 0, caption: String::new() })
             }
             Frame::Row(cells) => {
@@ -375,13 +427,25 @@ impl Builder {
     fn close_inlines(&mut self, span: Span, c: Vec<Inline>) {
         match span {
             Span::Par | Span::Implicit => self.block(Block::Par { c }),
+            // A heading without text (`##` alone, only an image): a heading needs a title in
+            // a tagged PDF, so its content (if any) is a paragraph.
+            Span::Heading(_, _) if !has_text(&c) => {
+                if !c.is_empty() {
+                    self.block(Block::Par { c })
+                }
+            }
             Span::Heading(level, id) => self.block(Block::Heading { level, id, c }),
             Span::Strong => self.inline(Inline::Strong { c }),
             Span::Emph => self.inline(Inline::Emph { c }),
             Span::Strike => self.inline(Inline::Strike { c }),
             Span::Link(url) => self.inline(Inline::Link { url, label: None, c }),
             Span::Figref(id) => self.inline(Inline::Link { url: String::new(), label: Some(format!("fig-{id}")), c }),
-            Span::Image(src) => self.inline(Inline::Image { src, alt: plain(&c) }),
+            // A tagged PDF needs every image's alternative text: without one, its file's name.
+            Span::Image(src) => {
+                let alt = plain(&c);
+                let alt = if alt.trim().is_empty() { file_name(&src) } else { alt };
+                self.inline(Inline::Image { src, alt })
+            }
             Span::Cell => {
                 if let Some(Frame::Row(cells)) = self.stack.last_mut() {
                     cells.push(c);
@@ -390,6 +454,21 @@ impl Builder {
             Span::Quote => {}
         }
     }
+}
+
+/// Whether inline content has text of its own (not only images, figures or breaks).
+fn has_text(c: &[Inline]) -> bool {
+    c.iter().any(|i| match i {
+        Inline::Text { s } | Inline::Code { s } => !s.trim().is_empty(),
+        Inline::Strong { c } | Inline::Emph { c } | Inline::Strike { c } | Inline::Link { c, .. } => has_text(c),
+        _ => false,
+    })
+}
+
+/// The last part of a path or URL, without its query: `images/图一.png?v=2` → `图一.png`.
+fn file_name(src: &str) -> String {
+    let path = src.split(['?', '#']).next().unwrap_or(src);
+    path.trim_end_matches('/').rsplit('/').next().unwrap_or(path).to_string()
 }
 
 /// The plain text of inline content (an image's alternative text).

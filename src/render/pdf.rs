@@ -17,7 +17,7 @@ use super::chapter::{self, Asset, ChapterEnv};
 use crate::charts::Figure;
 use crate::content::Chapter;
 use crate::diag::{Diagnostic, Result, Sink};
-use crate::markdown::tree::{Block, Inline, for_each_inline};
+use crate::markdown::tree::{Block, Inline, for_each_block, for_each_inline};
 use crate::pdf::{Job, JobFile};
 use crate::site::Site;
 use crate::theme::Theme;
@@ -66,11 +66,11 @@ pub fn add_unplaced(ch: &Chapter, tree: &mut Vec<Block>, figures: &[Figure]) {
 }
 
 fn collect_figures(blocks: &mut [Block], out: &mut BTreeSet<String>) {
-    for b in blocks.iter() {
+    for_each_block(blocks, &mut |b| {
         if let Block::Figure { id } = b {
             out.insert(id.clone());
         }
-    }
+    });
     for_each_inline(blocks, &mut |i| {
         if let Inline::Figure { id } = i {
             out.insert(id.clone());
@@ -97,7 +97,7 @@ pub fn job(site: &Site, theme: &Theme, figures: &[Figure], chapters: Vec<TreeCha
         add_unplaced(tc.chapter, &mut tc.tree, figures);
         number_tables(&tc.chapter.front.title, &mut tc.tree, &mut tables);
     }
-    let links = Links::new(site, labels(&mut chapters));
+    let links = Links::new(site, labels(&mut chapters, figures));
     let mut intro = Vec::new();
     let mut chs = Vec::new();
     let mut bad_images = Vec::new();
@@ -178,19 +178,18 @@ fn printable_svg(svg: String) -> String {
 /// data table (`table()`) keeps its own.
 fn number_tables(chapter_title: &str, tree: &mut [Block], n: &mut usize) {
     let mut under = chapter_title.to_string();
-    for b in tree {
-        match b {
-            Block::Heading { c, .. } => under = crate::markdown::tree::plain(c),
-            Block::Table { number, caption, .. } => {
-                *n += 1;
-                *number = *n;
-                if caption.is_empty() {
-                    caption.clone_from(&under);
-                }
+    // Tables in lists, quotes and footnotes too, in reading order.
+    for_each_block(tree, &mut |b| match b {
+        Block::Heading { c, .. } => under = crate::markdown::tree::plain(c),
+        Block::Table { number, caption, .. } => {
+            *n += 1;
+            *number = *n;
+            if caption.is_empty() {
+                caption.clone_from(&under);
             }
-            _ => {}
         }
-    }
+        _ => {}
+    });
 }
 
 fn file(display: &str, bytes: Vec<u8>) -> JobFile {
@@ -242,7 +241,7 @@ fn keywords(site: &Site) -> Vec<String> {
 }
 
 /// Every label the template puts in the PDF: `cover`, each chapter's, heading's and figure's.
-fn labels(chapters: &mut [TreeChapter]) -> BTreeSet<String> {
+fn labels(chapters: &mut [TreeChapter], figures: &[Figure]) -> BTreeSet<String> {
     let mut out = BTreeSet::from(["cover".to_string()]);
     let mut figs = BTreeSet::new();
     for tc in chapters.iter_mut() {
@@ -250,14 +249,16 @@ fn labels(chapters: &mut [TreeChapter]) -> BTreeSet<String> {
         if !tc.chapter.is_index {
             out.insert(format!("ch:{slug}"));
         }
-        for b in &tc.tree {
+        for_each_block(&mut tc.tree, &mut |b| {
             if let Block::Heading { id, .. } = b {
                 out.insert(format!("ch:{slug}:{id}"));
             }
-        }
+        });
         collect_figures(&mut tc.tree, &mut figs);
     }
-    out.extend(figs.into_iter().map(|id| format!("fig-{id}")));
+    // Only the charts the site drew are placed (the template skips any other figure id, e.g.
+    // one from a chapter's own raw HTML).
+    out.extend(figs.into_iter().filter(|id| figures.iter().any(|f| &f.id == id)).map(|id| format!("fig-{id}")));
     out
 }
 

@@ -22,7 +22,7 @@ pub mod watch;
 use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -79,8 +79,12 @@ pub struct State {
 pub struct Shared {
     state: Mutex<State>,
     changed: Condvar,
-    /// The PDF edition typeset on request since the last rebuild: the PDF, or the error as printed.
-    pdf: Mutex<Option<PdfMade>>,
+    /// The PDF edition typeset on request, with the rebuild it was made after.
+    pdf: Mutex<Option<(u64, PdfMade)>>,
+    /// Counts the rebuilds: a PDF made before the latest one is stale.
+    rebuilds: AtomicU64,
+    /// Held while a PDF is typeset (one at a time; rebuilds never wait for it).
+    typesetting: Mutex<()>,
     /// What the site is built from (the PDF edition is typeset from it on request).
     source: Option<(std::path::PathBuf, Options)>,
 }
@@ -95,10 +99,10 @@ impl Shared {
     }
 
     /// Publishes a build result and wakes every waiting page. The PDF edition typeset before
-    /// is dropped (it is typeset again when next requested): a change may touch only the PDF,
-    /// such as its template.
+    /// is stale from now on (it is typeset again when next requested): a change may touch only
+    /// the PDF, such as its template. Never waits for a PDF being typeset.
     pub fn publish(&self, result: std::result::Result<Output, String>) {
-        *self.pdf.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        self.rebuilds.fetch_add(1, Ordering::SeqCst);
         let mut st = self.lock();
         match result {
             Ok(out) => {
@@ -335,19 +339,30 @@ fn handle(stream: TcpStream, shared: &Shared) {
 /// The PDF edition (`file`), typeset from the sources when first asked for after a rebuild
 /// (off the rebuild path: saving a chapter reloads the pages as fast as without the PDF
 /// edition) and kept until the next rebuild.
+/// Typesetting holds no lock a rebuild needs: pages reload while a PDF is being made.
 fn pdf_on_request(shared: &Shared, file: &str) -> std::result::Result<Arc<Vec<u8>>, String> {
-    let mut made = shared.pdf.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some(pdf) = made.as_ref() {
-        return pdf.clone();
+    let cached = |shared: &Shared| {
+        let made = shared.pdf.lock().unwrap_or_else(|p| p.into_inner());
+        let now = shared.rebuilds.load(Ordering::SeqCst);
+        made.as_ref().filter(|(at, _)| *at == now).map(|(_, pdf)| pdf.clone())
+    };
+    if let Some(pdf) = cached(shared) {
+        return pdf;
+    }
+    let _one = shared.typesetting.lock().unwrap_or_else(|p| p.into_inner());
+    // Another request may have typeset it meanwhile.
+    if let Some(pdf) = cached(shared) {
+        return pdf;
     }
     let Some((root, opts)) = &shared.source else { return Err("no site to typeset\n".into()) };
+    let at = shared.rebuilds.load(Ordering::SeqCst);
     // As `build` makes it: without the reload script, the PDF typeset with the pages.
     let opts = Options { live_reload: None, ..opts.clone() };
     let pdf = match crate::pipeline::render_site(root, &opts) {
         Ok(mut built) => built.out.files.remove(file).map(Arc::new).ok_or_else(|| format!("{file} was not made\n")),
         Err(e) => Err(format!("{e}\n")),
     };
-    *made = Some(pdf.clone());
+    *shared.pdf.lock().unwrap_or_else(|p| p.into_inner()) = Some((at, pdf.clone()));
     pdf
 }
 

@@ -182,30 +182,54 @@ fn chart_style(root: &Path, dir: &Path, name: &str) -> Result<(crate::charts::St
                 .collect(),
         ));
     }
-    // The chart font must exist: say so at its line of theme.toml, not when the first chart is drawn.
+    // The fonts must exist inside the site: say so at their line of theme.toml, not when the
+    // first chart is drawn or the PDF typeset.
     let root_canon = crate::source::canonical_root(root)?;
+    let font_at = |font: &str, what: &str, help: &str| {
+        font_problem(&root_canon, dir, name, font).map(|why| {
+            let (line, col) = find_line(
+                &src,
+                |l| l.contains(&format!("\"{font}\"")) || l.contains(&format!("'{font}'")),
+                |l| l.find(font).map(|i| i.saturating_sub(1)),
+            );
+            Diagnostic::error(&toml_file, line, col, format!("{what} `{font}` {why}")).with_source(&src).with_help(help)
+        })
+    };
     if let Some(font) = &style.font
-        && let Err(e) = crate::source::resolve_inside(&root_canon, &dir.join(font), "")
+        && let Some(d) =
+            font_at(font, "chart font", "the path is relative to the theme folder; fix it or remove the `font` line")
     {
-        let why = match e {
-            // There, but not a regular file inside the site (a pipe, a link out …): say what it is.
-            Error::Input(ds) if std::fs::symlink_metadata(dir.join(font)).is_ok() => {
-                format!("cannot be used: {}", ds.into_iter().next().map(|d| d.message).unwrap_or_default())
-            }
-            _ => format!("not found: no file themes/{name}/{font} inside the site folder"),
-        };
-        let (line, col) = find_line(
-            &src,
-            |l| l.trim_start().starts_with("font") && l.contains(font.as_str()),
-            |l| l.find(['"', '\'']),
-        );
-        return Err(Error::one(
-            Diagnostic::error(&toml_file, line, col, format!("chart font `{font}` {why}"))
-                .with_source(&src)
-                .with_help("the path is relative to the theme folder; fix it or remove the `font` line"),
-        ));
+        return Err(Error::one(d));
+    }
+    let pdf_fonts: Vec<Diagnostic> = pdf
+        .fonts
+        .iter()
+        .filter_map(|f| {
+            font_at(f, "PDF font", "the path is relative to the theme folder; fix it or remove it from `[pdf] fonts`")
+        })
+        .collect();
+    if !pdf_fonts.is_empty() {
+        return Err(Error::Input(pdf_fonts));
     }
     Ok((style, pdf))
+}
+
+/// Why the font file `font` (relative to the theme folder `dir`) cannot be used; none when it is
+/// a regular file inside the site.
+fn font_problem(root_canon: &Path, dir: &Path, name: &str, font: &str) -> Option<String> {
+    let e = crate::source::resolve_inside(root_canon, &dir.join(font), "").err()?;
+    let p = Path::new(font);
+    let leads_out = p.is_absolute() || p.components().any(|c| matches!(c, std::path::Component::ParentDir));
+    Some(match e {
+        _ if leads_out => {
+            "cannot be used: the path leads out of the site folder; baipi reads only files inside the site".into()
+        }
+        // There, but not a regular file inside the site (a pipe, a link out …): say what it is.
+        Error::Input(ds) if std::fs::symlink_metadata(dir.join(font)).is_ok() => {
+            format!("cannot be used: {}", ds.into_iter().next().map(|d| d.message).unwrap_or_default())
+        }
+        _ => format!("not found: no file themes/{name}/{font} inside the site folder"),
+    })
 }
 
 /// Static path → fingerprinted path for the CSS and JS files (their URLs change with their

@@ -119,6 +119,33 @@ fn chapter_text_is_printed_literally_never_run() {
     assert!(out.read("sitemap.xml").contains("<loc>https://example.org/paper/test-paper.pdf</loc>"));
 }
 
+/// A one-pixel PNG.
+const PIXEL: &[u8] = b"\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90\x77\x53\xde\x00\x00\x00\x0c\x49\x44\x41\x54\x78\x9c\x63\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe\x92\xef\x00\x00\x00\x00\x49\x45\x4e\x44\xae\x42\x60\x82";
+
+/// Markdown the site accepts typesets in the PDF too: notes that cite themselves or each other,
+/// an image without alternative text, headings without text, a link to a figure id the site
+/// never drew, an author's table of the data-table class without a header, a table in a quote,
+/// inline code after a line break.
+#[test]
+fn markdown_the_site_accepts_typesets_in_the_pdf() {
+    let site = Site::fixture("pdf");
+    site.write("content/red.png", PIXEL);
+    site.write(
+        "content/03-odd.md",
+        "---\ntitle: 少见的写法\nweight: 3\n---\n自引的注[^a]，互引的注[^b]。\n\n[^a]: 注甲[^a]\n[^b]: 注乙[^c]\n[^c]: 注丙[^b]\n\n\
+         ![](red.png)\n\n##\n\n## ![标题图](red.png)\n\n见[图](#fig-zzz)。\n\n<figure class=\"chart\" id=\"fig-zzz\"><p>x</p></figure>\n\n\
+         <table class=\"data-table\"><tbody><tr><td>1</td></tr></tbody></table>\n\n> | 甲 | 乙 |\n> |---|---|\n> | 1 | 2 |\n\n\
+         run the\n`build` command\n",
+    );
+    let out = site.build();
+    let raw = pdf::text(&out.join("test-paper.pdf"));
+    let text = squeeze(&raw);
+    // A note cited inside a note prints as its label (filled in, these would never end).
+    assert!(text.contains("注甲[a]") && text.contains("注乙[c]"), "{raw}");
+    assert!(!text.contains("表0"), "the quoted table is numbered: {raw}");
+    assert!(raw.contains("run the build command"), "{raw}");
+}
+
 #[test]
 fn links_inside_the_pdf_are_internal_and_outside_links_absolute() {
     let site = Site::fixture("pdf");
