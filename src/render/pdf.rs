@@ -97,7 +97,7 @@ pub fn job(site: &Site, theme: &Theme, figures: &[Figure], chapters: Vec<TreeCha
         add_unplaced(tc.chapter, &mut tc.tree, figures);
         number_tables(&tc.chapter.front.title, &mut tc.tree, &mut tables);
     }
-    let links = Links::new(site, labels(&mut chapters, figures));
+    let links = Links::new(site, labels(&mut chapters, figures), &theme.statics);
     let mut intro = Vec::new();
     let mut chs = Vec::new();
     let mut bad_images = Vec::new();
@@ -269,15 +269,17 @@ struct Links<'a> {
     by_url: BTreeMap<String, String>,
     /// The labels that exist (a link to any other is printed as its text).
     labels: BTreeSet<String>,
+    /// The static files (the theme's and the site's `static/`), for images placed from there.
+    statics: &'a BTreeMap<String, Vec<u8>>,
 }
 
 impl<'a> Links<'a> {
-    fn new(site: &'a Site, labels: BTreeSet<String>) -> Self {
+    fn new(site: &'a Site, labels: BTreeSet<String>, statics: &'a BTreeMap<String, Vec<u8>>) -> Self {
         let bp = &site.config.base_path;
         let mut by_url: BTreeMap<String, String> =
             site.chapters.iter().map(|c| (super::paths::chapter_url(bp, &c.slug), c.slug.clone())).collect();
         by_url.insert(bp.clone(), String::new());
-        Links { site, by_url, labels }
+        Links { site, by_url, labels, statics }
     }
 
     /// Makes the links of `ch`'s tree internal where they can be, its headings' ids labels, and
@@ -345,10 +347,15 @@ impl<'a> Links<'a> {
         let rel = src.strip_prefix(self.site.config.base_path.as_str()).unwrap_or(src);
         let known = ["png", "jpg", "jpeg", "gif", "svg", "webp"];
         let ext = rel.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
-        let Some(asset) = assets.iter().find(|a| a.path == rel).filter(|_| known.contains(&ext.as_str())) else {
+        if !known.contains(&ext.as_str()) {
             return Ok(String::new());
+        }
+        // An image next to the chapter, or one of the static files (`/images/logo.png`).
+        let bytes = match assets.iter().find(|a| a.path == rel) {
+            Some(asset) => crate::source::read_limited(&asset.from, &ch.file).ok(),
+            None => self.statics.get(rel).cloned(),
         };
-        let Ok(bytes) = crate::source::read_limited(&asset.from, &ch.file) else { return Ok(String::new()) };
+        let Some(bytes) = bytes else { return Ok(String::new()) };
         // What is not an image of its kind (a placeholder file) is printed as its text.
         if !looks_like(&ext, &bytes) {
             return Ok(String::new());

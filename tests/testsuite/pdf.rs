@@ -130,12 +130,13 @@ const PIXEL: &[u8] = b"\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\
 fn markdown_the_site_accepts_typesets_in_the_pdf() {
     let site = Site::fixture("pdf");
     site.write("content/red.png", PIXEL);
+    site.write("static/img/s.png", PIXEL);
     site.write(
         "content/03-odd.md",
         "---\ntitle: 少见的写法\nweight: 3\n---\n自引的注[^a]，互引的注[^b]。\n\n[^a]: 注甲[^a]\n[^b]: 注乙[^c]\n[^c]: 注丙[^b]\n\n\
          ![](red.png)\n\n##\n\n## ![标题图](red.png)\n\n见[图](#fig-zzz)。\n\n<figure class=\"chart\" id=\"fig-zzz\"><p>x</p></figure>\n\n\
          <table class=\"data-table\"><tbody><tr><td>1</td></tr></tbody></table>\n\n> | 甲 | 乙 |\n> |---|---|\n> | 1 | 2 |\n\n\
-         run the\n`build` command\n",
+         run the\n`build` command\n\n![静态图](/img/s.png)\n",
     );
     let out = site.build();
     let raw = pdf::text(&out.join("test-paper.pdf"));
@@ -144,6 +145,8 @@ fn markdown_the_site_accepts_typesets_in_the_pdf() {
     assert!(text.contains("注甲[a]") && text.contains("注乙[c]"), "{raw}");
     assert!(!text.contains("表0"), "the quoted table is numbered: {raw}");
     assert!(raw.contains("run the build command"), "{raw}");
+    // An image from `static/` is drawn (an image the PDF cannot show prints its alternative text).
+    assert!(!text.contains("静态图"), "{raw}");
 }
 
 #[test]
