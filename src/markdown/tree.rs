@@ -466,7 +466,7 @@ fn has_text(c: &[Inline]) -> bool {
 }
 
 /// The last part of a path or URL, without its query: `images/图一.png?v=2` → `图一.png`.
-fn file_name(src: &str) -> String {
+pub fn file_name(src: &str) -> String {
     let path = src.split(['?', '#']).next().unwrap_or(src);
     path.trim_end_matches('/').rsplit('/').next().unwrap_or(path).to_string()
 }

@@ -373,9 +373,9 @@ impl<'a> Links<'a> {
 /// An image of `ch` that Typst cannot decode, at the first line of the chapter that names its
 /// file (the chapter itself when none does, e.g. a path built by an expression).
 fn image_error(ch: &Chapter, rel: &str, why: &str) -> Diagnostic {
-    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let name = crate::markdown::tree::file_name(rel);
     let body = ch.body();
-    let found = body.lines().enumerate().find_map(|(n, l)| l.find(name).map(|b| (n, l, b)));
+    let found = body.lines().enumerate().find_map(|(n, l)| l.find(name.as_str()).map(|b| (n, l, b)));
     let message = format!("image `{rel}` cannot be typeset in the PDF edition: {why}");
     let help = "the file is damaged or is not the kind its name says: open it in an image editor and save it again as PNG, JPEG or SVG";
     match found {
